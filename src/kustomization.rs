@@ -1,0 +1,359 @@
+//! The `kustomization.yaml` schema (kustomize v5.5's `Kustomization` type).
+//!
+//! kustomize converts the YAML to JSON and decodes it with unknown fields
+//! disallowed, so every struct here denies unknown fields, and every field
+//! accepts `null` as "not set" (Go's JSON decoder leaves the zero value).
+
+use crate::fieldspec::FieldSpec;
+use crate::yaml::Value;
+use anyhow::{bail, Context, Result};
+use indexmap::IndexMap;
+use serde::{Deserialize, Deserializer};
+use std::path::Path;
+
+/// The file names kustomize recognises, in the order it tries them.
+pub const FILE_NAMES: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+
+/// `apiVersion` of a Kustomization.
+pub const KUSTOMIZATION_VERSION: &str = "kustomize.config.k8s.io/v1beta1";
+/// `apiVersion` of a Component.
+pub const COMPONENT_VERSION: &str = "kustomize.config.k8s.io/v1alpha1";
+
+/// Deserialises `null` as the type's default, as Go's JSON decoder does.
+fn nullable<'de, D, T>(d: D) -> std::result::Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+/// A string-to-string map that keeps the file's order.
+pub type StringMap = IndexMap<String, String>;
+
+/// A parsed kustomization (or component).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Kustomization {
+    #[serde(default, deserialize_with = "nullable")]
+    pub api_version: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub kind: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub metadata: Option<ObjectMeta>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub openapi: StringMap,
+    #[serde(default, deserialize_with = "nullable")]
+    pub name_prefix: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub name_suffix: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub namespace: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub common_labels: StringMap,
+    #[serde(default, deserialize_with = "nullable")]
+    pub labels: Vec<Label>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub common_annotations: StringMap,
+    #[serde(default, deserialize_with = "nullable")]
+    pub patches_strategic_merge: Vec<String>,
+    #[serde(default, deserialize_with = "nullable", rename = "patchesJson6902")]
+    pub patches_json6902: Vec<Patch>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub patches: Vec<Patch>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub images: Vec<Image>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub image_tags: Vec<Image>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub replacements: Vec<serde_json::Value>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub replicas: Vec<Replica>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub vars: Vec<serde_json::Value>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub sort_options: Option<SortOptions>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub resources: Vec<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub components: Vec<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub crds: Vec<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub bases: Vec<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub config_map_generator: Vec<GeneratorArgs>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub secret_generator: Vec<GeneratorArgs>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub helm_globals: Option<serde_json::Value>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub helm_charts: Vec<serde_json::Value>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub helm_chart_inflation_generator: Vec<serde_json::Value>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub generator_options: Option<GeneratorOptions>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub configurations: Vec<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub generators: Vec<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub transformers: Vec<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub validators: Vec<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub build_metadata: Vec<String>,
+}
+
+/// `metadata` of a kustomization.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectMeta {
+    #[serde(default, deserialize_with = "nullable")]
+    pub name: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub namespace: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub labels: StringMap,
+    #[serde(default, deserialize_with = "nullable")]
+    pub annotations: StringMap,
+}
+
+/// One entry of `labels`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Label {
+    #[serde(default, deserialize_with = "nullable")]
+    pub pairs: StringMap,
+    #[serde(default, deserialize_with = "nullable")]
+    pub include_selectors: bool,
+    #[serde(default, deserialize_with = "nullable")]
+    pub include_templates: bool,
+    #[serde(default, deserialize_with = "nullable", rename = "fields")]
+    pub field_specs: Vec<FieldSpec>,
+}
+
+/// A resource selector: a (regular-expression) id plus label and annotation
+/// selectors.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Selector {
+    #[serde(default, deserialize_with = "nullable")]
+    pub group: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub version: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub kind: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub name: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub namespace: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub annotation_selector: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub label_selector: String,
+}
+
+/// One entry of `patches` or `patchesJson6902`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Patch {
+    #[serde(default, deserialize_with = "nullable")]
+    pub path: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub patch: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub target: Option<Selector>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub options: IndexMap<String, bool>,
+}
+
+/// One entry of `images`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Image {
+    #[serde(default, deserialize_with = "nullable")]
+    pub name: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub new_name: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub tag_suffix: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub new_tag: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub digest: String,
+}
+
+/// One entry of `replicas`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Replica {
+    #[serde(default, deserialize_with = "nullable")]
+    pub name: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub count: i64,
+}
+
+/// `sortOptions`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SortOptions {
+    #[serde(default, deserialize_with = "nullable")]
+    pub order: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub legacy_sort_options: Option<LegacySortOptions>,
+}
+
+/// `sortOptions.legacySortOptions`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct LegacySortOptions {
+    #[serde(default, deserialize_with = "nullable")]
+    pub order_first: Vec<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub order_last: Vec<String>,
+}
+
+/// One entry of `configMapGenerator` or `secretGenerator` (`type` is only
+/// meaningful for Secrets, and kustomize accepts it on both).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GeneratorArgs {
+    #[serde(default, deserialize_with = "nullable")]
+    pub namespace: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub name: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub behavior: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub literals: Vec<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub files: Vec<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub envs: Vec<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub env: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub options: Option<GeneratorOptions>,
+    #[serde(default, deserialize_with = "nullable", rename = "type")]
+    pub kind: String,
+}
+
+/// `generatorOptions`, or a generator's `options`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct GeneratorOptions {
+    #[serde(default, deserialize_with = "nullable")]
+    pub labels: StringMap,
+    #[serde(default, deserialize_with = "nullable")]
+    pub annotations: StringMap,
+    #[serde(default, deserialize_with = "nullable")]
+    pub disable_name_suffix_hash: bool,
+    #[serde(default, deserialize_with = "nullable")]
+    pub immutable: bool,
+}
+
+impl Kustomization {
+    /// Parses a kustomization from its already-parsed YAML document, then
+    /// applies kustomize's fix-ups (defaults for `kind`/`apiVersion`, `bases`
+    /// into `resources`, `imageTags` into `images`, `env` into `envs`).
+    pub fn from_value(doc: &Value, file: &Path) -> Result<Kustomization> {
+        let json: serde_json::Value = doc.into();
+        let mut k: Kustomization = serde_json::from_value(json)
+            .with_context(|| format!("invalid Kustomization in {}", file.display()))?;
+        k.apply_defaults(file)?;
+        Ok(k)
+    }
+
+    /// True when this is a `kind: Component`.
+    pub fn is_component(&self) -> bool {
+        self.kind == "Component"
+    }
+
+    fn apply_defaults(&mut self, file: &Path) -> Result<()> {
+        let dir = file.parent().unwrap_or(Path::new("."));
+        let mut problems = Vec::new();
+        if !self.kind.is_empty() && self.kind != "Kustomization" && self.kind != "Component" {
+            problems.push("kind should be Kustomization or Component".to_string());
+        }
+        let required = if self.is_component() {
+            COMPONENT_VERSION
+        } else {
+            KUSTOMIZATION_VERSION
+        };
+        if !self.api_version.is_empty() && self.api_version != required {
+            let kind = if self.kind.is_empty() {
+                "Kustomization"
+            } else {
+                &self.kind
+            };
+            problems.push(format!("apiVersion for {kind} should be {required}"));
+        }
+        if !problems.is_empty() {
+            bail!(
+                "Failed to read kustomization file under {}:\n{}",
+                dir.display(),
+                problems.join("\n")
+            );
+        }
+        if self.kind.is_empty() {
+            self.kind = "Kustomization".into();
+        }
+        if self.api_version.is_empty() {
+            self.api_version = required.into();
+        }
+        let bases = std::mem::take(&mut self.bases);
+        self.resources.extend(bases);
+        let tags = std::mem::take(&mut self.image_tags);
+        self.images.extend(tags);
+        for g in self
+            .config_map_generator
+            .iter_mut()
+            .chain(self.secret_generator.iter_mut())
+        {
+            if !g.env.is_empty() {
+                g.envs.push(std::mem::take(&mut g.env));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::Mapping;
+
+    fn parse(pairs: &[(&str, Value)]) -> Result<Kustomization> {
+        let m: Mapping = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect();
+        Kustomization::from_value(&Value::Map(m), Path::new("kustomization.yaml"))
+    }
+
+    #[test]
+    fn unknown_fields_are_errors() {
+        let err = parse(&[("resourcez", Value::Seq(vec![]))]).unwrap_err();
+        assert!(format!("{err:#}").contains("unknown field"));
+    }
+
+    #[test]
+    fn null_fields_are_unset_and_bases_fold_into_resources() {
+        let k = parse(&[
+            ("resources", Value::Null),
+            ("bases", Value::Seq(vec!["../base".into()])),
+        ])
+        .unwrap();
+        assert_eq!(k.resources, vec!["../base".to_string()]);
+        assert_eq!(k.kind, "Kustomization");
+        assert_eq!(k.api_version, KUSTOMIZATION_VERSION);
+    }
+
+    #[test]
+    fn numbers_are_not_strings() {
+        let mut labels = Mapping::new();
+        labels.insert("version".into(), Value::Int(1));
+        assert!(parse(&[("commonLabels", Value::Map(labels))]).is_err());
+    }
+}

@@ -1,0 +1,27 @@
+//! krust: a Kustomize-compatible Kubernetes manifest renderer.
+//!
+//! The build pipeline reads top to bottom like kustomize's documented order:
+//! **load → accumulate → generate → transform → resolve names → order →
+//! print**. Each stage lives in its own module:
+//!
+//! * [`yaml`]: parsing with yaml.v3's scalar rules, and a printer that writes
+//!   exactly what kustomize writes.
+//! * [`resource`]: resource identities and the ordered resource list.
+//! * [`kustomization`]: the `kustomization.yaml` schema.
+//! * [`load`]: reading kustomizations and their resources from disk.
+//! * [`fieldspec`]: where each transformer looks in each kind.
+//! * [`transform`]: the builtin transformers, one module each.
+//! * [`order`]: the final resource order.
+//! * [`build`]: the pipeline that ties them together.
+
+pub mod build;
+pub mod fieldspec;
+pub mod kustomization;
+pub mod load;
+pub mod order;
+pub mod output;
+pub mod resource;
+pub mod transform;
+pub mod yaml;
+
+pub use build::{build, BuildOptions};

@@ -1,0 +1,1 @@
+//! Reading kustomizations and their resources from disk.

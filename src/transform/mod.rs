@@ -1,0 +1,11 @@
+//! The builtin transformers, one module each. Each is a function over the
+//! resource list, configured by one config type that both its kustomization
+//! field and its `transformers:` plugin form deserialize into.
+
+use crate::resource::ResourceList;
+
+/// A transformer: a function over the resource list.
+pub trait Transform {
+    /// Applies the transformation to every resource it selects.
+    fn apply(&self, resources: &mut ResourceList) -> anyhow::Result<()>;
+}

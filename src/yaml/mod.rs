@@ -1,0 +1,15 @@
+//! The YAML layer: reading input the way kustomize (yaml.v3) reads it, and
+//! printing output the way kustomize (go-yaml v2, after a JSON round trip)
+//! prints it.
+
+pub mod float;
+pub mod keyorder;
+mod parse;
+mod print;
+mod quote;
+pub mod resolve;
+mod value;
+
+pub use parse::{parse_documents, YamlError};
+pub use print::{print_document, print_documents, PrintError};
+pub use value::{Mapping, Value};

@@ -1,0 +1,267 @@
+//! The in-memory value model for resources.
+//!
+//! kustomize routes every resource through JSON before printing it, so the
+//! value model that decides the printed bytes is JSON's: null, booleans,
+//! 64-bit integers, floats, strings, sequences and string-keyed mappings.
+//! Input scalars are resolved into this model once, at parse time, by
+//! yaml.v3's rules (see [`crate::yaml::resolve`]); nothing downstream has to
+//! re-interpret text.
+
+use indexmap::IndexMap;
+
+/// A string-keyed mapping that remembers insertion order.
+///
+/// Printing sorts keys with kustomize's comparator, but the insertion order
+/// still matters: it is the order kustomize's own (unstable) sort starts
+/// from, and keeping it makes output deterministic where the comparator is
+/// not a total order.
+pub type Mapping = IndexMap<String, Value>;
+
+/// One YAML/JSON value after yaml.v3 resolution.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// `null`, `~`, or an empty scalar.
+    Null,
+    /// `true` / `false` (yaml.v3 accepts only these spellings, any case form of
+    /// `true`/`True`/`TRUE`).
+    Bool(bool),
+    /// An integer that fits in `i64`.
+    Int(i64),
+    /// A non-negative integer above `i64::MAX` that still fits in `u64`.
+    UInt(u64),
+    /// A floating point number (never NaN or infinite: those are errors).
+    Float(f64),
+    /// A string.
+    String(String),
+    /// A sequence.
+    Seq(Vec<Value>),
+    /// A mapping with string keys.
+    Map(Mapping),
+}
+
+impl Default for Value {
+    fn default() -> Self {
+        Value::Null
+    }
+}
+
+impl Value {
+    /// An empty mapping.
+    pub fn new_map() -> Value {
+        Value::Map(Mapping::new())
+    }
+
+    /// The string inside, if this is a string.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The mapping inside, if this is a mapping.
+    pub fn as_map(&self) -> Option<&Mapping> {
+        match self {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The mapping inside, mutably, if this is a mapping.
+    pub fn as_map_mut(&mut self) -> Option<&mut Mapping> {
+        match self {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The sequence inside, if this is a sequence.
+    pub fn as_seq(&self) -> Option<&Vec<Value>> {
+        match self {
+            Value::Seq(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The sequence inside, mutably, if this is a sequence.
+    pub fn as_seq_mut(&mut self) -> Option<&mut Vec<Value>> {
+        match self {
+            Value::Seq(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// True for [`Value::Null`].
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+
+    /// True for scalars (anything but a mapping or a sequence).
+    pub fn is_scalar(&self) -> bool {
+        !matches!(self, Value::Map(_) | Value::Seq(_))
+    }
+
+    /// Looks up `key` if this is a mapping.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.as_map().and_then(|m| m.get(key))
+    }
+
+    /// Looks up `key` mutably if this is a mapping.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
+        self.as_map_mut().and_then(|m| m.get_mut(key))
+    }
+
+    /// Follows a path of mapping keys.
+    pub fn get_path(&self, path: &[&str]) -> Option<&Value> {
+        path.iter().try_fold(self, |v, k| v.get(k))
+    }
+
+    /// Follows a path of mapping keys, mutably.
+    pub fn get_path_mut(&mut self, path: &[&str]) -> Option<&mut Value> {
+        path.iter().try_fold(self, |v, k| v.get_mut(k))
+    }
+
+    /// The string at a path of mapping keys, if there is one.
+    pub fn str_at(&self, path: &[&str]) -> Option<&str> {
+        self.get_path(path).and_then(Value::as_str)
+    }
+
+    /// The scalar's text as kustomize would read it with `RNode.YNode().Value`:
+    /// strings as they are, numbers and booleans in their canonical form,
+    /// `None` for null and collections.
+    pub fn scalar_text(&self) -> Option<String> {
+        match self {
+            Value::String(s) => Some(s.clone()),
+            Value::Bool(b) => Some(b.to_string()),
+            Value::Int(i) => Some(i.to_string()),
+            Value::UInt(u) => Some(u.to_string()),
+            Value::Float(f) => Some(crate::yaml::float::format_go_g(*f)),
+            Value::Null | Value::Seq(_) | Value::Map(_) => None,
+        }
+    }
+
+    /// A short name of the value's type, for error messages.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Int(_) | Value::UInt(_) => "integer",
+            Value::Float(_) => "float",
+            Value::String(_) => "string",
+            Value::Seq(_) => "sequence",
+            Value::Map(_) => "mapping",
+        }
+    }
+
+    /// Returns the mapping at `key`, creating it (or replacing a null) when it
+    /// is missing. Returns `None` when something other than a mapping or null
+    /// is already there, or when `self` is not a mapping.
+    pub fn ensure_map(&mut self, key: &str) -> Option<&mut Mapping> {
+        let map = self.as_map_mut()?;
+        let slot = map.entry(key.to_string()).or_insert_with(Value::new_map);
+        if slot.is_null() {
+            *slot = Value::new_map();
+        }
+        slot.as_map_mut()
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Self {
+        Value::String(s.to_string())
+    }
+}
+
+impl From<String> for Value {
+    fn from(s: String) -> Self {
+        Value::String(s)
+    }
+}
+
+impl From<Mapping> for Value {
+    fn from(m: Mapping) -> Self {
+        Value::Map(m)
+    }
+}
+
+impl From<Vec<Value>> for Value {
+    fn from(s: Vec<Value>) -> Self {
+        Value::Seq(s)
+    }
+}
+
+/// Converts to `serde_json::Value`, for deserialising configuration
+/// (kustomization files, plugin configs) with serde. Resources never take
+/// this path.
+impl From<&Value> for serde_json::Value {
+    fn from(v: &Value) -> Self {
+        match v {
+            Value::Null => serde_json::Value::Null,
+            Value::Bool(b) => serde_json::Value::Bool(*b),
+            Value::Int(i) => serde_json::Value::from(*i),
+            Value::UInt(u) => serde_json::Value::from(*u),
+            Value::Float(f) => serde_json::Number::from_f64(*f)
+                .map(serde_json::Value::Number)
+                .unwrap_or(serde_json::Value::Null),
+            Value::String(s) => serde_json::Value::String(s.clone()),
+            Value::Seq(items) => serde_json::Value::Array(items.iter().map(Into::into).collect()),
+            Value::Map(m) => {
+                serde_json::Value::Object(m.iter().map(|(k, v)| (k.clone(), v.into())).collect())
+            }
+        }
+    }
+}
+
+/// Converts back from `serde_json::Value`, for values built by serde
+/// (for example a kustomization written by `krust edit`).
+impl From<&serde_json::Value> for Value {
+    fn from(v: &serde_json::Value) -> Self {
+        match v {
+            serde_json::Value::Null => Value::Null,
+            serde_json::Value::Bool(b) => Value::Bool(*b),
+            serde_json::Value::Number(n) => {
+                if let Some(i) = n.as_i64() {
+                    Value::Int(i)
+                } else if let Some(u) = n.as_u64() {
+                    Value::UInt(u)
+                } else {
+                    Value::Float(n.as_f64().unwrap_or(0.0))
+                }
+            }
+            serde_json::Value::String(s) => Value::String(s.clone()),
+            serde_json::Value::Array(items) => Value::Seq(items.iter().map(Into::into).collect()),
+            serde_json::Value::Object(m) => {
+                Value::Map(m.iter().map(|(k, v)| (k.clone(), v.into())).collect())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_lookup_and_ensure_map() {
+        let mut v = Value::new_map();
+        v.ensure_map("metadata")
+            .unwrap()
+            .insert("name".into(), "x".into());
+        assert_eq!(v.str_at(&["metadata", "name"]), Some("x"));
+        assert_eq!(v.str_at(&["metadata", "namespace"]), None);
+        let mut s = Value::String("a".into());
+        assert!(s.ensure_map("k").is_none());
+    }
+
+    #[test]
+    fn json_round_trip_keeps_types() {
+        let mut m = Mapping::new();
+        m.insert("i".into(), Value::Int(-3));
+        m.insert("u".into(), Value::UInt(u64::MAX));
+        m.insert("f".into(), Value::Float(1.5));
+        m.insert("s".into(), "x".into());
+        let v = Value::Map(m);
+        let j: serde_json::Value = (&v).into();
+        assert_eq!(Value::from(&j), v);
+    }
+}
