@@ -1,15 +1,187 @@
-//! The build pipeline: load → accumulate → generate → transform → resolve
-//! names → order → print.
+//! The build pipeline, in kustomize's documented order:
+//!
+//! 1. **load** the kustomization file of a directory;
+//! 2. **accumulate** its `resources` (files, and directories built
+//!    recursively as kustomizations of their own);
+//! 3. **generate** (configMapGenerator, secretGenerator, `generators:`);
+//! 4. **transform** with the builtin transformers in kustomize's fixed order,
+//!    then the `transformers:` plugins;
+//! 5. at the top only: **resolve names** (hash suffixes, back references);
+//! 6. **order** the result (`sortOptions` / `--reorder`).
+//!
+//! Printing is [`crate::output`]'s job.
+
+use crate::fieldspec::TransformerConfig;
+use crate::load::{Entry, LoadRestrictor, LoadedKustomization, Loader};
+use crate::order::{Reorder, SortOrder};
+use crate::resource::ResourceList;
+use crate::transform::{self, Transform};
+use anyhow::{bail, Context, Result};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// Options of a build (the `krust build` flags).
 #[derive(Debug, Clone, Default)]
-pub struct BuildOptions {}
+pub struct BuildOptions {
+    /// `--load-restrictor`.
+    pub load_restrictor: LoadRestrictor,
+    /// `--reorder`.
+    pub reorder: Reorder,
+}
 
-/// Builds the kustomization in `dir`.
-pub fn build(
-    dir: &std::path::Path,
-    options: &BuildOptions,
-) -> anyhow::Result<crate::resource::ResourceList> {
-    let _ = (dir, options);
-    todo!("pipeline")
+/// The result of a build: the resources, and the warnings kustomize would
+/// print on stderr (deprecated fields, conflicting sort settings).
+#[derive(Debug, Default)]
+pub struct Built {
+    /// The rendered resources, in output order.
+    pub resources: ResourceList,
+    /// Warnings for the user, in the order they arose.
+    pub warnings: Vec<String>,
+}
+
+/// Builds the kustomization in `dir` and returns its resources.
+pub fn build(dir: &Path, options: &BuildOptions) -> Result<ResourceList> {
+    Ok(build_with_warnings(dir, options)?.resources)
+}
+
+/// Builds the kustomization in `dir`, keeping the warnings.
+pub fn build_with_warnings(dir: &Path, options: &BuildOptions) -> Result<Built> {
+    let builder = Builder {
+        loader: Loader::new(options.load_restrictor),
+        warnings: Mutex::new(Vec::new()),
+    };
+    let top = builder.loader.load_kustomization(dir)?;
+    builder.note_warnings(&top.warnings);
+    let mut acc = builder.accumulate_target(&top, &[])?;
+    let (order, warning) =
+        SortOrder::choose(top.kustomization.sort_options.as_ref(), options.reorder)?;
+    order.apply(&mut acc.resources);
+    let mut warnings = builder.warnings.into_inner().unwrap_or_default();
+    warnings.extend(warning.map(str::to_string));
+    Ok(Built {
+        resources: acc.resources,
+        warnings,
+    })
+}
+
+/// What accumulating one kustomization produces and hands to its parent.
+#[derive(Debug, Default)]
+struct Accumulated {
+    resources: ResourceList,
+    config: TransformerConfig,
+}
+
+struct Builder {
+    loader: Loader,
+    warnings: Mutex<Vec<String>>,
+}
+
+impl Builder {
+    fn note_warnings(&self, warnings: &[String]) {
+        if !warnings.is_empty() {
+            if let Ok(mut w) = self.warnings.lock() {
+                w.extend(warnings.iter().cloned());
+            }
+        }
+    }
+
+    /// Resources, generators and transformers of one kustomization
+    /// (kustomize's `AccumulateTarget`). `chain` holds the directories being
+    /// built above this one, to detect cycles.
+    fn accumulate_target(
+        &self,
+        kust: &LoadedKustomization,
+        chain: &[PathBuf],
+    ) -> Result<Accumulated> {
+        let mut chain = chain.to_vec();
+        chain.push(kust.dir.clone());
+        let mut acc = Accumulated {
+            resources: ResourceList::new(),
+            config: TransformerConfig::defaults(),
+        };
+        self.accumulate_resources(kust, &chain, &mut acc)
+            .context("accumulating resources")?;
+        self.run_transformers(kust, &mut acc)?;
+        Ok(acc)
+    }
+
+    /// Loads every `resources` entry (in parallel) and appends them in order.
+    fn accumulate_resources(
+        &self,
+        kust: &LoadedKustomization,
+        chain: &[PathBuf],
+        acc: &mut Accumulated,
+    ) -> Result<()> {
+        let loaded: Vec<Result<Accumulated>> = kust
+            .kustomization
+            .resources
+            .par_iter()
+            .map(|entry| {
+                self.load_entry(kust, entry, chain)
+                    .with_context(|| format!("accumulating resources from '{entry}'"))
+            })
+            .collect();
+        for (entry, part) in kust.kustomization.resources.iter().zip(loaded) {
+            let part = part?;
+            acc.config.merge(&part.config)?;
+            acc.resources
+                .append(part.resources)
+                .with_context(|| format!("merging resources from '{entry}'"))?;
+        }
+        Ok(())
+    }
+
+    fn load_entry(
+        &self,
+        kust: &LoadedKustomization,
+        entry: &str,
+        chain: &[PathBuf],
+    ) -> Result<Accumulated> {
+        match self.loader.resolve_entry(kust, entry)? {
+            Entry::File(path) => {
+                let mut resources = ResourceList::new();
+                for r in crate::load::read_resources(&path)? {
+                    resources.push(r)?;
+                }
+                Ok(Accumulated {
+                    resources,
+                    config: TransformerConfig::default(),
+                })
+            }
+            Entry::Dir(dir) => {
+                if chain.iter().any(|d| d == &dir) {
+                    bail!("cycle detected: {} is already being built", dir.display());
+                }
+                let child = self.loader.load_kustomization(&dir)?;
+                self.note_warnings(&child.warnings);
+                if child.kustomization.is_component() {
+                    bail!("expected kind != 'Component' for path '{}'", dir.display());
+                }
+                self.accumulate_target(&child, chain)
+                    .with_context(|| format!("recursed accumulation of path '{}'", dir.display()))
+            }
+        }
+    }
+
+    /// The builtin transformers in kustomize's fixed order.
+    fn run_transformers(&self, kust: &LoadedKustomization, acc: &mut Accumulated) -> Result<()> {
+        let k = &kust.kustomization;
+        let tc = &acc.config;
+        let mut steps: Vec<Box<dyn Transform>> = Vec::new();
+        if let Some(t) = transform::namespace::from_kustomization(k, tc) {
+            steps.push(Box::new(t));
+        }
+        for t in transform::labels::from_kustomization(k, tc) {
+            steps.push(Box::new(t));
+        }
+        if let Some(t) = transform::annotations::from_kustomization(k, tc) {
+            steps.push(Box::new(t));
+        }
+        for step in steps {
+            step.apply(&mut acc.resources)
+                .with_context(|| format!("transforming resources of {}", kust.file.display()))?;
+        }
+        Ok(())
+    }
 }

@@ -1,1 +1,290 @@
-//! The final resource order.
+//! The final resource order: kustomize's `sortOptions` and `--reorder`.
+//!
+//! The legacy order puts well-known kinds first (namespaces before the
+//! things in them, services before workloads), webhook configurations last,
+//! and everything else in between, ordered by group/version/kind and then
+//! by namespace and name. Unlike kustomize's comparator-on-an-unstable-sort,
+//! this is a total order over distinct resource ids, so the result does not
+//! depend on the input order.
+
+use crate::kustomization::SortOptions;
+use crate::resource::{Gvk, ResId, ResourceList};
+use anyhow::{bail, Result};
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+/// Kinds the legacy order puts first, in this order.
+pub const DEFAULT_ORDER_FIRST: [&str; 22] = [
+    "Namespace",
+    "ResourceQuota",
+    "StorageClass",
+    "CustomResourceDefinition",
+    "ServiceAccount",
+    "PodSecurityPolicy",
+    "Role",
+    "ClusterRole",
+    "RoleBinding",
+    "ClusterRoleBinding",
+    "ConfigMap",
+    "Secret",
+    "Endpoints",
+    "Service",
+    "LimitRange",
+    "PriorityClass",
+    "PersistentVolume",
+    "PersistentVolumeClaim",
+    "Deployment",
+    "StatefulSet",
+    "CronJob",
+    "PodDisruptionBudget",
+];
+
+/// Kinds the legacy order puts last, in this order.
+pub const DEFAULT_ORDER_LAST: [&str; 2] = [
+    "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration",
+];
+
+/// The `--reorder` flag (deprecated in kustomize, still accepted).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Reorder {
+    /// Not given: legacy order unless the kustomization sets `sortOptions`.
+    #[default]
+    Unspecified,
+    /// `--reorder legacy`.
+    Legacy,
+    /// `--reorder none`: keep the depth-first input order.
+    None,
+}
+
+/// How the final list is ordered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SortOrder {
+    /// Keep the order resources were accumulated in.
+    Fifo,
+    /// The legacy kind order with these first and last kinds.
+    Legacy {
+        /// Kinds that come first, in order.
+        first: Vec<String>,
+        /// Kinds that come last, in order.
+        last: Vec<String>,
+    },
+}
+
+impl SortOrder {
+    /// The legacy order with kustomize's default kind lists.
+    pub fn default_legacy() -> SortOrder {
+        SortOrder::Legacy {
+            first: DEFAULT_ORDER_FIRST.iter().map(|s| s.to_string()).collect(),
+            last: DEFAULT_ORDER_LAST.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    /// Validates a kustomization's `sortOptions` the way kustomize's
+    /// SortOrderTransformer does, filling in the default kind lists.
+    pub fn from_options(options: &SortOptions) -> Result<SortOrder> {
+        match options.order.as_str() {
+            "fifo" => {
+                if options.legacy_sort_options.is_some() {
+                    bail!(
+                        "the field 'sortOptions.legacySortOptions' is set but the selected \
+                         sort order is 'fifo', not 'legacy'"
+                    );
+                }
+                Ok(SortOrder::Fifo)
+            }
+            "legacy" => Ok(match &options.legacy_sort_options {
+                Some(l) => SortOrder::Legacy {
+                    first: l.order_first.clone(),
+                    last: l.order_last.clone(),
+                },
+                None => SortOrder::default_legacy(),
+            }),
+            _ => bail!("the field 'sortOptions.order' must be one of [fifo, legacy]"),
+        }
+    }
+
+    /// Picks the order from the top kustomization's `sortOptions` (which win)
+    /// and the `--reorder` flag. Returns a warning when both are given.
+    pub fn choose(
+        options: Option<&SortOptions>,
+        flag: Reorder,
+    ) -> Result<(SortOrder, Option<&'static str>)> {
+        if let Some(options) = options {
+            let warning = (flag != Reorder::Unspecified).then_some(
+                "Warning: Sorting order is set both in 'kustomization.yaml' ('sortOptions') \
+                 and in a CLI flag ('--reorder'). Using the kustomization file over the CLI flag.",
+            );
+            return Ok((SortOrder::from_options(options)?, warning));
+        }
+        Ok(match flag {
+            Reorder::None => (SortOrder::Fifo, None),
+            Reorder::Legacy | Reorder::Unspecified => (SortOrder::default_legacy(), None),
+        })
+    }
+
+    /// Reorders `resources` in place.
+    pub fn apply(&self, resources: &mut ResourceList) {
+        let SortOrder::Legacy { first, last } = self else {
+            return;
+        };
+        let ranks = kind_ranks(first, last);
+        let items = resources.items_mut();
+        let mut keyed: Vec<(ResId, crate::resource::Resource)> =
+            items.drain(..).map(|r| (r.id(), r)).collect();
+        keyed.sort_by(|(a, _), (b, _)| legacy_cmp(a, b, &ranks));
+        items.extend(keyed.into_iter().map(|(_, r)| r));
+    }
+}
+
+/// Kind → rank: negative for the first kinds (in order), positive for the
+/// last kinds, zero for every other kind.
+fn kind_ranks<'a>(first: &'a [String], last: &'a [String]) -> HashMap<&'a str, i64> {
+    let mut ranks = HashMap::new();
+    let n = first.len() as i64;
+    for (i, kind) in first.iter().enumerate() {
+        ranks.insert(kind.as_str(), i as i64 - n);
+    }
+    for (i, kind) in last.iter().enumerate() {
+        ranks.insert(kind.as_str(), i as i64 + 1);
+    }
+    ranks
+}
+
+fn legacy_cmp(a: &ResId, b: &ResId, ranks: &HashMap<&str, i64>) -> Ordering {
+    if a.gvk != b.gvk {
+        return gvk_cmp(&a.gvk, &b.gvk, ranks);
+    }
+    id_sort_key(a).cmp(&id_sort_key(b))
+}
+
+fn gvk_cmp(a: &Gvk, b: &Gvk, ranks: &HashMap<&str, i64>) -> Ordering {
+    let ra = ranks.get(a.kind.as_str()).copied().unwrap_or(0);
+    let rb = ranks.get(b.kind.as_str()).copied().unwrap_or(0);
+    if ra != rb {
+        return ra.cmp(&rb);
+    }
+    let order = gvk_sort_key(a).cmp(&gvk_sort_key(b));
+    // kustomize reverses the comparison between two Namespace types when
+    // either is in the core group, so core `v1 Namespace` sorts first.
+    if a.kind == "Namespace" && b.kind == "Namespace" && (a.group.is_empty() || b.group.is_empty())
+    {
+        order.reverse()
+    } else {
+        order
+    }
+}
+
+/// `group_version_kind` with `~` placeholders, which sort after letters.
+fn gvk_sort_key(g: &Gvk) -> String {
+    let or = |s: &str, d: &str| {
+        if s.is_empty() {
+            d.to_string()
+        } else {
+            s.to_string()
+        }
+    };
+    format!(
+        "{}_{}_{}",
+        or(&g.group, "~G"),
+        or(&g.version, "~V"),
+        or(&g.kind, "~K")
+    )
+}
+
+/// `gvk|namespace|name` with `~` placeholders for blanks.
+fn id_sort_key(id: &ResId) -> String {
+    let ns = if id.namespace.is_empty() {
+        "~X"
+    } else {
+        &id.namespace
+    };
+    let name = if id.name.is_empty() { "~N" } else { &id.name };
+    format!("{}|{}|{}", id.gvk, ns, name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resource::Resource;
+    use crate::yaml::{Mapping, Value};
+
+    fn res(api: &str, kind: &str, name: &str, ns: &str) -> Resource {
+        let mut meta = Mapping::new();
+        meta.insert("name".into(), name.into());
+        if !ns.is_empty() {
+            meta.insert("namespace".into(), ns.into());
+        }
+        let mut m = Mapping::new();
+        m.insert("apiVersion".into(), api.into());
+        m.insert("kind".into(), kind.into());
+        m.insert("metadata".into(), Value::Map(meta));
+        Resource::new(Value::Map(m), None)
+    }
+
+    fn names(list: &ResourceList) -> Vec<String> {
+        list.iter()
+            .map(|r| format!("{}/{}", r.kind(), r.name()))
+            .collect()
+    }
+
+    #[test]
+    fn legacy_order_puts_known_kinds_first_and_webhooks_last() {
+        let mut list = ResourceList::new();
+        for r in [
+            res(
+                "admissionregistration.k8s.io/v1",
+                "ValidatingWebhookConfiguration",
+                "w",
+                "",
+            ),
+            res("apps/v1", "Deployment", "d", ""),
+            res("example.com/v1", "Widget", "x", ""),
+            res("v1", "Service", "b", ""),
+            res("v1", "Service", "a", ""),
+            res("v1", "Namespace", "ns", ""),
+        ] {
+            list.push(r).unwrap();
+        }
+        SortOrder::default_legacy().apply(&mut list);
+        assert_eq!(
+            names(&list),
+            [
+                "Namespace/ns",
+                "Service/a",
+                "Service/b",
+                "Deployment/d",
+                "Widget/x",
+                "ValidatingWebhookConfiguration/w"
+            ]
+        );
+    }
+
+    #[test]
+    fn sort_options_validation() {
+        let bad = SortOptions {
+            order: "random".into(),
+            legacy_sort_options: None,
+        };
+        assert!(SortOrder::from_options(&bad).is_err());
+        let fifo_with_legacy = SortOptions {
+            order: "fifo".into(),
+            legacy_sort_options: Some(Default::default()),
+        };
+        assert!(SortOrder::from_options(&fifo_with_legacy).is_err());
+    }
+
+    #[test]
+    fn flag_and_options_precedence() {
+        let (order, warning) = SortOrder::choose(None, Reorder::None).unwrap();
+        assert_eq!(order, SortOrder::Fifo);
+        assert!(warning.is_none());
+        let fifo = SortOptions {
+            order: "fifo".into(),
+            legacy_sort_options: None,
+        };
+        let (order, warning) = SortOrder::choose(Some(&fifo), Reorder::Legacy).unwrap();
+        assert_eq!(order, SortOrder::Fifo);
+        assert!(warning.is_some());
+    }
+}
