@@ -54,6 +54,7 @@ pub fn build_with_warnings(dir: &Path, options: &BuildOptions) -> Result<Built> 
     let top = builder.loader.load_kustomization(dir)?;
     builder.note_warnings(&top.warnings);
     let mut acc = builder.accumulate_target(&top, &[])?;
+    crate::finalize::clean_annotations(&mut acc.resources, crate::finalize::Keep::default());
     let (order, warning) =
         SortOrder::choose(top.kustomization.sort_options.as_ref(), options.reorder)?;
     order.apply(&mut acc.resources);

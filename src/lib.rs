@@ -11,11 +11,13 @@
 //! * [`load`]: reading kustomizations and their resources from disk.
 //! * [`fieldspec`]: where each transformer looks in each kind.
 //! * [`transform`]: the builtin transformers, one module each.
+//! * [`finalize`]: kustomize's clean-up of internal annotations.
 //! * [`order`]: the final resource order.
 //! * [`build`]: the pipeline that ties them together.
 
 pub mod build;
 pub mod fieldspec;
+pub mod finalize;
 pub mod kustomization;
 pub mod load;
 pub mod order;

@@ -1,0 +1,151 @@
+//! The last step before printing: kustomize's clean-up of annotations.
+//!
+//! kustomize tracks its own state (previous names, prefixes, origins, input
+//! file indexes) in annotations and strips them at the end. Stripping goes
+//! through its typed annotation setter, which has two visible effects that
+//! krust reproduces on every resource:
+//!
+//! * annotation values are written back as strings (`x: 1` becomes
+//!   `x: "1"`, a null value becomes `"null"`);
+//! * an `annotations` field left empty (or null) is removed.
+
+use crate::resource::ResourceList;
+use crate::yaml::Value;
+
+/// Annotations kustomize uses internally and never prints.
+const INTERNAL_ANNOTATIONS: &[&str] = &[
+    "internal.config.kubernetes.io/previousKinds",
+    "internal.config.kubernetes.io/previousNames",
+    "internal.config.kubernetes.io/prefixes",
+    "internal.config.kubernetes.io/suffixes",
+    "internal.config.kubernetes.io/previousNamespaces",
+    "internal.config.kubernetes.io/allowNameChange",
+    "internal.config.kubernetes.io/allowKindChange",
+    "internal.config.kubernetes.io/refBy",
+    "internal.config.kubernetes.io/generatorBehavior",
+    "internal.config.kubernetes.io/needsHashSuffix",
+    "internal.config.kubernetes.io/path",
+    "internal.config.kubernetes.io/index",
+    "internal.config.kubernetes.io/seqindent",
+    "internal.config.kubernetes.io/id",
+    "internal.config.kubernetes.io/annotations-migration-resource-id",
+    "config.kubernetes.io/path",
+    "config.kubernetes.io/index",
+    "config.k8s.io/id",
+];
+
+/// Records where a resource came from; kept only with
+/// `buildMetadata: [originAnnotations]`.
+pub const ORIGIN_ANNOTATION: &str = "config.kubernetes.io/origin";
+
+/// Records which transformers touched a resource; kept only with
+/// `buildMetadata: [transformerAnnotations]`.
+pub const TRANSFORMER_ANNOTATION: &str = "alpha.config.kubernetes.io/transformations";
+
+/// Which build-metadata annotations survive the clean-up.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Keep {
+    /// Keep `config.kubernetes.io/origin`.
+    pub origin: bool,
+    /// Keep `alpha.config.kubernetes.io/transformations`.
+    pub transformations: bool,
+}
+
+/// Strips internal annotations from every resource, as kustomize does after
+/// a build.
+pub fn clean_annotations(resources: &mut ResourceList, keep: Keep) {
+    for r in resources.iter_mut() {
+        let Some(Value::Map(meta)) = r.map_mut().get_mut("metadata") else {
+            continue;
+        };
+        let Some(annotations) = meta.get_mut("annotations") else {
+            continue;
+        };
+        let emptied = match annotations {
+            Value::Map(map) => {
+                map.retain(|k, _| keeps(k, keep));
+                for v in map.values_mut() {
+                    stringify(v);
+                }
+                map.is_empty()
+            }
+            Value::Null => true,
+            _ => false,
+        };
+        if emptied {
+            meta.shift_remove("annotations");
+        }
+    }
+}
+
+fn keeps(key: &str, keep: Keep) -> bool {
+    if INTERNAL_ANNOTATIONS.contains(&key) {
+        return false;
+    }
+    match key {
+        ORIGIN_ANNOTATION => keep.origin,
+        TRANSFORMER_ANNOTATION => keep.transformations,
+        _ => true,
+    }
+}
+
+/// Scalars become their text; `null` becomes the string "null" (what the
+/// typed setter reads from the node).
+fn stringify(v: &mut Value) {
+    if v.is_null() {
+        *v = Value::String("null".into());
+    } else if let Some(text) = v.scalar_text() {
+        if !matches!(v, Value::String(_)) {
+            *v = Value::String(text);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resource::Resource;
+    use crate::yaml::Mapping;
+
+    fn with_annotations(annotations: Value) -> ResourceList {
+        let mut meta = Mapping::new();
+        meta.insert("name".into(), "a".into());
+        meta.insert("annotations".into(), annotations);
+        let mut m = Mapping::new();
+        m.insert("kind".into(), "ConfigMap".into());
+        m.insert("metadata".into(), Value::Map(meta));
+        let mut list = ResourceList::new();
+        list.push(Resource::new(Value::Map(m), None)).unwrap();
+        list
+    }
+
+    #[test]
+    fn empty_and_null_annotations_are_removed() {
+        for empty in [Value::Null, Value::new_map()] {
+            let mut list = with_annotations(empty);
+            clean_annotations(&mut list, Keep::default());
+            let r = &list.as_slice()[0];
+            assert!(r.value.get_path(&["metadata", "annotations"]).is_none());
+        }
+    }
+
+    #[test]
+    fn internal_annotations_go_and_values_become_strings() {
+        let mut a = Mapping::new();
+        a.insert("config.kubernetes.io/index".into(), "0".into());
+        a.insert(ORIGIN_ANNOTATION.into(), "o".into());
+        a.insert("x".into(), Value::Int(1));
+        a.insert("z".into(), Value::Null);
+        let mut list = with_annotations(Value::Map(a));
+        clean_annotations(&mut list, Keep::default());
+        let got = list.as_slice()[0]
+            .value
+            .get_path(&["metadata", "annotations"])
+            .cloned()
+            .unwrap();
+        let mut want = Mapping::new();
+        want.insert("x".into(), "1".into());
+        want.insert("z".into(), "null".into());
+        assert_eq!(got, Value::Map(want));
+    }
+}
