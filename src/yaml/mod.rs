@@ -6,6 +6,11 @@ pub mod float;
 pub mod keyorder;
 mod parse;
 mod print;
+mod print_json;
+mod print_resolve;
+mod print_scalar;
+#[cfg(test)]
+mod print_tests;
 mod quote;
 pub mod resolve;
 mod value;

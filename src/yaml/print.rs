@@ -1,6 +1,20 @@
 //! Printing [`Value`]s exactly as kustomize prints them.
+//!
+//! kustomize prints each resource with go-yaml v2 after a JSON round trip.
+//! The printer walks the value the way go-yaml v2's encoder emits events and
+//! reproduces its emitter's layout decisions: block style with an indent of
+//! 2, sequences under a mapping key not indented, empty collections as `{}`
+//! and `[]`, keys sorted with [`key_less`](super::keyorder::key_less), long
+//! or multi-line keys in the explicit `? key` form, and scalars styled and
+//! folded as described in [`super::quote`] and [`super::print_scalar`].
 
+use super::float::{write_go_g, write_printed_float};
+use super::keyorder::sort_by_key_order;
+use super::print_json::{after_json_round_trip, CONTROL_CHARACTERS};
+use super::print_scalar::{Cursor, INDENT_STEP};
+use super::quote::{analyze, Style};
 use super::Value;
+use std::fmt::Write;
 
 /// A value that kustomize would refuse to print.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -10,10 +24,34 @@ pub struct PrintError {
     pub message: String,
 }
 
+/// Keys longer than this many bytes are written in the explicit `? key` form.
+const MAX_SIMPLE_KEY_LEN: usize = 128;
+
 /// Appends one document (without a `---` separator) to `out`.
+///
+/// On error nothing is appended.
 pub fn print_document(value: &Value, out: &mut String) -> Result<(), PrintError> {
-    let _ = (value, out);
-    todo!("printer")
+    let start = out.len();
+    let mut printer = Printer {
+        cursor: Cursor::new(out),
+        entries_pool: Vec::new(),
+        json_error: None,
+        control_characters: false,
+    };
+    printer.node(value, Context::Root);
+    printer.end_document();
+    let error = match (printer.json_error.take(), printer.control_characters) {
+        (Some(message), _) => Some(message),
+        (None, true) => Some(CONTROL_CHARACTERS.to_string()),
+        (None, false) => None,
+    };
+    match error {
+        Some(message) => {
+            out.truncate(start);
+            Err(PrintError { message })
+        }
+        None => Ok(()),
+    }
 }
 
 /// Prints documents joined with `---\n`, as kustomize does.
@@ -28,4 +66,177 @@ pub fn print_documents<'a>(
         print_document(doc, &mut out)?;
     }
     Ok(out)
+}
+
+/// Where a node sits, which changes how the emitter lays it out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Context {
+    Root,
+    SequenceItem,
+    MappingValue,
+}
+
+type Entries<'a> = Vec<(&'a str, &'a Value)>;
+
+struct Printer<'a, 'o> {
+    cursor: Cursor<'o>,
+    /// Reusable buffers for sorting mapping entries (one is in use per
+    /// nesting level).
+    entries_pool: Vec<Entries<'a>>,
+    /// The first value JSON could not encode: kustomize fails on it before
+    /// anything else.
+    json_error: Option<String>,
+    /// A string go-yaml v2 refuses to read back.
+    control_characters: bool,
+}
+
+impl<'a> Printer<'a, '_> {
+    fn node(&mut self, value: &'a Value, context: Context) {
+        match value {
+            Value::Map(map) if map.is_empty() => self.empty_collection("{", "}"),
+            Value::Seq(items) if items.is_empty() => self.empty_collection("[", "]"),
+            Value::Map(map) => self.mapping(map.iter().map(|(k, v)| (k.as_str(), v))),
+            Value::Seq(items) => self.sequence(items, context),
+            Value::String(s) => self.string(s),
+            Value::Null => self.word("null"),
+            Value::Bool(b) => self.word(if *b { "true" } else { "false" }),
+            Value::Int(i) => self.number(|out| write!(out, "{i}")),
+            Value::UInt(u) => self.number(|out| write!(out, "{u}")),
+            Value::Float(f) => self.float(*f),
+        }
+    }
+
+    fn end_document(&mut self) {
+        self.cursor.indent = -1;
+        self.cursor.write_indent();
+    }
+
+    /// `{}` or `[]`: the flow style go-yaml v2 uses for empty collections.
+    fn empty_collection(&mut self, open: &str, close: &str) {
+        self.cursor.write_indicator(open, true, true, false);
+        self.cursor.write_indicator(close, false, false, false);
+    }
+
+    fn mapping(&mut self, entries: impl Iterator<Item = (&'a str, &'a Value)>) {
+        let mut sorted = self.entries_pool.pop().unwrap_or_default();
+        sorted.clear();
+        sorted.extend(entries);
+        sort_by_key_order(&mut sorted, |entry| entry.0);
+
+        let saved_indent = self.cursor.indent;
+        self.cursor.indent = increased(saved_indent, false);
+        for &(key, value) in &sorted {
+            self.entry(key, value);
+        }
+        self.cursor.indent = saved_indent;
+
+        sorted.clear();
+        self.entries_pool.push(sorted);
+    }
+
+    fn entry(&mut self, key: &'a str, value: &'a Value) {
+        self.cursor.write_indent();
+        let Some(key) = self.round_trip(key) else {
+            // Nothing is printed after an error, but a JSON error in the
+            // value would still take precedence.
+            self.node(value, Context::MappingValue);
+            return;
+        };
+        let analysis = analyze(&key);
+        if !analysis.multiline && key.len() <= MAX_SIMPLE_KEY_LEN {
+            self.scalar(&key, analysis.style, analysis.chars, false);
+            self.cursor.write_indicator(":", false, false, false);
+        } else {
+            self.cursor.write_indicator("?", true, false, true);
+            self.scalar(&key, analysis.style, analysis.chars, true);
+            self.cursor.write_indent();
+            self.cursor.write_indicator(":", true, false, true);
+        }
+        self.node(value, Context::MappingValue);
+    }
+
+    fn sequence(&mut self, items: &'a [Value], context: Context) {
+        let saved_indent = self.cursor.indent;
+        // A sequence that is a mapping value on the key's line is written at
+        // the key's indentation (`key:\n- a`).
+        let indentless = context == Context::MappingValue && !self.cursor.indention;
+        self.cursor.indent = increased(saved_indent, indentless);
+        for item in items {
+            self.cursor.write_indent();
+            self.cursor.write_indicator("-", true, false, true);
+            self.node(item, Context::SequenceItem);
+        }
+        self.cursor.indent = saved_indent;
+    }
+
+    fn string(&mut self, s: &'a str) {
+        let Some(s) = self.round_trip(s) else {
+            return;
+        };
+        let analysis = analyze(&s);
+        self.scalar(&s, analysis.style, analysis.chars, true);
+    }
+
+    /// The string as go-yaml v2 reads it back from JSON, or `None` (and the
+    /// error recorded) when it refuses it.
+    fn round_trip(&mut self, s: &'a str) -> Option<std::borrow::Cow<'a, str>> {
+        match after_json_round_trip(s) {
+            Ok(text) => Some(text),
+            Err(()) => {
+                self.control_characters = true;
+                None
+            }
+        }
+    }
+
+    /// Writes a string scalar one indentation step deeper than its parent
+    /// (the indentation its continuation lines use).
+    fn scalar(&mut self, s: &str, style: Style, chars: usize, allow_breaks: bool) {
+        let saved_indent = self.cursor.indent;
+        self.cursor.indent = increased(saved_indent, false).max(INDENT_STEP);
+        match style {
+            Style::Plain => self.cursor.write_plain(s, chars, allow_breaks),
+            Style::Single => self.cursor.write_single_quoted(s, allow_breaks),
+            Style::Double => self.cursor.write_double_quoted(s, allow_breaks),
+            Style::Literal => self.cursor.write_literal(s),
+        }
+        self.cursor.indent = saved_indent;
+    }
+
+    fn word(&mut self, word: &str) {
+        self.cursor.write_plain_word(word);
+    }
+
+    fn number(&mut self, format: impl FnOnce(&mut String) -> std::fmt::Result) {
+        let mut buffer = String::with_capacity(24);
+        let _ = format(&mut buffer);
+        self.cursor.write_plain_word(&buffer);
+    }
+
+    fn float(&mut self, f: f64) {
+        if !f.is_finite() {
+            if self.json_error.is_none() {
+                let mut message = String::from("json: unsupported value: ");
+                write_go_g(f, &mut message);
+                self.json_error = Some(message);
+            }
+            return;
+        }
+        let mut buffer = String::with_capacity(32);
+        write_printed_float(f, &mut buffer);
+        self.cursor.write_plain_word(&buffer);
+    }
+}
+
+/// go-yaml v2's indentation increase for block collections and scalars: the
+/// first level is 0 for collections, the next levels add 2 unless the
+/// collection is indentless.
+fn increased(indent: isize, indentless: bool) -> isize {
+    if indent < 0 {
+        0
+    } else if indentless {
+        indent
+    } else {
+        indent + INDENT_STEP
+    }
 }
