@@ -16,6 +16,7 @@
 
 pub mod build;
 pub mod fieldspec;
+pub mod generate;
 pub mod kustomization;
 pub mod load;
 pub mod order;
