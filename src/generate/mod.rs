@@ -27,7 +27,7 @@ pub use spec::{Behavior, GeneratorConfig, GeneratorKind};
 use crate::kustomization::{GeneratorOptions, Kustomization};
 use crate::resource::Resource;
 use crate::yaml::{Mapping, Value};
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -107,6 +107,24 @@ pub fn generate_from_kustomization(
         .iter()
         .map(|config| generate(config, loader, source.clone()))
         .collect()
+}
+
+/// Runs every ConfigMap and Secret generator of a kustomization and absorbs
+/// each result into `items` right away, as kustomize does: all configs are
+/// checked first, then each generator runs and is merged before the next
+/// one reads its sources. `wrap` makes a new entry for a created object.
+pub fn run_kustomization_generators<T: AbsorbTarget>(
+    k: &Kustomization,
+    loader: &dyn FileLoader,
+    source: Option<Arc<Path>>,
+    items: &mut Vec<T>,
+    mut wrap: impl FnMut(GeneratedResource) -> T,
+) -> Result<()> {
+    for config in kustomization_generators(k)? {
+        let generated = generate(&config, loader, source.clone())?;
+        absorb(items, generated, &mut wrap).context("merging from generator")?;
+    }
+    Ok(())
 }
 
 /// `apiVersion: v1`, `kind` and `metadata` with name and (if any) namespace.

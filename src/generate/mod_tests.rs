@@ -198,3 +198,31 @@ fn disk_loader_end_to_end() {
         ])
     );
 }
+
+#[test]
+fn run_and_absorb_in_order() {
+    // configMapGenerator: [{name: a, literals: [x=1]},
+    //                      {name: a, behavior: merge, literals: [y=2]}]
+    // kubectl: one ConfigMap a-gc87g97b68 with data {x: "1", y: "2"}.
+    let mut second = entry("a", &["y=2"]);
+    second.behavior = "merge".into();
+    let k = Kustomization {
+        config_map_generator: vec![entry("a", &["x=1"]), second],
+        ..Kustomization::default()
+    };
+    let mut items: Vec<GeneratedResource> = Vec::new();
+    run_kustomization_generators(&k, &no_files, None, &mut items, |g| g).unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(content_hash(&items[0].resource.value), "gc87g97b68");
+    // A second `create` of the same name fails while merging.
+    let k = Kustomization {
+        config_map_generator: vec![entry("a", &["x=1"]), entry("a", &["y=2"])],
+        ..Kustomization::default()
+    };
+    let mut items: Vec<GeneratedResource> = Vec::new();
+    let err = run_kustomization_generators(&k, &no_files, None, &mut items, |g| g).unwrap_err();
+    assert_eq!(
+        format!("{err:#}"),
+        "merging from generator: id ConfigMap.v1.[noGrp]/a.[noNs] exists; behavior must be merge or replace"
+    );
+}
