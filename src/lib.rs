@@ -10,6 +10,8 @@
 //! * [`kustomization`]: the `kustomization.yaml` schema.
 //! * [`load`]: reading kustomizations and their resources from disk.
 //! * [`fieldspec`]: where each transformer looks in each kind.
+//! * [`generate`]: configMapGenerator and secretGenerator, with kustomize's
+//!   content hash.
 //! * [`transform`]: the builtin transformers, one module each.
 //! * [`finalize`]: kustomize's clean-up of internal annotations.
 //! * [`order`]: the final resource order.
@@ -18,6 +20,7 @@
 pub mod build;
 pub mod fieldspec;
 pub mod finalize;
+pub mod generate;
 pub mod kustomization;
 pub mod load;
 pub mod order;

@@ -1,0 +1,195 @@
+//! Adding a generated object to the accumulated resources, honouring its
+//! behavior (kustomize's "append, replace or merge").
+//!
+//! The generated object's identity (kind, name as generated, namespace) is
+//! looked up among the accumulated entries, by their current identity or any
+//! identity they had before renames (the caller decides through
+//! [`AbsorbTarget::answers_to`]). Then:
+//!
+//! * no match: `create` (or no behavior) appends; `merge`/`replace` fail;
+//! * one match: `create` fails; `replace` and `merge` overwrite the match in
+//!   place with the generated object, which takes the old object's name and
+//!   namespace, the union of both label sets and of both annotation sets
+//!   (the generated side wins on equal keys; kustomize's internal build
+//!   annotations come from the old side only), and for `merge` also the
+//!   union of both `data` maps and of both `binaryData` maps (old values
+//!   turned to strings, the generated side winning). Every other field comes
+//!   from the generated object alone: a `merge` drops the old `immutable`
+//!   and takes the generated Secret `type`. The result needs a hash suffix
+//!   only if both the old entry and the generated object did;
+//! * several matches: an error.
+
+use super::spec::Behavior;
+use super::GeneratedResource;
+use crate::resource::{ResId, Resource};
+use crate::yaml::{Mapping, Value};
+use anyhow::{bail, Result};
+
+/// kustomize's internal build annotations: on `merge`/`replace` they are
+/// taken from the old object only.
+const BUILD_ANNOTATIONS: &[&str] = &[
+    "internal.config.kubernetes.io/previousKinds",
+    "internal.config.kubernetes.io/previousNames",
+    "internal.config.kubernetes.io/prefixes",
+    "internal.config.kubernetes.io/suffixes",
+    "internal.config.kubernetes.io/previousNamespaces",
+    "internal.config.kubernetes.io/allowNameChange",
+    "internal.config.kubernetes.io/allowKindChange",
+    "internal.config.kubernetes.io/refBy",
+    "internal.config.kubernetes.io/generatorBehavior",
+    "internal.config.kubernetes.io/needsHashSuffix",
+    "internal.config.kubernetes.io/path",
+    "internal.config.kubernetes.io/index",
+    "internal.config.kubernetes.io/seqindent",
+    "internal.config.kubernetes.io/id",
+    "internal.config.kubernetes.io/annotations-migration-resource-id",
+    "config.kubernetes.io/path",
+    "config.kubernetes.io/index",
+    "config.k8s.io/id",
+];
+
+/// One entry of the accumulated resources, as far as absorbing generated
+/// objects is concerned.
+pub trait AbsorbTarget {
+    /// The entry's object.
+    fn resource(&self) -> &Resource;
+
+    /// Whether the entry's name still needs a content-hash suffix.
+    fn needs_hash(&self) -> bool;
+
+    /// True when `id` names this entry. The default compares with the
+    /// current identity only; kustomize also accepts every identity the
+    /// entry had before renames (prefixes, suffixes, namespaces).
+    fn answers_to(&self, id: &ResId) -> bool {
+        self.resource().id().same_object(id)
+    }
+
+    /// Replaces the entry's object and hash flag in place, keeping whatever
+    /// else the entry tracks (such as its earlier identities).
+    fn replace_object(&mut self, resource: Resource, needs_hash: bool);
+}
+
+impl AbsorbTarget for GeneratedResource {
+    fn resource(&self) -> &Resource {
+        &self.resource
+    }
+
+    fn needs_hash(&self) -> bool {
+        self.needs_hash
+    }
+
+    fn replace_object(&mut self, resource: Resource, needs_hash: bool) {
+        self.resource = resource;
+        self.needs_hash = needs_hash;
+    }
+}
+
+/// Adds `generated` to `items` according to its behavior (see the module
+/// docs). `wrap` turns it into an entry when it is appended.
+pub fn absorb<T: AbsorbTarget>(
+    items: &mut Vec<T>,
+    generated: GeneratedResource,
+    wrap: impl FnOnce(GeneratedResource) -> T,
+) -> Result<()> {
+    let id = generated.resource.id();
+    let mut matches = items
+        .iter()
+        .enumerate()
+        .filter(|(_, item)| item.answers_to(&id))
+        .map(|(i, _)| i);
+    let (first, second) = (matches.next(), matches.next());
+    match (first, second, generated.behavior) {
+        (None, _, Behavior::Merge | Behavior::Replace) => {
+            bail!("id {id} does not exist; cannot merge or replace")
+        }
+        (None, _, _) => items.push(wrap(generated)),
+        (Some(_), Some(_), _) => {
+            bail!("found multiple objects that could accept merge of {id}")
+        }
+        (Some(_), None, Behavior::Create | Behavior::Unspecified) => {
+            bail!("id {id} exists; behavior must be merge or replace")
+        }
+        (Some(i), None, _) => {
+            let old = &items[i];
+            let (resource, needs_hash) = combine(old.resource(), old.needs_hash(), generated);
+            items[i].replace_object(resource, needs_hash);
+        }
+    }
+    Ok(())
+}
+
+/// The object and hash flag that replace `old` when `generated` (whose
+/// behavior is `merge` or `replace`) lands on it.
+pub fn combine(
+    old: &Resource,
+    old_needs_hash: bool,
+    generated: GeneratedResource,
+) -> (Resource, bool) {
+    let GeneratedResource {
+        mut resource,
+        behavior,
+        needs_hash,
+    } = generated;
+    let labels = merged_strings(old.string_map("labels"), resource.string_map("labels"));
+    let annotations = merged_annotations(
+        old.string_map("annotations"),
+        resource.string_map("annotations"),
+    );
+    set_or_remove(resource.metadata_mut(), "labels", labels);
+    set_or_remove(resource.metadata_mut(), "annotations", annotations);
+    resource.set_name(old.name());
+    if old.namespace().is_empty() {
+        resource.metadata_mut().shift_remove("namespace");
+    } else {
+        resource.set_namespace(old.namespace());
+    }
+    if behavior == Behavior::Merge {
+        for field in ["data", "binaryData"] {
+            let merged = merged_strings(
+                old.value.get(field).and_then(Value::as_map),
+                resource.value.get(field).and_then(Value::as_map),
+            );
+            set_or_remove(resource.map_mut(), field, merged);
+        }
+    }
+    (resource, old_needs_hash && needs_hash)
+}
+
+/// `old` overlaid with `new`, every value as its scalar text (collections
+/// and null become empty strings, as kustomize reads them).
+fn merged_strings(old: Option<&Mapping>, new: Option<&Mapping>) -> Mapping {
+    let mut merged = Mapping::new();
+    for (key, value) in old.into_iter().chain(new).flatten() {
+        let text = value.scalar_text().unwrap_or_default();
+        merged.insert(key.clone(), Value::String(text));
+    }
+    merged
+}
+
+fn merged_annotations(old: Option<&Mapping>, new: Option<&Mapping>) -> Mapping {
+    let mut merged = merged_strings(old, new);
+    for key in BUILD_ANNOTATIONS {
+        match old.and_then(|m| m.get(*key)) {
+            Some(value) => {
+                let text = value.scalar_text().unwrap_or_default();
+                merged.insert(key.to_string(), Value::String(text));
+            }
+            None => {
+                merged.shift_remove(*key);
+            }
+        }
+    }
+    merged
+}
+
+fn set_or_remove(map: &mut Mapping, field: &str, value: Mapping) {
+    if value.is_empty() {
+        map.shift_remove(field);
+    } else {
+        map.insert(field.to_string(), Value::Map(value));
+    }
+}
+
+#[cfg(test)]
+#[path = "merge_tests.rs"]
+mod tests;

@@ -1,0 +1,171 @@
+//! ConfigMap and Secret generators (`configMapGenerator`, `secretGenerator`
+//! and their builtin plugin forms).
+//!
+//! A generator reads key/value pairs ([`kv`]) through a [`FileLoader`],
+//! builds the object ([`configmap`], [`secret`]) and returns it with the
+//! facts the rest of the build needs: its [`Behavior`] and whether its name
+//! needs a content-hash suffix. The build absorbs generated objects into
+//! its resources with [`absorb`] (create, merge or replace) and, once every
+//! transformation is done, appends `-` + [`content_hash`] to the names of
+//! entries that still need it.
+
+mod base64;
+pub mod configmap;
+pub mod hash;
+pub mod kv;
+pub mod loader;
+pub mod merge;
+pub mod secret;
+mod sha256;
+pub mod spec;
+
+pub use hash::content_hash;
+pub use loader::{DiskLoader, FileLoader};
+pub use merge::{absorb, combine, AbsorbTarget};
+pub use spec::{Behavior, GeneratorConfig, GeneratorKind};
+
+use crate::kustomization::{GeneratorOptions, Kustomization};
+use crate::resource::Resource;
+use crate::yaml::{Mapping, Value};
+use anyhow::{bail, Context, Result};
+use std::path::Path;
+use std::sync::Arc;
+
+/// A generated object plus what the build needs to place and name it.
+#[derive(Debug, Clone)]
+pub struct GeneratedResource {
+    /// The ConfigMap or Secret, named without a hash suffix.
+    pub resource: Resource,
+    /// How it combines with an existing object of the same identity.
+    pub behavior: Behavior,
+    /// Whether a content-hash suffix must be appended to its name at the
+    /// end of the build (false with `disableNameSuffixHash`).
+    pub needs_hash: bool,
+}
+
+/// Runs one generator. `source` names the kustomization (or plugin config)
+/// for error messages.
+pub fn generate(
+    config: &GeneratorConfig,
+    loader: &dyn FileLoader,
+    source: Option<Arc<Path>>,
+) -> Result<GeneratedResource> {
+    // kustomize checks the name before it reads any source.
+    if config.name.is_empty() {
+        bail!("a configmap must have a name");
+    }
+    let sources = kv::KvSources {
+        literals: &config.literals,
+        files: &config.files,
+        envs: &config.envs,
+    };
+    let pairs = kv::unique_pairs(&config.name, kv::load_pairs(sources, loader)?)?;
+    let object = match config.kind {
+        GeneratorKind::ConfigMap => {
+            configmap::configmap_object(&config.name, &config.namespace, pairs, &config.options)
+        }
+        GeneratorKind::Secret => secret::secret_object(
+            &config.name,
+            &config.namespace,
+            &config.secret_type,
+            pairs,
+            &config.options,
+        ),
+    };
+    Ok(GeneratedResource {
+        resource: Resource::new(object, source),
+        behavior: config.behavior,
+        needs_hash: !config.options.disable_name_suffix_hash,
+    })
+}
+
+/// The generator configs of a kustomization, in the order kustomize runs
+/// them: every `configMapGenerator` entry, then every `secretGenerator`
+/// entry, each with `generatorOptions` merged in.
+pub fn kustomization_generators(k: &Kustomization) -> Result<Vec<GeneratorConfig>> {
+    let global = k.generator_options.as_ref();
+    let config_maps = k
+        .config_map_generator
+        .iter()
+        .map(|args| GeneratorConfig::from_kustomization(GeneratorKind::ConfigMap, args, global));
+    let secrets = k
+        .secret_generator
+        .iter()
+        .map(|args| GeneratorConfig::from_kustomization(GeneratorKind::Secret, args, global));
+    config_maps.chain(secrets).collect()
+}
+
+/// Runs every ConfigMap and Secret generator of a kustomization, in
+/// kustomize's order. The caller absorbs the results one by one, in order,
+/// since a later generator may merge into an earlier one.
+pub fn generate_from_kustomization(
+    k: &Kustomization,
+    loader: &dyn FileLoader,
+    source: Option<Arc<Path>>,
+) -> Result<Vec<GeneratedResource>> {
+    kustomization_generators(k)?
+        .iter()
+        .map(|config| generate(config, loader, source.clone()))
+        .collect()
+}
+
+/// Runs every ConfigMap and Secret generator of a kustomization and absorbs
+/// each result into `items` right away, as kustomize does: all configs are
+/// checked first, then each generator runs and is merged before the next
+/// one reads its sources. `wrap` makes a new entry for a created object.
+pub fn run_kustomization_generators<T: AbsorbTarget>(
+    k: &Kustomization,
+    loader: &dyn FileLoader,
+    source: Option<Arc<Path>>,
+    items: &mut Vec<T>,
+    mut wrap: impl FnMut(GeneratedResource) -> T,
+) -> Result<()> {
+    for config in kustomization_generators(k)? {
+        let generated = generate(&config, loader, source.clone())?;
+        absorb(items, generated, &mut wrap).context("merging from generator")?;
+    }
+    Ok(())
+}
+
+/// `apiVersion: v1`, `kind` and `metadata` with name and (if any) namespace.
+fn new_object(kind: &str, name: &str, namespace: &str) -> Mapping {
+    let mut metadata = Mapping::new();
+    metadata.insert("name".into(), Value::String(name.to_string()));
+    if !namespace.is_empty() {
+        metadata.insert("namespace".into(), Value::String(namespace.to_string()));
+    }
+    let mut object = Mapping::new();
+    object.insert("apiVersion".into(), "v1".into());
+    object.insert("kind".into(), Value::String(kind.to_string()));
+    object.insert("metadata".into(), Value::Map(metadata));
+    object
+}
+
+/// Adds the options' labels, annotations and `immutable: true`.
+fn set_options(object: &mut Mapping, options: &GeneratorOptions) {
+    let Some(Value::Map(metadata)) = object.get_mut("metadata") else {
+        return;
+    };
+    for (field, pairs) in [
+        ("labels", &options.labels),
+        ("annotations", &options.annotations),
+    ] {
+        if pairs.is_empty() {
+            continue;
+        }
+        let mut sorted: Vec<(&String, &String)> = pairs.iter().collect();
+        sorted.sort();
+        let map: Mapping = sorted
+            .into_iter()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect();
+        metadata.insert(field.to_string(), Value::Map(map));
+    }
+    if options.immutable {
+        object.insert("immutable".into(), Value::Bool(true));
+    }
+}
+
+#[cfg(test)]
+#[path = "mod_tests.rs"]
+pub(crate) mod tests;
