@@ -1,31 +1,14 @@
-//! Standard base64 (with padding), and the line-wrapped form kustomize
-//! writes into Secret `data` and ConfigMap `binaryData`.
+//! The line-wrapped base64 kustomize writes into Secret `data` and
+//! ConfigMap `binaryData` (encoding itself is the `base64` crate's).
 
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+use base64::Engine;
 
 /// Line length kustomize wraps encoded values at.
 const WRAP_AT: usize = 70;
 
 /// Standard base64 of `data`, padded with `=`.
 pub fn encode(data: &[u8]) -> String {
-    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
-    for chunk in data.chunks(3) {
-        let bytes = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let group = u32::from_be_bytes([0, bytes[0], bytes[1], bytes[2]]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                let index = (group >> (18 - 6 * i)) & 0x3f;
-                out.push(ALPHABET[index as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+    base64::engine::general_purpose::STANDARD.encode(data)
 }
 
 /// Base64 of `data` as kustomize stores it: once the encoding reaches 70

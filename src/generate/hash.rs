@@ -23,7 +23,6 @@
 //! are kept and `0 1 3 a e` become `g h k m t` (so the suffix never looks
 //! like a number or contains a vowel that could spell words).
 
-use super::sha256;
 use crate::yaml::{Mapping, Value};
 use std::fmt::Write;
 
@@ -41,7 +40,7 @@ pub fn content_hash(object: &Value) -> String {
             out
         }
     };
-    suffix_from_hex(&sha256::hex_digest(json.as_bytes()))
+    suffix_from_hex(&hex_sha256(json.as_bytes()))
 }
 
 /// The document kustomize hashes for a ConfigMap.
@@ -186,3 +185,15 @@ fn write_string(out: &mut String, s: &str) {
 #[cfg(test)]
 #[path = "hash_tests.rs"]
 mod tests;
+
+/// Lower-case hex of the SHA-256 digest of `data`.
+fn hex_sha256(data: &[u8]) -> String {
+    use sha2::Digest;
+    use std::fmt::Write;
+    let digest = sha2::Sha256::digest(data);
+    let mut hex = String::with_capacity(64);
+    for byte in digest {
+        let _ = write!(hex, "{byte:02x}");
+    }
+    hex
+}

@@ -16,7 +16,6 @@ pub mod kv;
 pub mod loader;
 pub mod merge;
 pub mod secret;
-mod sha256;
 pub mod spec;
 
 pub use hash::content_hash;

@@ -18,9 +18,10 @@ use indexmap::IndexMap;
 pub type Mapping = IndexMap<String, Value>;
 
 /// One YAML/JSON value after yaml.v3 resolution.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub enum Value {
     /// `null`, `~`, or an empty scalar.
+    #[default]
     Null,
     /// `true` / `false` (yaml.v3 accepts only these spellings, any case form of
     /// `true`/`True`/`TRUE`).
@@ -37,12 +38,6 @@ pub enum Value {
     Seq(Vec<Value>),
     /// A mapping with string keys.
     Map(Mapping),
-}
-
-impl Default for Value {
-    fn default() -> Self {
-        Value::Null
-    }
 }
 
 impl Value {
