@@ -266,8 +266,8 @@ impl Kustomization {
     }
 
     /// Decodes a document whose field names went through
-    /// [`crate::load::normalize_field_names`], with no fix-ups applied. Unknown fields and
-    /// wrongly typed values are errors, as in kustomize.
+    /// [`crate::load::normalize_field_names`], with no fix-ups applied.
+    /// Unknown fields and wrongly typed values are errors, as in kustomize.
     pub fn decode(json: serde_json::Value, file: &Path) -> Result<Kustomization> {
         let context = || format!("invalid Kustomization in {}", file.display());
         match json {

@@ -150,12 +150,7 @@ impl LoadedKustomization {
     pub fn resolve(&self, loader: &Loader, entry: &str) -> Result<Entry> {
         loader
             .resolve_entry(&self.dir, &self.dir, entry)
-            .with_context(|| {
-                format!(
-                    "accumulating resources from '{entry}' listed in {}",
-                    self.file.display()
-                )
-            })
+            .with_context(|| format!("resources entry '{entry}' of {}", self.file.display()))
     }
 }
 
@@ -165,7 +160,6 @@ mod tests {
     use crate::load::test_support::parser_available;
     use serde_json::json;
     use std::fs;
-    use std::os::unix::fs::symlink;
 
     fn from_json(v: serde_json::Value) -> Result<(Kustomization, Vec<String>)> {
         kustomization_from_document(&Value::from(&v), Path::new("/k/kustomization.yaml"))
@@ -294,8 +288,10 @@ mod tests {
         }
     }
 
+    #[cfg(unix)]
     #[test]
     fn directories_and_escaping_symlinks_do_not_count() {
+        use std::os::unix::fs::symlink;
         let tmp = tempfile::tempdir().unwrap();
         let root = tmp.path().join("root");
         let outside = tmp.path().join("outside");
