@@ -258,11 +258,29 @@ impl Kustomization {
     /// applies kustomize's fix-ups (defaults for `kind`/`apiVersion`, `bases`
     /// into `resources`, `imageTags` into `images`, `env` into `envs`).
     pub fn from_value(doc: &Value, file: &Path) -> Result<Kustomization> {
-        let json: serde_json::Value = doc.into();
-        let mut k: Kustomization = serde_json::from_value(json)
-            .with_context(|| format!("invalid Kustomization in {}", file.display()))?;
+        let mut json: serde_json::Value = doc.into();
+        crate::load::normalize_field_names(&mut json);
+        let mut k = Kustomization::decode(json, file)?;
         k.apply_defaults(file)?;
         Ok(k)
+    }
+
+    /// Decodes a document whose field names went through
+    /// [`crate::load::normalize_field_names`], with no fix-ups applied.
+    /// Unknown fields and wrongly typed values are errors, as in kustomize.
+    pub fn decode(json: serde_json::Value, file: &Path) -> Result<Kustomization> {
+        let context = || format!("invalid Kustomization in {}", file.display());
+        match json {
+            // Go decodes `null` into a struct as "nothing set".
+            serde_json::Value::Null => Ok(Kustomization::default()),
+            // serde would accept a sequence as a struct's fields in order.
+            serde_json::Value::Object(_) => serde_json::from_value(json).with_context(context),
+            other => Err(anyhow::anyhow!(
+                "cannot unmarshal {} into a Kustomization",
+                json_type_name(&other)
+            ))
+            .with_context(context),
+        }
     }
 
     /// True when this is a `kind: Component`.
@@ -270,35 +288,18 @@ impl Kustomization {
         self.kind == "Component"
     }
 
-    fn apply_defaults(&mut self, file: &Path) -> Result<()> {
-        let dir = file.parent().unwrap_or(Path::new("."));
-        let mut problems = Vec::new();
-        if !self.kind.is_empty() && self.kind != "Kustomization" && self.kind != "Component" {
-            problems.push("kind should be Kustomization or Component".to_string());
+    /// kustomize's fix-ups and field checks, in its order: defaults for
+    /// `kind`/`apiVersion`, deprecated fields folded into their successors,
+    /// then `kind`/`apiVersion` validated.
+    pub fn apply_defaults(&mut self, file: &Path) -> Result<()> {
+        if self.kind.is_empty() {
+            self.kind = "Kustomization".into();
         }
         let required = if self.is_component() {
             COMPONENT_VERSION
         } else {
             KUSTOMIZATION_VERSION
         };
-        if !self.api_version.is_empty() && self.api_version != required {
-            let kind = if self.kind.is_empty() {
-                "Kustomization"
-            } else {
-                &self.kind
-            };
-            problems.push(format!("apiVersion for {kind} should be {required}"));
-        }
-        if !problems.is_empty() {
-            bail!(
-                "Failed to read kustomization file under {}:\n{}",
-                dir.display(),
-                problems.join("\n")
-            );
-        }
-        if self.kind.is_empty() {
-            self.kind = "Kustomization".into();
-        }
         if self.api_version.is_empty() {
             self.api_version = required.into();
         }
@@ -315,7 +316,48 @@ impl Kustomization {
                 g.envs.push(std::mem::take(&mut g.env));
             }
         }
-        Ok(())
+        self.enforce_fields(file)
+    }
+
+    /// kustomize's `EnforceFields`: a known kind, and the apiVersion that
+    /// kind requires.
+    fn enforce_fields(&self, file: &Path) -> Result<()> {
+        let mut problems = Vec::new();
+        if self.kind != "Kustomization" && !self.is_component() {
+            problems.push("kind should be Kustomization or Component".to_string());
+        }
+        let required = if self.is_component() {
+            COMPONENT_VERSION
+        } else {
+            KUSTOMIZATION_VERSION
+        };
+        if !self.api_version.is_empty() && self.api_version != required {
+            problems.push(format!("apiVersion for {} should be {required}", self.kind));
+        }
+        if problems.is_empty() {
+            return Ok(());
+        }
+        let dir = file
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        bail!(
+            "Failed to read kustomization file under {}:\n{}",
+            dir.display(),
+            problems.join("\n")
+        )
+    }
+}
+
+/// The JSON type name Go's decoder reports.
+fn json_type_name(json: &serde_json::Value) -> &'static str {
+    match json {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "bool",
+        serde_json::Value::Number(_) => "number",
+        serde_json::Value::String(_) => "string",
+        serde_json::Value::Array(_) => "array",
+        serde_json::Value::Object(_) => "object",
     }
 }
 
@@ -355,5 +397,28 @@ mod tests {
         let mut labels = Mapping::new();
         labels.insert("version".into(), Value::Int(1));
         assert!(parse(&[("commonLabels", Value::Map(labels))]).is_err());
+    }
+
+    #[test]
+    fn field_names_are_matched_ignoring_case() {
+        let k = parse(&[("NamePrefix", "p-".into())]).unwrap();
+        assert_eq!(k.name_prefix, "p-");
+    }
+
+    #[test]
+    fn only_mappings_decode() {
+        let err = Kustomization::decode(serde_json::json!(["a"]), Path::new("k.yaml"));
+        assert!(format!("{:#}", err.unwrap_err()).contains("cannot unmarshal array"));
+        let empty = Kustomization::decode(serde_json::Value::Null, Path::new("k.yaml")).unwrap();
+        assert!(empty.resources.is_empty());
+    }
+
+    #[test]
+    fn bad_kind_keeps_kustomization_api_version() {
+        let err = parse(&[("kind", "Foo".into())]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "Failed to read kustomization file under .:\nkind should be Kustomization or Component"
+        );
     }
 }
