@@ -12,14 +12,13 @@
 //! Printing is [`crate::output`]'s job.
 
 use crate::fieldspec::TransformerConfig;
-use crate::load::{Entry, LoadRestrictor, LoadedKustomization, Loader};
+use crate::load::{BuildChain, Entry, KustomizationRole, LoadRestrictor, LoadedKustomization, Loader};
 use crate::order::{Reorder, SortOrder};
 use crate::resource::ResourceList;
 use crate::transform::{self, Transform};
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use rayon::prelude::*;
-use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::path::Path;
 
 /// Options of a build (the `krust build` flags).
 #[derive(Debug, Clone, Default)]
@@ -49,16 +48,17 @@ pub fn build(dir: &Path, options: &BuildOptions) -> Result<ResourceList> {
 pub fn build_with_warnings(dir: &Path, options: &BuildOptions) -> Result<Built> {
     let builder = Builder {
         loader: Loader::new(options.load_restrictor),
-        warnings: Mutex::new(Vec::new()),
     };
-    let top = builder.loader.load_kustomization(dir)?;
-    builder.note_warnings(&top.warnings);
-    let mut acc = builder.accumulate_target(&top, &[])?;
+    let top = builder
+        .loader
+        .load_kustomization_as(dir, KustomizationRole::Root)?;
+    let chain = BuildChain::new(top.dir.clone());
+    let mut acc = builder.accumulate_target(&top, &chain)?;
     crate::finalize::clean_annotations(&mut acc.resources, crate::finalize::Keep::default());
     let (order, warning) =
         SortOrder::choose(top.kustomization.sort_options.as_ref(), options.reorder)?;
     order.apply(&mut acc.resources);
-    let mut warnings = builder.warnings.into_inner().unwrap_or_default();
+    let mut warnings = acc.warnings;
     warnings.extend(warning.map(str::to_string));
     Ok(Built {
         resources: acc.resources,
@@ -71,22 +71,15 @@ pub fn build_with_warnings(dir: &Path, options: &BuildOptions) -> Result<Built> 
 struct Accumulated {
     resources: ResourceList,
     config: TransformerConfig,
+    /// Warnings of this kustomization and everything below it, depth first.
+    warnings: Vec<String>,
 }
 
 struct Builder {
     loader: Loader,
-    warnings: Mutex<Vec<String>>,
 }
 
 impl Builder {
-    fn note_warnings(&self, warnings: &[String]) {
-        if !warnings.is_empty() {
-            if let Ok(mut w) = self.warnings.lock() {
-                w.extend(warnings.iter().cloned());
-            }
-        }
-    }
-
     /// Resources, generators and transformers of one kustomization
     /// (kustomize's `AccumulateTarget`). `chain` holds the directories being
     /// built above this one, to detect cycles.
@@ -100,8 +93,9 @@ impl Builder {
         let mut acc = Accumulated {
             resources: ResourceList::new(),
             config: TransformerConfig::defaults(),
+            warnings: kust.warnings.clone(),
         };
-        self.accumulate_resources(kust, &chain, &mut acc)
+        self.accumulate_resources(kust, chain, &mut acc)
             .context("accumulating resources")?;
         self.run_transformers(kust, &mut acc)?;
         Ok(acc)
@@ -111,7 +105,7 @@ impl Builder {
     fn accumulate_resources(
         &self,
         kust: &LoadedKustomization,
-        chain: &[PathBuf],
+        chain: &BuildChain,
         acc: &mut Accumulated,
     ) -> Result<()> {
         let loaded: Vec<Result<Accumulated>> = kust
@@ -126,6 +120,7 @@ impl Builder {
         for (entry, part) in kust.kustomization.resources.iter().zip(loaded) {
             let part = part?;
             acc.config.merge(&part.config)?;
+            acc.warnings.extend(part.warnings);
             acc.resources
                 .append(part.resources)
                 .with_context(|| format!("merging resources from '{entry}'"))?;
@@ -147,19 +142,15 @@ impl Builder {
                 }
                 Ok(Accumulated {
                     resources,
-                    config: TransformerConfig::default(),
+                    ..Accumulated::default()
                 })
             }
             Entry::Dir(dir) => {
-                if chain.iter().any(|d| d == &dir) {
-                    bail!("cycle detected: {} is already being built", dir.display());
-                }
-                let child = self.loader.load_kustomization(&dir)?;
-                self.note_warnings(&child.warnings);
-                if child.kustomization.is_component() {
-                    bail!("expected kind != 'Component' for path '{}'", dir.display());
-                }
-                self.accumulate_target(&child, chain)
+                let chain = chain.descend(&dir)?;
+                let child = self
+                    .loader
+                    .load_kustomization_as(&dir, KustomizationRole::Resource)?;
+                self.accumulate_target(&child, &chain)
                     .with_context(|| format!("recursed accumulation of path '{}'", dir.display()))
             }
         }
