@@ -21,18 +21,18 @@
 /// starting there compare as numbers, then the shorter run first, then by
 /// code point. A proper prefix sorts first.
 pub fn key_less(a: &str, b: &str) -> bool {
-    let mut a_chars = a.char_indices();
-    let mut b_chars = b.chars();
-    loop {
-        match (a_chars.next(), b_chars.next()) {
-            (Some((pos, ca)), Some(cb)) => {
-                if ca != cb {
-                    return differing_rune_less(a, b, pos, ca, cb);
-                }
-            }
-            (None, Some(_)) => return true,
-            _ => return false,
-        }
+    let common = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+    // Equal bytes up to `common`, so backing up to a character boundary of
+    // `a` also lands on one of `b`, and one key is a prefix of the other in
+    // runes exactly when it is in bytes.
+    let mut pos = common;
+    while !a.is_char_boundary(pos) {
+        pos -= 1;
+    }
+    match (a[pos..].chars().next(), b[pos..].chars().next()) {
+        (Some(ca), Some(cb)) => differing_rune_less(a, b, pos, ca, cb),
+        (None, Some(_)) => true,
+        _ => false,
     }
 }
 
