@@ -21,18 +21,18 @@
 /// starting there compare as numbers, then the shorter run first, then by
 /// code point. A proper prefix sorts first.
 pub fn key_less(a: &str, b: &str) -> bool {
-    let mut a_chars = a.char_indices();
-    let mut b_chars = b.chars();
-    loop {
-        match (a_chars.next(), b_chars.next()) {
-            (Some((pos, ca)), Some(cb)) => {
-                if ca != cb {
-                    return differing_rune_less(a, b, pos, ca, cb);
-                }
-            }
-            (None, Some(_)) => return true,
-            _ => return false,
-        }
+    let common = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+    // Equal bytes up to `common`, so backing up to a character boundary of
+    // `a` also lands on one of `b`, and one key is a prefix of the other in
+    // runes exactly when it is in bytes.
+    let mut pos = common;
+    while !a.is_char_boundary(pos) {
+        pos -= 1;
+    }
+    match (a[pos..].chars().next(), b[pos..].chars().next()) {
+        (Some(ca), Some(cb)) => differing_rune_less(a, b, pos, ca, cb),
+        (None, Some(_)) => true,
+        _ => false,
     }
 }
 
@@ -86,24 +86,87 @@ fn digit_run(s: &str, seed: i64) -> (i64, usize) {
 }
 
 /// Go's `unicode.IsLetter` (categories L*). Outside ASCII this is
-/// approximated by Rust's alphabetic property minus numeric letters.
+/// approximated: Rust's alphabetic property minus numeric letters (Nl),
+/// minus the common combining marks and circled letters that the
+/// alphabetic property also includes.
 fn is_letter(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphabetic()
     } else {
-        c.is_alphabetic() && !c.is_numeric()
+        c.is_alphabetic()
+            && !c.is_numeric()
+            && !is_indic_mark(c)
+            && !in_ranges(c, ALPHABETIC_NON_LETTERS)
     }
 }
 
-/// Go's `unicode.IsDigit` (category Nd). Outside ASCII this is approximated
-/// by Rust's numeric property minus alphabetic characters.
+/// Go's `unicode.IsDigit` (category Nd). Outside ASCII this is
+/// approximated: Rust's numeric property minus letters (Nl) and the common
+/// other-number (No) ranges.
 fn is_digit(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_digit()
     } else {
-        c.is_numeric() && !c.is_alphabetic()
+        c.is_numeric() && !c.is_alphabetic() && !in_ranges(c, OTHER_NUMBERS)
     }
 }
+
+fn in_ranges(c: char, ranges: &[(u32, u32)]) -> bool {
+    let code = u32::from(c);
+    ranges.iter().any(|&(lo, hi)| (lo..=hi).contains(&code))
+}
+
+/// Vowel signs and other marks sit at about the same offsets in each
+/// 128-character Indic script block (Devanagari to Sinhala).
+fn is_indic_mark(c: char) -> bool {
+    let code = u32::from(c);
+    (0x900..0xe00).contains(&code)
+        && matches!(code & 0x7f, 0x00..=0x03 | 0x3a..=0x3c | 0x3e..=0x4f | 0x51..=0x57 | 0x62..=0x63)
+}
+
+/// Combining marks (Mn, Mc, Me) and symbols (So) that Rust counts as
+/// alphabetic but Go does not count as letters.
+const ALPHABETIC_NON_LETTERS: &[(u32, u32)] = &[
+    (0x0300, 0x036f),
+    (0x0483, 0x0489),
+    (0x0591, 0x05c7),
+    (0x0610, 0x061a),
+    (0x064b, 0x065f),
+    (0x0670, 0x0670),
+    (0x06d6, 0x06ed),
+    (0x0e31, 0x0e31),
+    (0x0e34, 0x0e3a),
+    (0x0e47, 0x0e4e),
+    (0x1ab0, 0x1aff),
+    (0x1dc0, 0x1dff),
+    (0x20d0, 0x20ff),
+    (0x24b6, 0x24e9),
+    (0x302a, 0x302f),
+    (0x3099, 0x309a),
+    (0xfe20, 0xfe2f),
+];
+
+/// Other-number (No) ranges: superscripts, fractions, circled numbers.
+const OTHER_NUMBERS: &[(u32, u32)] = &[
+    (0x00b2, 0x00b3),
+    (0x00b9, 0x00b9),
+    (0x00bc, 0x00be),
+    (0x09f4, 0x09f9),
+    (0x0bf0, 0x0bf2),
+    (0x0f2a, 0x0f33),
+    (0x1369, 0x137c),
+    (0x2070, 0x209f),
+    (0x2150, 0x218f),
+    (0x2460, 0x24ff),
+    (0x2776, 0x2793),
+    (0x2cfd, 0x2cfd),
+    (0x3192, 0x3195),
+    (0x3220, 0x3229),
+    (0x3248, 0x325f),
+    (0x3280, 0x3289),
+    (0x32b1, 0x32bf),
+    (0x1f100, 0x1f10c),
+];
 
 /// Sorts `items` by their keys with [`key_less`], stably (a merge sort that
 /// tolerates the comparator's non-transitivity and never panics).
@@ -285,6 +348,15 @@ mod tests {
         sort_by_key_order(&mut pairs, |p| p.0);
         assert_eq!(pairs[0], ("a", 99));
         assert!(pairs[1..].windows(2).all(|w| w[0].1 < w[1].1));
+    }
+
+    #[test]
+    fn unicode_letters_digits_and_marks_as_go_classifies_them() {
+        // Order captured from kubectl kustomize.
+        assert_eq!(
+            sorted(&["aǅ", "a\u{0903}", "a²", "a٣", "a1", "aZ", "aⅠ"]),
+            ["a²", "a\u{0903}", "aⅠ", "a1", "a٣", "aZ", "aǅ"]
+        );
     }
 
     #[test]

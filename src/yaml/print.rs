@@ -10,11 +10,11 @@
 
 use super::float::{write_go_g, write_printed_float};
 use super::keyorder::sort_by_key_order;
-use super::print_json::{after_json_round_trip, CONTROL_CHARACTERS};
+use super::print_json::{fold_raw_line_breaks, multiline_key_error, CONTROL_CHARACTERS};
 use super::print_scalar::{Cursor, INDENT_STEP};
-use super::quote::{analyze, Style};
+use super::quote::{analyze, Analysis, Style};
 use super::Value;
-use std::fmt::Write;
+use std::borrow::Cow;
 
 /// A value that kustomize would refuse to print.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -37,13 +37,19 @@ pub fn print_document(value: &Value, out: &mut String) -> Result<(), PrintError>
         entries_pool: Vec::new(),
         json_error: None,
         control_characters: false,
+        key_with_raw_break: false,
     };
     printer.node(value, Context::Root);
     printer.end_document();
-    let error = match (printer.json_error.take(), printer.control_characters) {
-        (Some(message), _) => Some(message),
-        (None, true) => Some(CONTROL_CHARACTERS.to_string()),
-        (None, false) => None,
+    // The JSON encoder fails first, then go-yaml v2's reader, then its parser.
+    let error = if let Some(message) = printer.json_error.take() {
+        Some(message)
+    } else if printer.control_characters {
+        Some(CONTROL_CHARACTERS.to_string())
+    } else if printer.key_with_raw_break {
+        Some(multiline_key_error(value))
+    } else {
+        None
     };
     match error {
         Some(message) => {
@@ -88,6 +94,8 @@ struct Printer<'a, 'o> {
     json_error: Option<String>,
     /// A string go-yaml v2 refuses to read back.
     control_characters: bool,
+    /// A key with a NEL, which go-yaml v2 cannot read back as a JSON key.
+    key_with_raw_break: bool,
 }
 
 impl<'a> Printer<'a, '_> {
@@ -100,8 +108,8 @@ impl<'a> Printer<'a, '_> {
             Value::String(s) => self.string(s),
             Value::Null => self.word("null"),
             Value::Bool(b) => self.word(if *b { "true" } else { "false" }),
-            Value::Int(i) => self.number(|out| write!(out, "{i}")),
-            Value::UInt(u) => self.number(|out| write!(out, "{u}")),
+            Value::Int(i) => self.integer(i.unsigned_abs(), *i < 0),
+            Value::UInt(u) => self.integer(*u, false),
             Value::Float(f) => self.float(*f),
         }
     }
@@ -136,13 +144,12 @@ impl<'a> Printer<'a, '_> {
 
     fn entry(&mut self, key: &'a str, value: &'a Value) {
         self.cursor.write_indent();
-        let Some(key) = self.round_trip(key) else {
+        let Some((key, analysis)) = self.prepare(key, true) else {
             // Nothing is printed after an error, but a JSON error in the
             // value would still take precedence.
             self.node(value, Context::MappingValue);
             return;
         };
-        let analysis = analyze(&key);
         if !analysis.multiline && key.len() <= MAX_SIMPLE_KEY_LEN {
             self.scalar(&key, analysis.style, analysis.chars, false);
             self.cursor.write_indicator(":", false, false, false);
@@ -170,23 +177,26 @@ impl<'a> Printer<'a, '_> {
     }
 
     fn string(&mut self, s: &'a str) {
-        let Some(s) = self.round_trip(s) else {
-            return;
-        };
-        let analysis = analyze(&s);
-        self.scalar(&s, analysis.style, analysis.chars, true);
+        if let Some((s, analysis)) = self.prepare(s, false) {
+            self.scalar(&s, analysis.style, analysis.chars, true);
+        }
     }
 
-    /// The string as go-yaml v2 reads it back from JSON, or `None` (and the
-    /// error recorded) when it refuses it.
-    fn round_trip(&mut self, s: &'a str) -> Option<std::borrow::Cow<'a, str>> {
-        match after_json_round_trip(s) {
-            Ok(text) => Some(text),
-            Err(()) => {
-                self.control_characters = true;
-                None
-            }
+    /// The string as go-yaml v2 reads it back from JSON, with its analysis,
+    /// or `None` (and the error recorded) when go-yaml v2 refuses it.
+    fn prepare(&mut self, s: &'a str, is_key: bool) -> Option<(Cow<'a, str>, Analysis)> {
+        let analysis = analyze(s);
+        if analysis.control {
+            self.control_characters = true;
+            return None;
         }
+        if !analysis.nel {
+            return Some((Cow::Borrowed(s), analysis));
+        }
+        self.key_with_raw_break |= is_key;
+        let folded = fold_raw_line_breaks(s);
+        let analysis = analyze(&folded);
+        Some((Cow::Owned(folded), analysis))
     }
 
     /// Writes a string scalar one indentation step deeper than its parent
@@ -207,10 +217,25 @@ impl<'a> Printer<'a, '_> {
         self.cursor.write_plain_word(word);
     }
 
-    fn number(&mut self, format: impl FnOnce(&mut String) -> std::fmt::Result) {
-        let mut buffer = String::with_capacity(24);
-        let _ = format(&mut buffer);
-        self.cursor.write_plain_word(&buffer);
+    /// Writes an integer without going through `fmt` (numbers are common).
+    fn integer(&mut self, magnitude: u64, negative: bool) {
+        let mut buffer = [0u8; 21];
+        let mut start = buffer.len();
+        let mut rest = magnitude;
+        loop {
+            start -= 1;
+            buffer[start] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        if negative {
+            start -= 1;
+            buffer[start] = b'-';
+        }
+        let digits = std::str::from_utf8(&buffer[start..]).unwrap_or("0");
+        self.cursor.write_plain_word(digits);
     }
 
     fn float(&mut self, f: f64) {

@@ -7,31 +7,45 @@
 //! nor NEL (U+0085), which go-yaml v2's scanner treats as a line break inside
 //! the double-quoted JSON string and folds like YAML line folding.
 
-use std::borrow::Cow;
+use super::Value;
 
 /// The message go-yaml v2 gives for characters its reader refuses.
 pub(super) const CONTROL_CHARACTERS: &str = "yaml: control characters are not allowed";
 
 const NEL: char = '\u{85}';
 
-/// Returns the string as go-yaml v2 reads it back from kustomize's JSON, or
-/// `Err(())` when go-yaml v2 refuses it (see [`CONTROL_CHARACTERS`]).
-pub(super) fn after_json_round_trip(s: &str) -> Result<Cow<'_, str>, ()> {
-    if s.bytes().all(|b| b < 0x7f) {
-        return Ok(Cow::Borrowed(s));
-    }
-    let mut has_nel = false;
-    for c in s.chars() {
-        match c {
-            NEL => has_nel = true,
-            '\u{7f}'..='\u{9f}' | '\u{fffe}' | '\u{ffff}' => return Err(()),
-            _ => {}
+/// go-yaml v2's error for a document whose JSON has a key with a NEL: the
+/// key spans two lines, which a flow mapping key may not. The line is the
+/// number of NELs in the JSON text up to the end of that key, the JSON text
+/// listing keys in byte order.
+pub(super) fn multiline_key_error(document: &Value) -> String {
+    let mut breaks = 0;
+    count_breaks_until_multiline_key(document, &mut breaks);
+    format!("yaml: line {breaks}: did not find expected ',' or '}}'")
+}
+
+/// Counts NELs in JSON text order until the end of the first key holding
+/// one; returns true once that key is reached.
+fn count_breaks_until_multiline_key(value: &Value, breaks: &mut usize) -> bool {
+    let count = |s: &str| s.matches(NEL).count();
+    match value {
+        Value::String(s) => {
+            *breaks += count(s);
+            false
         }
-    }
-    if has_nel {
-        Ok(Cow::Owned(fold_raw_line_breaks(s)))
-    } else {
-        Ok(Cow::Borrowed(s))
+        Value::Seq(items) => items
+            .iter()
+            .any(|item| count_breaks_until_multiline_key(item, breaks)),
+        Value::Map(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort_unstable();
+            keys.into_iter().any(|key| {
+                let in_key = count(key);
+                *breaks += in_key;
+                in_key > 0 || count_breaks_until_multiline_key(&map[key], breaks)
+            })
+        }
+        _ => false,
     }
 }
 
@@ -39,7 +53,7 @@ pub(super) fn after_json_round_trip(s: &str) -> Result<Cow<'_, str>, ()> {
 /// (everything else that could break a line was escaped by JSON): spaces
 /// before a break are dropped, spaces after it are skipped, a single break
 /// becomes one space and `n` consecutive breaks become `n - 1` newlines.
-fn fold_raw_line_breaks(s: &str) -> String {
+pub(super) fn fold_raw_line_breaks(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
     while chars.peek().is_some() {
@@ -72,37 +86,15 @@ fn fold_raw_line_breaks(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
-    #[test]
-    fn ascii_and_printable_unicode_pass_through() {
-        assert!(matches!(
-            after_json_round_trip("plain"),
-            Ok(Cow::Borrowed("plain"))
-        ));
-        assert!(matches!(
-            after_json_round_trip("é\u{2028}\t"),
-            Ok(Cow::Borrowed(_))
-        ));
-    }
-
-    #[test]
-    fn control_characters_are_refused() {
-        for s in ["a\u{7f}", "\u{80}", "x\u{9f}", "\u{fffe}", "\u{ffff}"] {
-            assert!(after_json_round_trip(s).is_err(), "{s:?}");
-        }
-    }
+    use super::fold_raw_line_breaks as fold;
 
     #[test]
     fn nel_folds_like_kustomize() {
         // Measured with kubectl kustomize.
-        assert_eq!(after_json_round_trip("x\u{85}y").unwrap(), "x y");
-        assert_eq!(
-            after_json_round_trip("p \u{85}  \u{85}\u{85} q").unwrap(),
-            "p\n\nq"
-        );
-        assert_eq!(after_json_round_trip("\u{85}---").unwrap(), " ---");
-        assert_eq!(after_json_round_trip("a  b").unwrap(), "a  b");
-        assert_eq!(after_json_round_trip("a \u{85}").unwrap(), "a ");
+        assert_eq!(fold("x\u{85}y"), "x y");
+        assert_eq!(fold("p \u{85}  \u{85}\u{85} q"), "p\n\nq");
+        assert_eq!(fold("\u{85}---"), " ---");
+        assert_eq!(fold("a  b"), "a  b");
+        assert_eq!(fold("a \u{85}"), "a ");
     }
 }

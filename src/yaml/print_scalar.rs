@@ -59,11 +59,18 @@ impl<'o> Cursor<'o> {
         if !self.indention || self.column > indent || (self.column == indent && !self.whitespace) {
             self.put_break();
         }
-        while self.column < indent {
-            self.put(' ');
-        }
+        self.pad_to(indent);
         self.whitespace = true;
         self.indention = true;
+    }
+
+    fn pad_to(&mut self, column: usize) {
+        const SPACES: &str = "                                                                ";
+        while self.column < column {
+            let n = (column - self.column).min(SPACES.len());
+            self.out.push_str(&SPACES[..n]);
+            self.column += n;
+        }
     }
 
     /// Writes an ASCII indicator such as `-`, `:`, `?`, `[` or a quote.

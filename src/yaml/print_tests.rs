@@ -152,3 +152,23 @@ fn documents_are_joined_with_separators() {
     let text = super::print_documents(docs.iter()).unwrap();
     assert_eq!(text, "a: 1\n---\nb: true\n");
 }
+
+#[test]
+fn key_with_nel_is_a_parse_error_of_the_json() {
+    // kustomize fails on the JSON text: the key spans two lines there.
+    let value = map_of("a", map_of("x\u{85}y", Value::from("v")));
+    assert_eq!(
+        print_error(&value),
+        "yaml: line 1: did not find expected ',' or '}'"
+    );
+}
+
+#[test]
+fn nel_key_error_counts_breaks_in_json_order() {
+    // Captured from kubectl kustomize: JSON lists keys in byte order, and
+    // every NEL before the end of the key starts a line.
+    let json = r#"{"apiVersion":"v1","kind":"K","metadata":{"name":"x"},"a":"x\u0085\u0085y","b":{"k\u0085z":1},"c":"\u0085"}"#;
+    let parsed: serde_json::Value = serde_json::from_str(json).unwrap();
+    let message = print_error(&Value::from(&parsed));
+    assert_eq!(message, "yaml: line 3: did not find expected ',' or '}'");
+}

@@ -30,6 +30,11 @@ pub(super) struct Analysis {
     pub multiline: bool,
     /// Its length in characters (the emitter counts columns in runes).
     pub chars: usize,
+    /// It has a NEL, which the JSON round trip folds (the string must be
+    /// folded and analysed again before printing).
+    pub nel: bool,
+    /// It has a character go-yaml v2 refuses to read back from JSON.
+    pub control: bool,
 }
 
 /// The emitter's verdicts on one string.
@@ -45,6 +50,9 @@ struct Flags {
     break_space: bool,
     space_break: bool,
     chars: usize,
+    nel: bool,
+    control: bool,
+    line_feeds: bool,
 }
 
 /// Picks the style for `s`.
@@ -59,6 +67,8 @@ pub(super) fn analyze(s: &str) -> Analysis {
         style,
         multiline: flags.line_breaks,
         chars: flags.chars,
+        nel: flags.nel,
+        control: flags.control,
     }
 }
 
@@ -74,7 +84,7 @@ fn select_style(s: &str, f: &Flags) -> Style {
     let single_allowed = !(f.break_space || f.space_break || f.special_characters);
     let block_allowed = !(f.trailing_space || f.space_break || f.special_characters);
 
-    if s.contains('\n') {
+    if f.line_feeds {
         return if block_allowed {
             Style::Literal
         } else {
@@ -93,10 +103,12 @@ fn select_style(s: &str, f: &Flags) -> Style {
     }
 }
 
-/// One pass over the characters, as go-yaml v2's `analyze_scalar`.
+/// One pass over the characters, as go-yaml v2's `analyze_scalar`, which
+/// also notes what the JSON round trip will do to the string.
 fn scan(s: &str) -> Flags {
     let mut f = Flags::default();
-    if s.is_empty() {
+    let bytes = s.as_bytes();
+    if bytes.is_empty() {
         return f;
     }
     if s.starts_with("---") || s.starts_with("...") {
@@ -105,18 +117,41 @@ fn scan(s: &str) -> Flags {
     let mut preceded_by_whitespace = true;
     let mut previous_space = false;
     let mut previous_break = false;
-    let mut chars = s.chars().peekable();
-    let mut first = true;
-    while let Some(c) = chars.next() {
+    let mut i = 0;
+    while i < bytes.len() {
+        if i > 0 {
+            // Skip a run of characters that need no attention at once.
+            let run = bytes[i..]
+                .iter()
+                .take_while(|b| UNREMARKABLE[usize::from(**b)])
+                .count();
+            if run > 0 {
+                f.chars += run;
+                previous_space = false;
+                previous_break = false;
+                preceded_by_whitespace = false;
+                i += run;
+                continue;
+            }
+        }
+        let byte = bytes[i];
         f.chars += 1;
-        let next = chars.peek().copied();
-        let followed_by_whitespace = matches!(next, None | Some(' ' | '\t'));
-        if indicates_block_structure(c, first, preceded_by_whitespace, followed_by_whitespace) {
+        let c = if byte < 0x80 {
+            char::from(byte)
+        } else {
+            s[i..].chars().next().unwrap_or('\0')
+        };
+        let width = c.len_utf8();
+        let next = bytes.get(i + width).copied();
+        let followed_by_whitespace = matches!(next, None | Some(b' ' | b'\t'));
+        if indicates_block_structure(c, i == 0, preceded_by_whitespace, followed_by_whitespace) {
             f.block_indicators = true;
         }
         if !is_printable(c) {
             f.special_characters = true;
+            note_json_round_trip(c, &mut f);
         }
+        let first = i == 0;
         let last = next.is_none();
         if c == ' ' {
             f.leading_space |= first;
@@ -126,6 +161,7 @@ fn scan(s: &str) -> Flags {
             previous_break = false;
         } else if is_break(c) {
             f.line_breaks = true;
+            f.line_feeds |= c == '\n';
             f.leading_break |= first;
             f.trailing_break |= last;
             f.space_break |= previous_space;
@@ -136,9 +172,31 @@ fn scan(s: &str) -> Flags {
             previous_break = false;
         }
         preceded_by_whitespace = matches!(c, ' ' | '\t' | '\0') || is_break(c);
-        first = false;
+        i += width;
     }
     f
+}
+
+/// ASCII bytes that, after the first character, change none of the flags:
+/// printable, not a space or break, not `:` or `#`.
+static UNREMARKABLE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0x21;
+    while b < 0x7f {
+        table[b] = b != b':' as usize && b != b'#' as usize;
+        b += 1;
+    }
+    table
+};
+
+/// Notes characters that JSON leaves raw and go-yaml v2 then refuses (DEL,
+/// C1 controls, U+FFFE, U+FFFF) or folds (NEL).
+fn note_json_round_trip(c: char, f: &mut Flags) {
+    match c {
+        '\u{85}' => f.nel = true,
+        '\u{7f}'..='\u{9f}' | '\u{fffe}' | '\u{ffff}' => f.control = true,
+        _ => {}
+    }
 }
 
 /// Characters that stop a plain scalar from being read back in block context.
@@ -282,5 +340,15 @@ mod tests {
         assert_eq!(a.chars, 3);
         assert!(a.multiline);
         assert!(!analyze("abc").multiline);
+    }
+
+    #[test]
+    fn notes_json_round_trip_effects() {
+        for s in ["a\u{7f}", "\u{80}", "x\u{9f}", "\u{fffe}", "\u{ffff}"] {
+            assert!(analyze(s).control, "{s:?}");
+        }
+        assert!(analyze("x\u{85}y").nel);
+        let plain = analyze("é\u{2028}\t");
+        assert!(!plain.nel && !plain.control);
     }
 }
