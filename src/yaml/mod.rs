@@ -5,11 +5,17 @@
 pub mod float;
 pub mod keyorder;
 mod parse;
+mod parse_folded;
+mod parse_split;
+mod parse_text;
+mod parse_tree;
 mod print;
 mod quote;
 pub mod resolve;
+mod resolve_num;
+mod resolve_time;
 mod value;
 
-pub use parse::{parse_documents, YamlError};
+pub use parse::{parse_documents, parse_documents_lenient, YamlError};
 pub use print::{print_document, print_documents, PrintError};
 pub use value::{Mapping, Value};
