@@ -5,6 +5,10 @@
 pub mod float;
 pub mod keyorder;
 mod parse;
+mod parse_folded;
+mod parse_split;
+mod parse_text;
+mod parse_tree;
 mod print;
 mod print_json;
 mod print_resolve;
@@ -13,8 +17,10 @@ mod print_scalar;
 mod print_tests;
 mod quote;
 pub mod resolve;
+mod resolve_num;
+mod resolve_time;
 mod value;
 
-pub use parse::{parse_documents, YamlError};
+pub use parse::{parse_documents, parse_documents_lenient, YamlError};
 pub use print::{print_document, print_documents, PrintError};
 pub use value::{Mapping, Value};

@@ -1,6 +1,16 @@
 //! Parsing YAML streams into [`Value`]s with yaml.v3's rules.
+//!
+//! Resources ([`parse_documents`]) are read the way kustomize reads them:
+//! split on `---` lines first, then each piece parsed by yaml.v3 and
+//! passed through JSON. Kustomization files ([`parse_documents_lenient`])
+//! take kustomize's other path, through yaml.v2.
 
+use super::parse_split::{split_documents, Chunk};
+use super::parse_text::{find_forbidden_raw_char, line_col};
+use super::parse_tree::{read_first_document, TreeError};
+use super::resolve::Schema;
 use super::Value;
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 /// A YAML syntax or content error, located in its file.
@@ -15,9 +25,186 @@ pub struct YamlError {
     pub message: String,
 }
 
-/// Parses every document of a YAML stream. Empty and comment-only documents
-/// are dropped.
-pub fn parse_documents(text: &str, file: &Path) -> Result<Vec<Value>, YamlError> {
-    let _ = (text, file);
-    todo!("parser")
+impl YamlError {
+    fn new(file: &Path, location: Option<(usize, usize)>, message: impl Into<String>) -> YamlError {
+        YamlError {
+            file: file.to_path_buf(),
+            location,
+            message: message.into(),
+        }
+    }
 }
+
+/// Parses every document of a resource file. Empty, comment-only and null
+/// documents are dropped; a document whose root is a scalar or a sequence
+/// is returned as it is.
+///
+/// Scalars are resolved by yaml.v3's rules and then changed the way
+/// kustomize's JSON round trip changes them (timestamps become RFC 3339
+/// strings, NEL becomes a space). Errors: YAML syntax, a separator line
+/// with content (`--- x`), directives (`%YAML`), duplicate keys, null keys,
+/// non-string keys below the top level, complex keys, bad merge keys,
+/// `.inf`/`.nan`, tags that do not fit their scalar, and control
+/// characters.
+pub fn parse_documents(text: &str, file: &Path) -> Result<Vec<Value>, YamlError> {
+    check_raw_chars(text, file)?;
+    let text = normalize_line_ends(text);
+    let chunks = split_documents(&text).map_err(|e| {
+        YamlError::new(
+            file,
+            Some((e.line_number, 1)),
+            format!(
+                "invalid document separator: {} (only a comment may follow `---`)",
+                e.line
+            ),
+        )
+    })?;
+    let mut documents = Vec::with_capacity(chunks.len());
+    for chunk in &chunks {
+        refuse_directives(chunk, file)?;
+        match parse_first(chunk.text, Schema::V3) {
+            Ok(Some(Value::Null) | None) => {}
+            Ok(Some(doc)) => documents.push(doc),
+            Err(e) => return Err(locate(e, chunk.first_line, file)),
+        }
+    }
+    Ok(documents)
+}
+
+/// Parses a kustomization file the way kustomize reads one (through
+/// yaml.v2 and JSON), which is more forgiving than [`parse_documents`]:
+///
+/// * a duplicate key is not an error: the last value wins (and a `<<`
+///   merge overwrites keys written before it);
+/// * `yes`/`no`/`on`/`off`/`y`/`n` (any of their case forms) are booleans,
+///   and timestamps stay strings as written;
+/// * `%YAML`/`%TAG` directives are allowed, and `---` lines are ordinary
+///   document markers;
+/// * only the first document counts: the result holds at most one value
+///   (none when that document is empty or null);
+/// * escaped control characters are left in strings (they only fail later,
+///   if they reach a resource).
+pub fn parse_documents_lenient(text: &str, file: &Path) -> Result<Vec<Value>, YamlError> {
+    check_raw_chars(text, file)?;
+    let text = normalize_line_ends(text);
+    match parse_first(&text, Schema::V2) {
+        Ok(Some(Value::Null) | None) => Ok(Vec::new()),
+        Ok(Some(doc)) => Ok(vec![doc]),
+        Err(e) => Err(locate(e, 1, file)),
+    }
+}
+
+/// Parses the first document of `text`. yaml.v3 and yaml.v2 accept `\'`
+/// as an escape in double-quoted scalars, which the event parser refuses:
+/// each such scalar is rewritten (`\x27`) and the text parsed again.
+fn parse_first(text: &str, schema: Schema) -> Result<Option<Value>, TreeError> {
+    let mut text = Cow::Borrowed(text);
+    loop {
+        let err = match read_first_document(&text, schema) {
+            Ok(doc) => return Ok(doc),
+            Err(e) => e,
+        };
+        let rewritten = match err.marker {
+            Some(m) if err.message.contains("unknown escape") => {
+                rewrite_quote_escapes(&text, m.index())
+            }
+            _ => None,
+        };
+        match rewritten {
+            Some(fixed) => text = Cow::Owned(fixed),
+            None => return Err(err),
+        }
+    }
+}
+
+/// Rewrites `\'` as `\x27` in the double-quoted scalar that starts at
+/// character `quote_index`; `None` when there is none to rewrite.
+fn rewrite_quote_escapes(text: &str, quote_index: usize) -> Option<String> {
+    let (start, quote) = text.char_indices().nth(quote_index)?;
+    if quote != '"' {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    out.push_str(&text[..=start]);
+    let mut rest = text[start + 1..].chars();
+    let mut changed = false;
+    while let Some(c) = rest.next() {
+        match c {
+            '"' => {
+                out.push('"');
+                break;
+            }
+            '\\' => match rest.next() {
+                Some('\'') => {
+                    out.push_str("\\x27");
+                    changed = true;
+                }
+                Some(next) => {
+                    out.push('\\');
+                    out.push(next);
+                }
+                None => out.push('\\'),
+            },
+            c => out.push(c),
+        }
+    }
+    out.push_str(rest.as_str());
+    changed.then_some(out)
+}
+
+fn check_raw_chars(text: &str, file: &Path) -> Result<(), YamlError> {
+    match find_forbidden_raw_char(text) {
+        None => Ok(()),
+        Some(offset) => {
+            let c = text[offset..].chars().next().unwrap_or_default();
+            Err(YamlError::new(
+                file,
+                Some(line_col(text, offset)),
+                format!(
+                    "control characters are not allowed (found U+{:04X})",
+                    u32::from(c)
+                ),
+            ))
+        }
+    }
+}
+
+/// kustomize replaces every CRLF with LF before splitting.
+fn normalize_line_ends(text: &str) -> Cow<'_, str> {
+    if text.contains("\r\n") {
+        Cow::Owned(text.replace("\r\n", "\n"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// A directive can never be valid in a piece: its `---` line was the
+/// separator that ended the previous piece.
+fn refuse_directives(chunk: &Chunk<'_>, file: &Path) -> Result<(), YamlError> {
+    let first_content = chunk
+        .text
+        .trim_start_matches('\u{FEFF}')
+        .lines()
+        .enumerate()
+        .find(|(_, line)| {
+            let line = line.trim();
+            !line.is_empty() && !line.starts_with('#')
+        });
+    match first_content {
+        Some((i, line)) if line.starts_with('%') => Err(YamlError::new(
+            file,
+            Some((chunk.first_line + i, 1)),
+            "did not find expected <document start>: directives such as %YAML are not supported in resource files",
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn locate(e: TreeError, first_line: usize, file: &Path) -> YamlError {
+    let location = e.marker.map(|m| (first_line + m.line() - 1, m.col() + 1));
+    YamlError::new(file, location, e.message)
+}
+
+#[cfg(test)]
+#[path = "parse_tests.rs"]
+mod tests;

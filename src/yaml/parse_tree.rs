@@ -1,0 +1,404 @@
+//! Building one document's [`Value`] from parser events: scalar
+//! resolution, anchors and aliases, `<<` merge keys, duplicate and
+//! non-string keys.
+
+use super::parse_folded::folded_round_trip;
+use super::parse_text::json_round_trip_string;
+use super::resolve::{resolve_scalar, resolve_text, Resolved, Schema, TagKind};
+use super::{Mapping, Value};
+use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError, Span, Tag};
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+/// An error inside one document, located in that document's text.
+#[derive(Debug)]
+pub struct TreeError {
+    /// What was wrong.
+    pub message: String,
+    /// Where, in the parsed text (line 1-based, column 0-based).
+    pub marker: Option<Marker>,
+}
+
+impl TreeError {
+    fn at(marker: Marker, message: impl Into<String>) -> TreeError {
+        TreeError {
+            message: message.into(),
+            marker: Some(marker),
+        }
+    }
+}
+
+impl From<ScanError> for TreeError {
+    fn from(e: ScanError) -> TreeError {
+        TreeError::at(*e.marker(), e.info().to_string())
+    }
+}
+
+/// What a mapping is waiting for.
+enum Pending {
+    /// Its next key.
+    Key,
+    /// The value of the key at this index.
+    Value(usize),
+    /// The value of a `<<` merge key.
+    Merge(Marker),
+    /// A value to discard (the key was a quoted `<<`, which kustomize
+    /// deletes when it expands merge keys).
+    Discard,
+}
+
+struct MapFrame {
+    map: Mapping,
+    anchor: usize,
+    pending: Pending,
+    /// Merge sources in the order they were listed (yaml.v3 rules apply
+    /// them when the mapping ends).
+    merges: Vec<Mapping>,
+    seen_merge: bool,
+    is_root: bool,
+}
+
+enum Frame {
+    Seq(Vec<Value>, usize),
+    Map(MapFrame),
+}
+
+/// Reads the first document of `text`. `None` when there is none.
+pub fn read_first_document(text: &str, schema: Schema) -> Result<Option<Value>, TreeError> {
+    let mut parser = Parser::new_from_str(text);
+    let mut builder = Builder {
+        schema,
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        root: None,
+    };
+    // yaml.v3 has no `\/` escape; only look for one when the text could
+    // hold it.
+    let check_slash_escapes = text.contains("\\/");
+    while let Some(next) = parser.next_event() {
+        let (event, span) = next?;
+        match event {
+            Event::StreamEnd | Event::DocumentEnd => break,
+            Event::StreamStart | Event::DocumentStart(_) | Event::Nothing => {}
+            Event::Scalar(_, ScalarStyle::DoubleQuoted, ..)
+                if check_slash_escapes && has_slash_escape(text, span) =>
+            {
+                return Err(TreeError::at(
+                    span.start,
+                    "found unknown escape character `\\/` in a double-quoted scalar",
+                ));
+            }
+            event => builder.on_event(event, span.start)?,
+        }
+    }
+    Ok(builder.root)
+}
+
+/// Whether the double-quoted scalar at `span` uses the `\/` escape.
+fn has_slash_escape(text: &str, span: Span) -> bool {
+    let byte_at = |char_index: usize| {
+        text.char_indices()
+            .nth(char_index)
+            .map_or(text.len(), |(i, _)| i)
+    };
+    let source = &text.as_bytes()[byte_at(span.start.index())..byte_at(span.end.index())];
+    let mut i = 1;
+    while i < source.len() {
+        match source[i] {
+            b'\\' if source.get(i + 1) == Some(&b'/') => return true,
+            b'\\' => i += 2,
+            _ => i += 1,
+        }
+    }
+    false
+}
+
+struct Builder {
+    schema: Schema,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, Value>,
+    root: Option<Value>,
+}
+
+impl Builder {
+    fn on_event(&mut self, event: Event<'_>, at: Marker) -> Result<(), TreeError> {
+        match event {
+            Event::Scalar(text, style, anchor, tag) => self.on_scalar(text, style, anchor, tag, at),
+            Event::Alias(id) => self.on_alias(id, at),
+            Event::SequenceStart(anchor, _) => {
+                self.refuse_collection_key(at)?;
+                self.stack.push(Frame::Seq(Vec::new(), anchor));
+                Ok(())
+            }
+            Event::MappingStart(anchor, _) => {
+                self.refuse_collection_key(at)?;
+                let frame = MapFrame {
+                    map: Mapping::new(),
+                    anchor,
+                    pending: Pending::Key,
+                    merges: Vec::new(),
+                    seen_merge: false,
+                    is_root: self.stack.is_empty(),
+                };
+                self.stack.push(Frame::Map(frame));
+                Ok(())
+            }
+            Event::SequenceEnd | Event::MappingEnd => self.on_collection_end(),
+            _ => Ok(()),
+        }
+    }
+
+    fn expecting_key(&self) -> bool {
+        matches!(self.stack.last(), Some(Frame::Map(m)) if matches!(m.pending, Pending::Key))
+    }
+
+    fn refuse_collection_key(&self, at: Marker) -> Result<(), TreeError> {
+        if self.expecting_key() {
+            return Err(TreeError::at(
+                at,
+                "expected a scalar mapping key, found a sequence or mapping (complex keys are not supported)",
+            ));
+        }
+        Ok(())
+    }
+
+    fn on_scalar(
+        &mut self,
+        text: Cow<'_, str>,
+        style: ScalarStyle,
+        anchor: usize,
+        tag: Option<Cow<'_, Tag>>,
+        at: Marker,
+    ) -> Result<(), TreeError> {
+        let tag = tag.map_or(TagKind::Untagged, |t| {
+            TagKind::classify(&t.handle, &t.suffix)
+        });
+        let quoted = style != ScalarStyle::Plain;
+        if self.expecting_key() {
+            let merge = !quoted && text == "<<" && tag == TagKind::Untagged;
+            return self.on_key(KeyText::Scalar(text, quoted, tag, merge), at);
+        }
+        let mut value =
+            resolve_scalar(text, quoted, tag, self.schema).map_err(|e| TreeError::at(at, e.0))?;
+        if style == ScalarStyle::Folded && self.schema == Schema::V3 {
+            if let Value::String(s) = value {
+                value = Value::String(folded_round_trip(s));
+            }
+        }
+        let value = self.json_string(value, at)?;
+        self.attach(value, anchor)
+    }
+
+    fn on_alias(&mut self, id: usize, at: Marker) -> Result<(), TreeError> {
+        let value =
+            self.anchors.get(&id).cloned().ok_or_else(|| {
+                TreeError::at(at, "alias refers to an unknown or unfinished anchor")
+            })?;
+        if self.expecting_key() {
+            return self.on_key(KeyText::Alias(value), at);
+        }
+        self.attach(value, 0)
+    }
+
+    /// Strings pass through JSON in kustomize; apply what that does.
+    fn json_string(&self, value: Value, at: Marker) -> Result<Value, TreeError> {
+        match value {
+            Value::String(s) if self.schema == Schema::V3 => json_round_trip_string(s)
+                .map(Value::String)
+                .map_err(|c| control_char_error(c, at)),
+            v => Ok(v),
+        }
+    }
+
+    fn on_key(&mut self, key: KeyText<'_>, at: Marker) -> Result<(), TreeError> {
+        let schema = self.schema;
+        let Some(Frame::Map(frame)) = self.stack.last_mut() else {
+            return Ok(());
+        };
+        if let KeyText::Scalar(_, _, _, true) = key {
+            if frame.seen_merge && schema == Schema::V3 {
+                return Err(TreeError::at(at, "duplicate merge key `<<`"));
+            }
+            frame.seen_merge = true;
+            frame.pending = Pending::Merge(at);
+            return Ok(());
+        }
+        let text = key_text(key, frame.is_root, schema).map_err(|m| TreeError::at(at, m))?;
+        if schema == Schema::V3 && text == "<<" {
+            frame.pending = Pending::Discard;
+            return Ok(());
+        }
+        let text = match schema {
+            Schema::V3 => json_round_trip_key(text, at)?,
+            Schema::V2 => text,
+        };
+        // The key takes its place now (one hash lookup) and gets its value
+        // when that is complete.
+        let (index, previous) = frame.map.insert_full(text, Value::Null);
+        if previous.is_some() && schema == Schema::V3 {
+            let key = frame.map.get_index(index).map_or("", |(k, _)| k.as_str());
+            return Err(TreeError::at(
+                at,
+                format!("mapping key {key:?} already defined (keys must be unique)"),
+            ));
+        }
+        frame.pending = Pending::Value(index);
+        Ok(())
+    }
+
+    fn on_collection_end(&mut self) -> Result<(), TreeError> {
+        let (value, anchor) = match self.stack.pop() {
+            Some(Frame::Seq(items, anchor)) => (Value::Seq(items), anchor),
+            Some(Frame::Map(frame)) => (
+                Value::Map(apply_v3_merges(frame.map, frame.merges)),
+                frame.anchor,
+            ),
+            None => return Ok(()),
+        };
+        self.attach(value, anchor)
+    }
+
+    /// Records an anchored value and hands a finished value to its parent.
+    fn attach(&mut self, value: Value, anchor: usize) -> Result<(), TreeError> {
+        if anchor != 0 {
+            self.anchors.insert(anchor, value.clone());
+        }
+        let schema = self.schema;
+        match self.stack.last_mut() {
+            None => self.root = Some(value),
+            Some(Frame::Seq(items, _)) => items.push(value),
+            Some(Frame::Map(frame)) => match std::mem::replace(&mut frame.pending, Pending::Key) {
+                Pending::Value(index) => {
+                    if let Some((_, slot)) = frame.map.get_index_mut(index) {
+                        *slot = value;
+                    }
+                }
+                Pending::Merge(key_at) => {
+                    let sources = merge_sources(value).map_err(|m| TreeError::at(key_at, m))?;
+                    match schema {
+                        Schema::V3 => frame.merges.extend(sources),
+                        Schema::V2 => apply_v2_merge(&mut frame.map, sources),
+                    }
+                }
+                Pending::Discard | Pending::Key => {}
+            },
+        }
+        Ok(())
+    }
+}
+
+/// A mapping key as it arrives: a scalar (text, quoted?, tag, merge key?)
+/// or an alias's value.
+enum KeyText<'a> {
+    Scalar(Cow<'a, str>, bool, TagKind, bool),
+    Alias(Value),
+}
+
+/// The string a key becomes. yaml.v3 decodes a resource's top-level keys
+/// into Go strings (so `1` is the key "1", null is refused); nested
+/// mappings with any non-string key cannot be written as JSON. yaml.v2
+/// (kustomization files) ends up with the key's text.
+fn key_text(key: KeyText<'_>, is_root: bool, schema: Schema) -> Result<String, String> {
+    let (text, quoted, tag) = match key {
+        KeyText::Scalar(text, quoted, tag, _) => (text, quoted, tag),
+        KeyText::Alias(Value::String(s)) => return Ok(s),
+        KeyText::Alias(v) => {
+            return Err(format!(
+                "expected a string mapping key, found an alias to a {}",
+                v.type_name()
+            ))
+        }
+    };
+    if schema == Schema::V2 {
+        return Ok(text.into_owned());
+    }
+    if is_root {
+        return match resolve_scalar(Cow::Borrowed(&text), quoted, tag, schema).map_err(|e| e.0)? {
+            Value::Null => Err("expected a mapping key, found null".into()),
+            _ => Ok(text.into_owned()),
+        };
+    }
+    let is_string = match tag {
+        TagKind::Str => true,
+        TagKind::Untagged => quoted || resolve_text(&text, true, schema) == Resolved::Str,
+        _ => false,
+    };
+    if !is_string {
+        return Err(format!(
+            "expected a string mapping key, found `{text}` (quote it to make it a string; JSON \
+             cannot hold non-string keys)"
+        ));
+    }
+    Ok(text.into_owned())
+}
+
+/// A key's trip through JSON: like a string value's, except that a NEL
+/// (a line break to the YAML reader) cannot be part of a key.
+fn json_round_trip_key(text: String, at: Marker) -> Result<String, TreeError> {
+    if text.is_ascii() {
+        return Ok(text);
+    }
+    if text.contains('\u{85}') {
+        return Err(TreeError::at(
+            at,
+            "a mapping key may not contain NEL (U+0085): kustomize turns it into a line break",
+        ));
+    }
+    json_round_trip_string(text).map_err(|c| control_char_error(c, at))
+}
+
+fn control_char_error(c: char, at: Marker) -> TreeError {
+    TreeError::at(
+        at,
+        format!(
+            "control characters are not allowed (U+{:04X} in a string)",
+            u32::from(c)
+        ),
+    )
+}
+
+/// The mappings a `<<` value names: one mapping, or a sequence of them.
+fn merge_sources(value: Value) -> Result<Vec<Mapping>, String> {
+    match value {
+        Value::Map(m) => Ok(vec![m]),
+        Value::Seq(items) => items
+            .into_iter()
+            .map(|item| match item {
+                Value::Map(m) => Ok(m),
+                Value::Seq(_) => Err("invalid map merge: received a nested sequence".to_string()),
+                _ => Err("map merge requires map or sequence of maps as the value".to_string()),
+            })
+            .collect(),
+        _ => Err("map merge requires map or sequence of maps as the value".into()),
+    }
+}
+
+/// kustomize's merge expansion: the mapping's own keys win and keep their
+/// places; of the merged mappings, the earliest listed wins, and new keys
+/// are appended starting from the last listed mapping.
+fn apply_v3_merges(mut own: Mapping, merges: Vec<Mapping>) -> Mapping {
+    let own_len = own.len();
+    for source in merges.into_iter().rev() {
+        for (key, value) in source {
+            match own.get_index_of(&key) {
+                Some(i) if i < own_len => {}
+                _ => {
+                    own.insert(key, value);
+                }
+            }
+        }
+    }
+    own
+}
+
+/// yaml.v2's merge: merged keys overwrite what came before the `<<`, later
+/// keys overwrite them, and earlier listed mappings win.
+fn apply_v2_merge(map: &mut Mapping, sources: Vec<Mapping>) {
+    for source in sources.into_iter().rev() {
+        map.extend(source);
+    }
+}
+
+#[cfg(test)]
+#[path = "parse_tree_tests.rs"]
+mod tests;
