@@ -2,6 +2,15 @@
 //! resource list, configured by one config type that both its kustomization
 //! field and its `transformers:` plugin form deserialize into.
 
+pub mod annotations;
+mod entries;
+mod go_json;
+pub mod labels;
+pub mod namespace;
+mod plugin_config;
+
+pub use plugin_config::PluginMetadata;
+
 use crate::resource::ResourceList;
 
 /// A transformer: a function over the resource list.

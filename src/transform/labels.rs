@@ -1,0 +1,218 @@
+//! The LabelTransformer: adds labels wherever its field specs point
+//! (metadata, selectors, pod templates, ...).
+
+use super::entries::add_entries;
+use super::plugin_config::{lenient_field_specs, nullable};
+use super::Transform;
+use crate::fieldspec::{merge_all, merge_one, FieldSpec, TransformerConfig};
+use crate::kustomization::Kustomization;
+use crate::resource::ResourceList;
+use anyhow::{anyhow, Result};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// Configuration of one LabelTransformer: from a kustomization's `labels`
+/// entries and `commonLabels`, or from a `transformers:` entry with
+/// `apiVersion: builtin`, `kind: LabelTransformer`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LabelTransformer {
+    /// The labels to set; values are always written as strings.
+    #[serde(default, deserialize_with = "nullable")]
+    pub labels: BTreeMap<String, String>,
+    /// Where to set them.
+    #[serde(default, deserialize_with = "lenient_field_specs")]
+    pub field_specs: Vec<FieldSpec>,
+}
+
+impl Transform for LabelTransformer {
+    fn apply(&self, resources: &mut ResourceList) -> Result<()> {
+        add_entries(resources, &self.labels, &self.field_specs)
+    }
+}
+
+/// The label transformers a kustomization asks for, in kustomize's order:
+/// one per `labels` entry, then one for `commonLabels`.
+///
+/// A `labels` entry always reaches `metadata/labels`, plus its own `fields`
+/// and the configuration's extra `labels` specs; `includeSelectors` adds
+/// every `commonLabels` spec (selectors and templates), otherwise
+/// `includeTemplates` adds the pod-template specs. Fails when an entry's
+/// `fields` conflict with those defaults.
+pub fn from_kustomization(
+    k: &Kustomization,
+    tc: &TransformerConfig,
+) -> Result<Vec<LabelTransformer>> {
+    let mut out = Vec::new();
+    if k.labels.is_empty() && k.common_labels.is_empty() {
+        return Ok(out);
+    }
+    let merge_failure = |e| anyhow!("failed to merge labels: {e}");
+    for label in &k.labels {
+        let mut specs = label.field_specs.clone();
+        merge_all(&mut specs, &tc.labels).map_err(merge_failure)?;
+        if label.include_selectors {
+            merge_all(&mut specs, &tc.common_labels).map_err(merge_failure)?;
+        } else {
+            if label.include_templates {
+                merge_all(&mut specs, &tc.template_labels)
+                    .map_err(|e| anyhow!("failed to merge template fieldSpec: {e}"))?;
+            }
+            merge_one(&mut specs, &FieldSpec::new("metadata/labels", true))
+                .map_err(merge_failure)?;
+        }
+        if !label.pairs.is_empty() {
+            out.push(LabelTransformer {
+                labels: to_sorted(&label.pairs),
+                field_specs: specs,
+            });
+        }
+    }
+    if !k.common_labels.is_empty() {
+        out.push(LabelTransformer {
+            labels: to_sorted(&k.common_labels),
+            field_specs: tc.common_labels.clone(),
+        });
+    }
+    Ok(out)
+}
+
+/// A kustomization's string map, sorted by key as kustomize applies it.
+pub(crate) fn to_sorted(map: &indexmap::IndexMap<String, String>) -> BTreeMap<String, String> {
+    map.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kustomization::Label;
+    use crate::resource::Resource;
+    use crate::yaml::Value;
+    use serde_json::json;
+
+    fn list(docs: serde_json::Value) -> ResourceList {
+        let mut l = ResourceList::new();
+        for d in docs.as_array().unwrap() {
+            l.push(Resource::new(Value::from(d), None)).unwrap();
+        }
+        l
+    }
+
+    fn docs(l: &ResourceList) -> serde_json::Value {
+        serde_json::Value::Array(l.iter().map(|r| (&r.value).into()).collect())
+    }
+
+    fn pairs(p: &[(&str, &str)]) -> indexmap::IndexMap<String, String> {
+        p.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    fn run(k: &Kustomization, input: serde_json::Value) -> serde_json::Value {
+        let mut l = list(input);
+        for t in from_kustomization(k, &TransformerConfig::defaults()).unwrap() {
+            t.apply(&mut l).unwrap();
+        }
+        docs(&l)
+    }
+
+    fn deployment() -> serde_json::Value {
+        json!([{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"},
+                "spec": {"template": {"spec": {"containers": []}}}}])
+    }
+
+    #[test]
+    fn common_labels_reach_selectors_and_templates() {
+        let k = Kustomization {
+            common_labels: pairs(&[("version", "1")]),
+            ..Kustomization::default()
+        };
+        let out = run(&k, deployment());
+        assert_eq!(
+            out[0],
+            json!({"apiVersion": "apps/v1", "kind": "Deployment",
+                "metadata": {"name": "d", "labels": {"version": "1"}},
+                "spec": {"template": {"spec": {"containers": []}, "metadata": {"labels": {"version": "1"}}},
+                         "selector": {"matchLabels": {"version": "1"}}}})
+        );
+    }
+
+    #[test]
+    fn labels_entries_reach_metadata_then_templates_then_selectors() {
+        let entry = |sel, tmpl| Label {
+            pairs: pairs(&[("a", "b")]),
+            include_selectors: sel,
+            include_templates: tmpl,
+            field_specs: vec![],
+        };
+        let plain = Kustomization {
+            labels: vec![entry(false, false)],
+            ..Kustomization::default()
+        };
+        let out = run(&plain, deployment());
+        assert_eq!(out[0]["metadata"]["labels"], json!({"a": "b"}));
+        assert!(out[0]["spec"]["template"].get("metadata").is_none());
+        let tmpl = Kustomization {
+            labels: vec![entry(false, true)],
+            ..Kustomization::default()
+        };
+        let out = run(&tmpl, deployment());
+        assert_eq!(
+            out[0]["spec"]["template"]["metadata"]["labels"],
+            json!({"a": "b"})
+        );
+        assert!(out[0]["spec"].get("selector").is_none());
+        let sel = Kustomization {
+            labels: vec![entry(true, false)],
+            ..Kustomization::default()
+        };
+        let out = run(&sel, deployment());
+        assert_eq!(out[0]["spec"]["selector"]["matchLabels"], json!({"a": "b"}));
+    }
+
+    #[test]
+    fn conflicting_fields_are_errors() {
+        let k = Kustomization {
+            labels: vec![Label {
+                pairs: pairs(&[("a", "b")]),
+                field_specs: vec![FieldSpec {
+                    kind: "Foo".into(),
+                    ..FieldSpec::new("metadata/labels", false)
+                }],
+                ..Label::default()
+            }],
+            ..Kustomization::default()
+        };
+        let err = from_kustomization(&k, &TransformerConfig::defaults()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "failed to merge labels: conflicting fieldspecs"
+        );
+    }
+
+    #[test]
+    fn order_is_labels_entries_then_common_labels() {
+        let k = Kustomization {
+            common_labels: pairs(&[("c", "1")]),
+            labels: vec![Label {
+                pairs: pairs(&[("l", "2")]),
+                ..Label::default()
+            }],
+            ..Kustomization::default()
+        };
+        let ts = from_kustomization(&k, &TransformerConfig::defaults()).unwrap();
+        assert_eq!(ts.len(), 2);
+        assert!(ts[0].labels.contains_key("l") && ts[1].labels.contains_key("c"));
+    }
+
+    #[test]
+    fn plugin_form_deserializes() {
+        let cfg = json!({"apiVersion": "builtin", "kind": "LabelTransformer", "metadata": {"name": "x"},
+            "labels": {"app": "web"}, "fieldSpecs": [{"path": "spec/selector", "kind": "Service", "create": true}]});
+        let t: LabelTransformer = serde_json::from_value(cfg).unwrap();
+        assert_eq!(t.labels.get("app").map(String::as_str), Some("web"));
+        assert_eq!(t.field_specs[0].kind, "Service");
+        let bad = json!({"labels": {"n": 1}});
+        assert!(serde_json::from_value::<LabelTransformer>(bad).is_err());
+    }
+}

@@ -1,0 +1,314 @@
+//! The NamespaceTransformer: moves namespaced resources into one namespace.
+//!
+//! kustomize's rules, per resource:
+//!
+//! 1. `metadata/namespace` is set on every resource the embedded schema does
+//!    not know to be cluster-scoped (created if missing). Field specs for
+//!    that path are ignored, and specs for `metadata/name` only apply to
+//!    `apiVersion: v1` objects (so a core Namespace is renamed, a custom
+//!    `Namespace` kind is not).
+//! 2. In RoleBindings and ClusterRoleBindings (by kind, any group), subjects
+//!    get the namespace according to `setRoleBindingSubjects`; field specs
+//!    for `subjects/namespace` on those kinds are ignored.
+//! 3. Every other field spec sets the namespace where it points.
+//!
+//! With `unsetOnly`, only blank fields are set. After each resource the
+//! identities are checked: two resources may not end up the same.
+
+use super::plugin_config::{lenient_field_specs, nullable, PluginMetadata};
+use super::Transform;
+use crate::fieldspec::{
+    apply_field_spec, CreateKind, FieldSpec, FieldSpecError, NodeKind, SetError, TransformerConfig,
+};
+use crate::kustomization::Kustomization;
+use crate::resource::scope::is_cluster_scoped;
+use crate::resource::{Gvk, ResId, Resource, ResourceList};
+use crate::yaml::Value;
+use anyhow::{anyhow, bail, Result};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+/// Which RoleBinding / ClusterRoleBinding subjects get the namespace.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub enum RoleBindingSubjects {
+    /// Only subjects named `default` (the default).
+    #[default]
+    DefaultOnly,
+    /// Every subject of kind `ServiceAccount`.
+    AllServiceAccounts,
+    /// No subject.
+    None,
+}
+
+impl TryFrom<String> for RoleBindingSubjects {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        match s.as_str() {
+            "" | "defaultOnly" => Ok(RoleBindingSubjects::DefaultOnly),
+            "allServiceAccounts" => Ok(RoleBindingSubjects::AllServiceAccounts),
+            "none" => Ok(RoleBindingSubjects::None),
+            other => Err(format!(
+                "invalid value \"{other}\" for setRoleBindingSubjects: must be one of \
+                 \"defaultOnly\", \"none\" or \"allServiceAccounts\""
+            )),
+        }
+    }
+}
+
+/// Configuration of the NamespaceTransformer: from a kustomization's
+/// `namespace`, or from a `transformers:` entry with `apiVersion: builtin`,
+/// `kind: NamespaceTransformer` (the namespace is its `metadata.namespace`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NamespaceTransformer {
+    /// `metadata.namespace` holds the target namespace.
+    #[serde(default, deserialize_with = "nullable")]
+    pub metadata: PluginMetadata,
+    /// Namespace fields besides `metadata/namespace`.
+    #[serde(default, deserialize_with = "lenient_field_specs")]
+    pub field_specs: Vec<FieldSpec>,
+    /// Only set fields that are missing or blank.
+    #[serde(default, deserialize_with = "nullable")]
+    pub unset_only: bool,
+    /// Which role binding subjects to update.
+    #[serde(default, deserialize_with = "nullable")]
+    pub set_role_binding_subjects: RoleBindingSubjects,
+}
+
+/// The transformer for a kustomization's `namespace`, if it sets one.
+pub fn from_kustomization(
+    k: &Kustomization,
+    tc: &TransformerConfig,
+) -> Option<NamespaceTransformer> {
+    if k.namespace.is_empty() {
+        return None;
+    }
+    Some(NamespaceTransformer {
+        metadata: PluginMetadata {
+            namespace: k.namespace.clone(),
+            ..PluginMetadata::default()
+        },
+        field_specs: tc.namespace.clone(),
+        unset_only: false,
+        set_role_binding_subjects: RoleBindingSubjects::DefaultOnly,
+    })
+}
+
+static METADATA_NAMESPACE: LazyLock<FieldSpec> =
+    LazyLock::new(|| FieldSpec::new("metadata/namespace", true));
+
+type IdKey = (Gvk, String, String);
+
+impl Transform for NamespaceTransformer {
+    fn apply(&self, resources: &mut ResourceList) -> Result<()> {
+        if self.namespace().is_empty() {
+            return Ok(());
+        }
+        let items = resources.items_mut();
+        let mut counts: HashMap<IdKey, usize> = HashMap::with_capacity(items.len());
+        for r in items.iter() {
+            *counts.entry(r.id().conflict_key()).or_default() += 1;
+        }
+        let mut previous: Vec<Option<ResId>> = vec![None; items.len()];
+        for i in 0..items.len() {
+            if items[i].map().is_empty() {
+                continue;
+            }
+            let before = items[i].id();
+            self.transform_one(&mut items[i].value)?;
+            let after = items[i].id().conflict_key();
+            decrement(&mut counts, before.conflict_key());
+            let count = counts.entry(after.clone()).or_default();
+            *count += 1;
+            previous[i] = Some(before);
+            if *count != 1 {
+                bail!(
+                    "namespace transformation produces ID conflict: {}",
+                    conflict_list(items, &after, &previous)
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+fn decrement(counts: &mut HashMap<IdKey, usize>, key: IdKey) {
+    if let Some(c) = counts.get_mut(&key) {
+        *c = c.saturating_sub(1);
+    }
+}
+
+impl NamespaceTransformer {
+    /// The target namespace.
+    pub fn namespace(&self) -> &str {
+        &self.metadata.namespace
+    }
+
+    fn transform_one(&self, object: &mut Value) -> Result<()> {
+        let api_version = object.str_at(&["apiVersion"]).unwrap_or("").to_string();
+        let kind = object.str_at(&["kind"]).unwrap_or("").to_string();
+        let namespace = self.namespace();
+        let unset_only = self.unset_only;
+        let mut setter = |node: &mut Value| set_namespace(node, namespace, unset_only);
+        if !is_cluster_scoped(&api_version, &kind) {
+            apply_field_spec(object, &METADATA_NAMESPACE, CreateKind::Scalar, &mut setter)?;
+        }
+        let is_role_binding = kind == "RoleBinding" || kind == "ClusterRoleBinding";
+        if is_role_binding {
+            set_subjects(object, self.set_role_binding_subjects, &mut setter)?;
+        }
+        for spec in &self.field_specs {
+            let skip = spec.path == "metadata/namespace"
+                || (spec.path == "metadata/name" && api_version != "v1")
+                || (is_role_binding
+                    && (spec.kind == "RoleBinding" || spec.kind == "ClusterRoleBinding")
+                    && spec.path == "subjects/namespace");
+            if !skip {
+                apply_field_spec(object, spec, CreateKind::Scalar, &mut setter)
+                    .map_err(spec_error)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Words a field-spec failure as kustomize does: wrong-kind targets get
+/// their own message.
+fn spec_error(e: FieldSpecError) -> anyhow::Error {
+    match e.cause.wrong_kind() {
+        Some(SetError::WrongKind { actual, .. }) if *actual != NodeKind::Scalar => {
+            anyhow!("namespace field specs must target scalar nodes: {e}")
+        }
+        _ => anyhow!("namespace transformation failed: {e}"),
+    }
+}
+
+/// Sets a namespace field. With `unset_only`, a field that already holds
+/// text is left alone.
+fn set_namespace(node: &mut Value, namespace: &str, unset_only: bool) -> Result<(), SetError> {
+    if unset_only && has_value(node) {
+        return Ok(());
+    }
+    match node {
+        Value::Map(_) | Value::Seq(_) => Err(SetError::wrong_kind(NodeKind::Scalar, node)),
+        _ => {
+            *node = Value::String(namespace.to_string());
+            Ok(())
+        }
+    }
+}
+
+/// kustomize's "already set" test: a scalar with text, or (oddly) a
+/// mapping whose empty key holds text.
+fn has_value(node: &Value) -> bool {
+    match node {
+        Value::Null | Value::Seq(_) => false,
+        Value::Map(m) => m
+            .get("")
+            .and_then(Value::scalar_text)
+            .is_some_and(|t| !t.is_empty()),
+        scalar => scalar.scalar_text().is_some_and(|t| !t.is_empty()),
+    }
+}
+
+/// Sets the namespace on the selected subjects of a (Cluster)RoleBinding.
+fn set_subjects(
+    object: &mut Value,
+    mode: RoleBindingSubjects,
+    setter: &mut dyn FnMut(&mut Value) -> Result<(), SetError>,
+) -> Result<()> {
+    let (field, wanted) = match mode {
+        RoleBindingSubjects::None => return Ok(()),
+        RoleBindingSubjects::DefaultOnly => ("name", "default"),
+        RoleBindingSubjects::AllServiceAccounts => ("kind", "ServiceAccount"),
+    };
+    let prefix = "setting namespace on (cluster)role binding subjects";
+    let items = match object.get_mut("subjects") {
+        None | Some(Value::Null) => return Ok(()),
+        Some(Value::Seq(items)) => items,
+        Some(other) => bail!(
+            "{prefix}: {}",
+            SetError::wrong_kind(NodeKind::Sequence, other)
+        ),
+    };
+    for subject in items {
+        set_subject(subject, field, wanted, setter).map_err(|e| anyhow!("{prefix}: {e}"))?;
+    }
+    Ok(())
+}
+
+/// Sets the namespace on one subject when its `field` equals `wanted`.
+fn set_subject(
+    subject: &mut Value,
+    field: &str,
+    wanted: &str,
+    setter: &mut dyn FnMut(&mut Value) -> Result<(), SetError>,
+) -> Result<(), String> {
+    let looking_up =
+        |e: SetError| format!("looking up {field} on (cluster)role binding subject: {e}");
+    let map = match subject {
+        Value::Null => return Ok(()),
+        Value::Map(map) => map,
+        other => return Err(looking_up(SetError::wrong_kind(NodeKind::Mapping, other))),
+    };
+    match map.get(field) {
+        None | Some(Value::Null) => return Ok(()),
+        Some(v @ (Value::Map(_) | Value::Seq(_))) => {
+            return Err(looking_up(SetError::wrong_kind(NodeKind::Scalar, v)))
+        }
+        Some(v) if v.scalar_text().as_deref() != Some(wanted) => return Ok(()),
+        Some(_) => {}
+    }
+    let slot = map.entry("namespace".to_string()).or_insert(Value::Null);
+    setter(slot).map_err(|e| e.to_string())
+}
+
+/// The resources that share `key`, as kustomize lists them in its conflict
+/// error: JSON, with the identity each had before this transformer (for the
+/// ones already transformed) recorded in annotations.
+fn conflict_list(items: &[Resource], key: &IdKey, previous: &[Option<ResId>]) -> String {
+    let parts: Vec<String> = items
+        .iter()
+        .zip(previous)
+        .filter(|(r, _)| &r.id().conflict_key() == key)
+        .map(|(r, prev)| {
+            let mut value = r.value.clone();
+            if let Some(prev) = prev {
+                record_previous_id(&mut value, prev);
+            }
+            super::go_json::to_string(&value)
+        })
+        .collect();
+    format!("[{}]", parts.join(" "))
+}
+
+fn record_previous_id(value: &mut Value, prev: &ResId) {
+    let Some(annotations) = value
+        .ensure_map("metadata")
+        .map(|m| {
+            let slot = m
+                .entry("annotations".to_string())
+                .or_insert_with(Value::new_map);
+            if slot.is_null() {
+                *slot = Value::new_map();
+            }
+            slot
+        })
+        .and_then(Value::as_map_mut)
+    else {
+        return;
+    };
+    let base = "internal.config.kubernetes.io/previous";
+    annotations.insert(format!("{base}Kinds"), prev.gvk.kind.clone().into());
+    annotations.insert(format!("{base}Names"), prev.name.clone().into());
+    annotations.insert(
+        format!("{base}Namespaces"),
+        prev.effective_namespace().to_string().into(),
+    );
+}
+
+#[cfg(test)]
+#[path = "namespace_tests.rs"]
+mod tests;
