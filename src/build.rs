@@ -86,10 +86,8 @@ impl Builder {
     fn accumulate_target(
         &self,
         kust: &LoadedKustomization,
-        chain: &[PathBuf],
+        chain: &BuildChain,
     ) -> Result<Accumulated> {
-        let mut chain = chain.to_vec();
-        chain.push(kust.dir.clone());
         let mut acc = Accumulated {
             resources: ResourceList::new(),
             config: TransformerConfig::defaults(),
@@ -132,9 +130,9 @@ impl Builder {
         &self,
         kust: &LoadedKustomization,
         entry: &str,
-        chain: &[PathBuf],
+        chain: &BuildChain,
     ) -> Result<Accumulated> {
-        match self.loader.resolve_entry(kust, entry)? {
+        match kust.resolve(&self.loader, entry)? {
             Entry::File(path) => {
                 let mut resources = ResourceList::new();
                 for r in crate::load::read_resources(&path)? {
@@ -164,7 +162,7 @@ impl Builder {
         if let Some(t) = transform::namespace::from_kustomization(k, tc) {
             steps.push(Box::new(t));
         }
-        for t in transform::labels::from_kustomization(k, tc) {
+        for t in transform::labels::from_kustomization(k, tc)? {
             steps.push(Box::new(t));
         }
         if let Some(t) = transform::annotations::from_kustomization(k, tc) {
