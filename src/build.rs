@@ -12,13 +12,17 @@
 //! Printing is [`crate::output`]'s job.
 
 use crate::fieldspec::TransformerConfig;
-use crate::load::{BuildChain, Entry, KustomizationRole, LoadRestrictor, LoadedKustomization, Loader};
+use crate::generate::{self, DiskLoader};
+use crate::load::{
+    BuildChain, Entry, KustomizationRole, LoadRestrictor, LoadedKustomization, Loader,
+};
 use crate::order::{Reorder, SortOrder};
 use crate::resource::ResourceList;
 use crate::transform::{self, Transform};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 use std::path::Path;
+use std::sync::Arc;
 
 /// Options of a build (the `krust build` flags).
 #[derive(Debug, Clone, Default)]
@@ -54,6 +58,7 @@ pub fn build_with_warnings(dir: &Path, options: &BuildOptions) -> Result<Built> 
         .load_kustomization_as(dir, KustomizationRole::Root)?;
     let chain = BuildChain::new(top.dir.clone());
     let mut acc = builder.accumulate_target(&top, &chain)?;
+    resolve_names(&mut acc.resources)?;
     crate::finalize::clean_annotations(&mut acc.resources, crate::finalize::Keep::default());
     let (order, warning) =
         SortOrder::choose(top.kustomization.sort_options.as_ref(), options.reorder)?;
@@ -95,6 +100,7 @@ impl Builder {
         };
         self.accumulate_resources(kust, chain, &mut acc)
             .context("accumulating resources")?;
+        self.run_generators(kust, &mut acc)?;
         self.run_transformers(kust, &mut acc)?;
         Ok(acc)
     }
@@ -154,6 +160,30 @@ impl Builder {
         }
     }
 
+    /// configMapGenerator and secretGenerator: each generated object is
+    /// created, or merged into / replaces one already accumulated.
+    fn run_generators(&self, kust: &LoadedKustomization, acc: &mut Accumulated) -> Result<()> {
+        let k = &kust.kustomization;
+        if k.config_map_generator.is_empty() && k.secret_generator.is_empty() {
+            return Ok(());
+        }
+        let restrict = self.loader.restrictor() == LoadRestrictor::RootOnly;
+        let files = DiskLoader::new(&kust.dir, restrict)?;
+        let source: Arc<Path> = Arc::from(kust.file.as_path());
+        generate::run_kustomization_generators(
+            k,
+            &files,
+            Some(source),
+            acc.resources.items_mut(),
+            |generated| {
+                let mut r = generated.resource;
+                r.state.needs_hash = generated.needs_hash;
+                r
+            },
+        )
+        .with_context(|| format!("generating resources of {}", kust.file.display()))
+    }
+
     /// The builtin transformers in kustomize's fixed order.
     fn run_transformers(&self, kust: &LoadedKustomization, acc: &mut Accumulated) -> Result<()> {
         let k = &kust.kustomization;
@@ -174,4 +204,10 @@ impl Builder {
         }
         Ok(())
     }
+}
+
+/// The steps kustomize runs once, at the top, after accumulation: hash
+/// suffixes on generated names, then every reference to a renamed object.
+fn resolve_names(resources: &mut ResourceList) -> Result<()> {
+    transform::hash_suffix::HashSuffix.apply(resources)
 }

@@ -84,6 +84,27 @@ impl AbsorbTarget for GeneratedResource {
     }
 }
 
+/// Resources in the build's list: earlier identities count as matches, and
+/// merging keeps the build state (previous names, prefixes) of the target.
+impl AbsorbTarget for Resource {
+    fn resource(&self) -> &Resource {
+        self
+    }
+
+    fn needs_hash(&self) -> bool {
+        self.state.needs_hash
+    }
+
+    fn answers_to(&self, id: &ResId) -> bool {
+        Resource::answers_to(self, id)
+    }
+
+    fn replace_object(&mut self, resource: Resource, needs_hash: bool) {
+        self.value = resource.value;
+        self.state.needs_hash = needs_hash;
+    }
+}
+
 /// Adds `generated` to `items` according to its behavior (see the module
 /// docs). `wrap` turns it into an entry when it is appended.
 pub fn absorb<T: AbsorbTarget>(

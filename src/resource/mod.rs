@@ -19,13 +19,58 @@ pub struct Resource {
     /// The file it was read from (or the kustomization that generated it),
     /// for error messages.
     pub source: Option<Arc<Path>>,
+    /// What the build has done to it so far.
+    pub state: BuildState,
+}
+
+/// Build-time facts about a resource that kustomize keeps in internal
+/// annotations and never prints: earlier identities, applied name prefixes
+/// and suffixes, and whether a generated name still needs its hash.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BuildState {
+    /// Identities the resource had before renames, oldest first.
+    pub previous_ids: Vec<ResId>,
+    /// Name prefixes applied to it, in the order they were applied.
+    pub prefixes: Vec<String>,
+    /// Name suffixes applied to it, in the order they were applied.
+    pub suffixes: Vec<String>,
+    /// A generated ConfigMap or Secret whose name still needs a content-hash
+    /// suffix at the end of the build.
+    pub needs_hash: bool,
 }
 
 impl Resource {
     /// Wraps a parsed object. The caller has checked it is a mapping.
     pub fn new(value: Value, source: Option<Arc<Path>>) -> Resource {
         debug_assert!(value.as_map().is_some());
-        Resource { value, source }
+        Resource {
+            value,
+            source,
+            state: BuildState::default(),
+        }
+    }
+
+    /// The identity the resource had when it was first read or generated.
+    pub fn original_id(&self) -> ResId {
+        self.state
+            .previous_ids
+            .first()
+            .cloned()
+            .unwrap_or_else(|| self.id())
+    }
+
+    /// Remembers the current identity before a rename, as kustomize's
+    /// `StorePreviousId` does: the namespace is stored in its effective form
+    /// (`default` for none, a marker for cluster-scoped kinds).
+    pub fn store_previous_id(&mut self) {
+        let mut id = self.id();
+        id.namespace = id.effective_namespace().to_string();
+        self.state.previous_ids.push(id);
+    }
+
+    /// True when `id` names this resource now or named it before a rename.
+    pub fn answers_to(&self, id: &ResId) -> bool {
+        self.id().same_object(id) || self.state.previous_ids.iter().any(|p| p.same_object(id))
     }
 
     /// The object's top-level mapping.

@@ -5,6 +5,7 @@
 pub mod annotations;
 mod entries;
 mod go_json;
+pub mod hash_suffix;
 pub mod labels;
 pub mod namespace;
 mod plugin_config;
