@@ -5,6 +5,7 @@
 //! passed through JSON. Kustomization files ([`parse_documents_lenient`])
 //! take kustomize's other path, through yaml.v2.
 
+use super::parse_repair::repair_for_retry;
 use super::parse_split::{split_documents, Chunk};
 use super::parse_text::{find_forbidden_raw_char, line_col};
 use super::parse_tree::{read_first_document, TreeError};
@@ -94,9 +95,9 @@ pub fn parse_documents_lenient(text: &str, file: &Path) -> Result<Vec<Value>, Ya
     }
 }
 
-/// Parses the first document of `text`. yaml.v3 and yaml.v2 accept `\'`
-/// as an escape in double-quoted scalars, which the event parser refuses:
-/// each such scalar is rewritten (`\x27`) and the text parsed again.
+/// Parses the first document of `text`. Where the event parser is
+/// stricter than yaml.v3, the text is repaired and parsed again (see
+/// [`repair_for_retry`]).
 fn parse_first(text: &str, schema: Schema) -> Result<Option<Value>, TreeError> {
     let mut text = Cow::Borrowed(text);
     loop {
@@ -104,52 +105,11 @@ fn parse_first(text: &str, schema: Schema) -> Result<Option<Value>, TreeError> {
             Ok(doc) => return Ok(doc),
             Err(e) => e,
         };
-        let rewritten = match err.marker {
-            Some(m) if err.message.contains("unknown escape") => {
-                rewrite_quote_escapes(&text, m.index())
-            }
-            _ => None,
-        };
-        match rewritten {
+        match repair_for_retry(&text, &err) {
             Some(fixed) => text = Cow::Owned(fixed),
             None => return Err(err),
         }
     }
-}
-
-/// Rewrites `\'` as `\x27` in the double-quoted scalar that starts at
-/// character `quote_index`; `None` when there is none to rewrite.
-fn rewrite_quote_escapes(text: &str, quote_index: usize) -> Option<String> {
-    let (start, quote) = text.char_indices().nth(quote_index)?;
-    if quote != '"' {
-        return None;
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    out.push_str(&text[..=start]);
-    let mut rest = text[start + 1..].chars();
-    let mut changed = false;
-    while let Some(c) = rest.next() {
-        match c {
-            '"' => {
-                out.push('"');
-                break;
-            }
-            '\\' => match rest.next() {
-                Some('\'') => {
-                    out.push_str("\\x27");
-                    changed = true;
-                }
-                Some(next) => {
-                    out.push('\\');
-                    out.push(next);
-                }
-                None => out.push('\\'),
-            },
-            c => out.push(c),
-        }
-    }
-    out.push_str(rest.as_str());
-    changed.then_some(out)
 }
 
 fn check_raw_chars(text: &str, file: &Path) -> Result<(), YamlError> {

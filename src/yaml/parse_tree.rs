@@ -56,11 +56,22 @@ struct MapFrame {
     merges: Vec<Mapping>,
     seen_merge: bool,
     is_root: bool,
+    flow: bool,
 }
 
 enum Frame {
-    Seq(Vec<Value>, usize),
+    /// Items, anchor, written in flow style.
+    Seq(Vec<Value>, usize, bool),
     Map(MapFrame),
+}
+
+impl Frame {
+    fn is_flow(&self) -> bool {
+        match self {
+            Frame::Seq(_, _, flow) => *flow,
+            Frame::Map(m) => m.flow,
+        }
+    }
 }
 
 /// Reads the first document of `text`. `None` when there is none.
@@ -71,6 +82,7 @@ pub fn read_first_document(text: &str, schema: Schema) -> Result<Option<Value>, 
         stack: Vec::new(),
         anchors: HashMap::new(),
         root: None,
+        source: SourceChars::new(text),
     };
     // yaml.v3 has no `\/` escape; only look for one when the text could
     // hold it.
@@ -113,21 +125,23 @@ fn has_slash_escape(text: &str, span: Span) -> bool {
     false
 }
 
-struct Builder {
+struct Builder<'t> {
     schema: Schema,
     stack: Vec<Frame>,
     anchors: HashMap<usize, Value>,
     root: Option<Value>,
+    source: SourceChars<'t>,
 }
 
-impl Builder {
+impl Builder<'_> {
     fn on_event(&mut self, event: Event<'_>, at: Marker) -> Result<(), TreeError> {
         match event {
             Event::Scalar(text, style, anchor, tag) => self.on_scalar(text, style, anchor, tag, at),
             Event::Alias(id) => self.on_alias(id, at),
             Event::SequenceStart(anchor, _) => {
                 self.refuse_collection_key(at)?;
-                self.stack.push(Frame::Seq(Vec::new(), anchor));
+                let flow = self.source.char_at(at.index()) == Some('[');
+                self.stack.push(Frame::Seq(Vec::new(), anchor, flow));
                 Ok(())
             }
             Event::MappingStart(anchor, _) => {
@@ -139,6 +153,7 @@ impl Builder {
                     merges: Vec::new(),
                     seen_merge: false,
                     is_root: self.stack.is_empty(),
+                    flow: self.source.char_at(at.index()) == Some('{'),
                 };
                 self.stack.push(Frame::Map(frame));
                 Ok(())
@@ -146,6 +161,10 @@ impl Builder {
             Event::SequenceEnd | Event::MappingEnd => self.on_collection_end(),
             _ => Ok(()),
         }
+    }
+
+    fn in_v3_flow(&self) -> bool {
+        self.schema == Schema::V3 && self.stack.last().is_some_and(Frame::is_flow)
     }
 
     fn expecting_key(&self) -> bool {
@@ -177,6 +196,12 @@ impl Builder {
         if self.expecting_key() {
             let merge = !quoted && text == "<<" && tag == TagKind::Untagged;
             return self.on_key(KeyText::Scalar(text, quoted, tag, merge), at);
+        }
+        if text.is_empty() && !quoted && tag == TagKind::Untagged && self.in_v3_flow() {
+            // yaml.v3 writes an empty null inside a flow collection as ''
+            // when kustomize re-encodes the resource, so it reads back as
+            // an empty string.
+            return self.attach(Value::String(String::new()), anchor);
         }
         let mut value =
             resolve_scalar(text, quoted, tag, self.schema).map_err(|e| TreeError::at(at, e.0))?;
@@ -248,7 +273,7 @@ impl Builder {
 
     fn on_collection_end(&mut self) -> Result<(), TreeError> {
         let (value, anchor) = match self.stack.pop() {
-            Some(Frame::Seq(items, anchor)) => (Value::Seq(items), anchor),
+            Some(Frame::Seq(items, anchor, _)) => (Value::Seq(items), anchor),
             Some(Frame::Map(frame)) => (
                 Value::Map(apply_v3_merges(frame.map, frame.merges)),
                 frame.anchor,
@@ -266,7 +291,7 @@ impl Builder {
         let schema = self.schema;
         match self.stack.last_mut() {
             None => self.root = Some(value),
-            Some(Frame::Seq(items, _)) => items.push(value),
+            Some(Frame::Seq(items, ..)) => items.push(value),
             Some(Frame::Map(frame)) => match std::mem::replace(&mut frame.pending, Pending::Key) {
                 Pending::Value(index) => {
                     if let Some((_, slot)) = frame.map.get_index_mut(index) {
@@ -284,6 +309,43 @@ impl Builder {
             },
         }
         Ok(())
+    }
+}
+
+/// Character-indexed access to the source (parser positions count
+/// characters). Positions are asked for in increasing order, so a cursor
+/// walks the text once; ASCII text is indexed directly.
+struct SourceChars<'t> {
+    text: &'t str,
+    ascii: bool,
+    char_pos: usize,
+    byte_pos: usize,
+}
+
+impl<'t> SourceChars<'t> {
+    fn new(text: &'t str) -> Self {
+        SourceChars {
+            text,
+            ascii: text.is_ascii(),
+            char_pos: 0,
+            byte_pos: 0,
+        }
+    }
+
+    fn char_at(&mut self, index: usize) -> Option<char> {
+        if self.ascii {
+            return self.text.as_bytes().get(index).map(|&b| char::from(b));
+        }
+        if index < self.char_pos {
+            self.char_pos = 0;
+            self.byte_pos = 0;
+        }
+        let mut rest = self.text[self.byte_pos..].chars();
+        for _ in self.char_pos..index {
+            self.byte_pos += rest.next()?.len_utf8();
+        }
+        self.char_pos = index;
+        self.text[self.byte_pos..].chars().next()
     }
 }
 
