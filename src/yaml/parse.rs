@@ -63,7 +63,7 @@ pub fn parse_documents(text: &str, file: &Path) -> Result<Vec<Value>, YamlError>
     let mut documents = Vec::with_capacity(chunks.len());
     for chunk in &chunks {
         refuse_directives(chunk, file)?;
-        match parse_first(chunk.text, Schema::V3) {
+        match parse_first(&nel_as_line_break(chunk.text), Schema::V3) {
             Ok(Some(Value::Null) | None) => {}
             Ok(Some(doc)) => documents.push(doc),
             Err(e) => return Err(locate(e, chunk.first_line, file)),
@@ -88,7 +88,7 @@ pub fn parse_documents(text: &str, file: &Path) -> Result<Vec<Value>, YamlError>
 pub fn parse_documents_lenient(text: &str, file: &Path) -> Result<Vec<Value>, YamlError> {
     check_raw_chars(text, file)?;
     let text = normalize_line_ends(text);
-    match parse_first(&text, Schema::V2) {
+    match parse_first(&nel_as_line_break(&text), Schema::V2) {
         Ok(Some(Value::Null) | None) => Ok(Vec::new()),
         Ok(Some(doc)) => Ok(vec![doc]),
         Err(e) => Err(locate(e, 1, file)),
@@ -99,8 +99,11 @@ pub fn parse_documents_lenient(text: &str, file: &Path) -> Result<Vec<Value>, Ya
 /// stricter than yaml.v3, the text is repaired and parsed again (see
 /// [`repair_for_retry`]).
 fn parse_first(text: &str, schema: Schema) -> Result<Option<Value>, TreeError> {
+    // Each repair fixes one scalar; the cap bounds the work on hostile
+    // input.
+    const MAX_REPAIRS: usize = 256;
     let mut text = Cow::Borrowed(text);
-    loop {
+    for _ in 0..MAX_REPAIRS {
         let err = match read_first_document(&text, schema) {
             Ok(doc) => return Ok(doc),
             Err(e) => e,
@@ -110,6 +113,7 @@ fn parse_first(text: &str, schema: Schema) -> Result<Option<Value>, TreeError> {
             None => return Err(err),
         }
     }
+    read_first_document(&text, schema)
 }
 
 fn check_raw_chars(text: &str, file: &Path) -> Result<(), YamlError> {
@@ -133,6 +137,17 @@ fn check_raw_chars(text: &str, file: &Path) -> Result<(), YamlError> {
 fn normalize_line_ends(text: &str) -> Cow<'_, str> {
     if text.contains("\r\n") {
         Cow::Owned(text.replace("\r\n", "\n"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// The YAML readers kustomize uses count a raw NEL (U+0085) as a line
+/// break, in comments and scalars alike. (Only after splitting: the
+/// document splitter itself knows only LF.)
+fn nel_as_line_break(text: &str) -> Cow<'_, str> {
+    if text.contains('\u{85}') {
+        Cow::Owned(text.replace('\u{85}', "\n"))
     } else {
         Cow::Borrowed(text)
     }

@@ -13,6 +13,9 @@ use super::parse_tree::TreeError;
 ///   `\x27`.
 /// * A tab right after `:` (`key:\tvalue`): yaml.v3 accepts tabs as
 ///   separation there; it becomes a space.
+/// * A quoted scalar whose continuation lines are indented too little:
+///   yaml.v3 does not mind (their leading blanks are dropped anyway); they
+///   are indented to the column of the opening quote.
 pub fn repair_for_retry(text: &str, err: &TreeError) -> Option<String> {
     let at = err.marker?.index();
     if err.message.contains("unknown escape") {
@@ -24,7 +27,42 @@ pub fn repair_for_retry(text: &str, err: &TreeError) -> Option<String> {
     {
         return replace_tabs_before(text, at);
     }
+    if err.message.contains("invalid indentation in quoted scalar") {
+        return indent_quoted_continuations(text, at, err.marker?.col());
+    }
     None
+}
+
+/// Indents every continuation line of the quoted scalar starting at
+/// character `quote_index` by `column` spaces.
+fn indent_quoted_continuations(text: &str, quote_index: usize, column: usize) -> Option<String> {
+    let (start, quote) = text.char_indices().nth(quote_index)?;
+    if quote != '"' && quote != '\'' {
+        return None;
+    }
+    let indent = " ".repeat(column);
+    let mut out = String::with_capacity(text.len() + 64);
+    out.push_str(&text[..=start]);
+    let mut rest = text[start + 1..].chars().peekable();
+    let mut changed = false;
+    while let Some(c) = rest.next() {
+        out.push(c);
+        let escaped = match c {
+            '\\' if quote == '"' => rest.next(),
+            '\'' if quote == '\'' && rest.peek() == Some(&'\'') => rest.next(),
+            c if c == quote => break,
+            _ => None,
+        };
+        if let Some(e) = escaped {
+            out.push(e);
+        }
+        if c == '\n' || escaped == Some('\n') {
+            out.push_str(&indent);
+            changed = true;
+        }
+    }
+    out.extend(rest);
+    changed.then_some(out)
 }
 
 /// Rewrites `\'` as `\x27` in the double-quoted scalar that starts at
@@ -121,6 +159,19 @@ mod tests {
             ),
             None
         );
+    }
+
+    #[test]
+    fn quoted_continuations_are_indented() {
+        let e = |i| {
+            let mut e = err("invalid indentation in quoted scalar", i);
+            e.marker = Some(Marker::new(i, 1, 3));
+            e
+        };
+        let fixed = repair_for_retry("x: \"a\\\"\nb\"\ny: 1\n", &e(3));
+        assert_eq!(fixed.as_deref(), Some("x: \"a\\\"\n   b\"\ny: 1\n"));
+        let fixed = repair_for_retry("x: 'it''s\nb'\n", &e(3));
+        assert_eq!(fixed.as_deref(), Some("x: 'it''s\n   b'\n"));
     }
 
     #[test]

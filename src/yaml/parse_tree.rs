@@ -2,7 +2,7 @@
 //! resolution, anchors and aliases, `<<` merge keys, duplicate and
 //! non-string keys.
 
-use super::parse_folded::folded_round_trip;
+use super::parse_folded::{folded_round_trip, writable_as_block};
 use super::parse_text::json_round_trip_string;
 use super::resolve::{resolve_scalar, resolve_text, Resolved, Schema, TagKind};
 use super::{Mapping, Value};
@@ -100,10 +100,36 @@ pub fn read_first_document(text: &str, schema: Schema) -> Result<Option<Value>, 
                     "found unknown escape character `\\/` in a double-quoted scalar",
                 ));
             }
+            Event::Scalar(ref value, ScalarStyle::Literal | ScalarStyle::Folded, ..)
+                if value.trim_start_matches('\n').starts_with('\t')
+                    && !block_header_sets_indent(&mut builder.source, span) =>
+            {
+                return Err(TreeError::at(
+                    span.start,
+                    "found a tab character where an indentation space is expected (the first line of a block scalar sets its indentation)",
+                ));
+            }
             event => builder.on_event(event, span.start)?,
         }
     }
     Ok(builder.root)
+}
+
+/// Whether the header of the block scalar whose content starts at `span`
+/// (`|2`, `>-1`…, on the last non-blank line before the content) gives an
+/// explicit indentation. Without one, yaml.v3 refuses a tab at the start
+/// of the first content line.
+fn block_header_sets_indent(source: &mut SourceChars<'_>, span: Span) -> bool {
+    let Some(start) = source.byte_offset(span.start.index()) else {
+        return true;
+    };
+    let before = source.text[..start].trim_end();
+    let header_line = before.rsplit('\n').next().unwrap_or_default();
+    let header_line = header_line.split(" #").next().unwrap_or_default();
+    match header_line.rfind(['|', '>']) {
+        Some(i) => header_line[i..].bytes().any(|b| b.is_ascii_digit()),
+        None => true,
+    }
 }
 
 /// Whether the double-quoted scalar at `span` uses the `\/` escape.
@@ -205,10 +231,9 @@ impl Builder<'_> {
         }
         let mut value =
             resolve_scalar(text, quoted, tag, self.schema).map_err(|e| TreeError::at(at, e.0))?;
-        if style == ScalarStyle::Folded && self.schema == Schema::V3 {
-            if let Value::String(s) = value {
-                value = Value::String(folded_round_trip(s));
-            }
+        if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) && self.schema == Schema::V3
+        {
+            value = block_round_trip(value, style, at)?;
         }
         let value = self.json_string(value, at)?;
         self.attach(value, anchor)
@@ -336,6 +361,14 @@ impl<'t> SourceChars<'t> {
         if self.ascii {
             return self.text.as_bytes().get(index).map(|&b| char::from(b));
         }
+        let offset = self.byte_offset(index)?;
+        self.text[offset..].chars().next()
+    }
+
+    fn byte_offset(&mut self, index: usize) -> Option<usize> {
+        if self.ascii {
+            return (index <= self.text.len()).then_some(index);
+        }
         if index < self.char_pos {
             self.char_pos = 0;
             self.byte_pos = 0;
@@ -343,10 +376,30 @@ impl<'t> SourceChars<'t> {
         let mut rest = self.text[self.byte_pos..].chars();
         for _ in self.char_pos..index {
             self.byte_pos += rest.next()?.len_utf8();
+            self.char_pos += 1;
         }
-        self.char_pos = index;
-        self.text[self.byte_pos..].chars().next()
+        Some(self.byte_pos)
     }
+}
+
+/// kustomize re-encodes block scalars in their style before printing. A
+/// value starting with a tab is written without an indentation indicator
+/// and cannot be read back (an error in kustomize); folded values change
+/// (see [`folded_round_trip`]).
+fn block_round_trip(value: Value, style: ScalarStyle, at: Marker) -> Result<Value, TreeError> {
+    let Value::String(s) = value else {
+        return Ok(value);
+    };
+    if s.starts_with('\t') && writable_as_block(&s) {
+        return Err(TreeError::at(
+            at,
+            "found a tab character where an indentation space is expected: a block scalar starting with a tab cannot be re-encoded by kustomize (quote it instead)",
+        ));
+    }
+    Ok(Value::String(match style {
+        ScalarStyle::Folded => folded_round_trip(s),
+        _ => s,
+    }))
 }
 
 /// A mapping key as it arrives: a scalar (text, quoted?, tag, merge key?)

@@ -162,3 +162,12 @@ fn empty_values_in_flow_collections_are_empty_strings() {
     let v2 = doc("x: {a: }\n", Schema::V2).unwrap();
     assert_eq!(json(&v2), r#"{"x":{"a":null}}"#);
 }
+
+#[test]
+fn block_scalar_starting_with_a_tab_needs_an_indentation_indicator() {
+    assert!(v3_err("x: >-\n  \ta\n  b\n").contains("tab character"));
+    assert!(v3_err("x: |\n\n  \ta\n").contains("tab character"));
+    assert!(v3_err("x: |2\n  \ta\n").contains("re-encoded"));
+    let v = v3("x: |2\n  \ta \ny: |\n  a\n  \tb\nz: |2\n\n  \tc\n");
+    assert_eq!(json(&v), r#"{"x":"\ta \n","y":"a\n\tb\n","z":"\n\tc\n"}"#);
+}
