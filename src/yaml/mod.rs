@@ -6,6 +6,7 @@ pub mod float;
 pub mod keyorder;
 mod parse;
 mod parse_folded;
+mod parse_repair;
 mod parse_split;
 mod parse_text;
 mod parse_tree;

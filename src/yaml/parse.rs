@@ -5,6 +5,7 @@
 //! passed through JSON. Kustomization files ([`parse_documents_lenient`])
 //! take kustomize's other path, through yaml.v2.
 
+use super::parse_repair::repair_for_retry;
 use super::parse_split::{split_documents, Chunk};
 use super::parse_text::{find_forbidden_raw_char, line_col};
 use super::parse_tree::{read_first_document, TreeError};
@@ -62,7 +63,7 @@ pub fn parse_documents(text: &str, file: &Path) -> Result<Vec<Value>, YamlError>
     let mut documents = Vec::with_capacity(chunks.len());
     for chunk in &chunks {
         refuse_directives(chunk, file)?;
-        match parse_first(chunk.text, Schema::V3) {
+        match parse_first(&nel_as_line_break(chunk.text), Schema::V3) {
             Ok(Some(Value::Null) | None) => {}
             Ok(Some(doc)) => documents.push(doc),
             Err(e) => return Err(locate(e, chunk.first_line, file)),
@@ -87,69 +88,32 @@ pub fn parse_documents(text: &str, file: &Path) -> Result<Vec<Value>, YamlError>
 pub fn parse_documents_lenient(text: &str, file: &Path) -> Result<Vec<Value>, YamlError> {
     check_raw_chars(text, file)?;
     let text = normalize_line_ends(text);
-    match parse_first(&text, Schema::V2) {
+    match parse_first(&nel_as_line_break(&text), Schema::V2) {
         Ok(Some(Value::Null) | None) => Ok(Vec::new()),
         Ok(Some(doc)) => Ok(vec![doc]),
         Err(e) => Err(locate(e, 1, file)),
     }
 }
 
-/// Parses the first document of `text`. yaml.v3 and yaml.v2 accept `\'`
-/// as an escape in double-quoted scalars, which the event parser refuses:
-/// each such scalar is rewritten (`\x27`) and the text parsed again.
+/// Parses the first document of `text`. Where the event parser is
+/// stricter than yaml.v3, the text is repaired and parsed again (see
+/// [`repair_for_retry`]).
 fn parse_first(text: &str, schema: Schema) -> Result<Option<Value>, TreeError> {
+    // Each repair fixes one scalar; the cap bounds the work on hostile
+    // input.
+    const MAX_REPAIRS: usize = 256;
     let mut text = Cow::Borrowed(text);
-    loop {
+    for _ in 0..MAX_REPAIRS {
         let err = match read_first_document(&text, schema) {
             Ok(doc) => return Ok(doc),
             Err(e) => e,
         };
-        let rewritten = match err.marker {
-            Some(m) if err.message.contains("unknown escape") => {
-                rewrite_quote_escapes(&text, m.index())
-            }
-            _ => None,
-        };
-        match rewritten {
+        match repair_for_retry(&text, &err) {
             Some(fixed) => text = Cow::Owned(fixed),
             None => return Err(err),
         }
     }
-}
-
-/// Rewrites `\'` as `\x27` in the double-quoted scalar that starts at
-/// character `quote_index`; `None` when there is none to rewrite.
-fn rewrite_quote_escapes(text: &str, quote_index: usize) -> Option<String> {
-    let (start, quote) = text.char_indices().nth(quote_index)?;
-    if quote != '"' {
-        return None;
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    out.push_str(&text[..=start]);
-    let mut rest = text[start + 1..].chars();
-    let mut changed = false;
-    while let Some(c) = rest.next() {
-        match c {
-            '"' => {
-                out.push('"');
-                break;
-            }
-            '\\' => match rest.next() {
-                Some('\'') => {
-                    out.push_str("\\x27");
-                    changed = true;
-                }
-                Some(next) => {
-                    out.push('\\');
-                    out.push(next);
-                }
-                None => out.push('\\'),
-            },
-            c => out.push(c),
-        }
-    }
-    out.push_str(rest.as_str());
-    changed.then_some(out)
+    read_first_document(&text, schema)
 }
 
 fn check_raw_chars(text: &str, file: &Path) -> Result<(), YamlError> {
@@ -173,6 +137,17 @@ fn check_raw_chars(text: &str, file: &Path) -> Result<(), YamlError> {
 fn normalize_line_ends(text: &str) -> Cow<'_, str> {
     if text.contains("\r\n") {
         Cow::Owned(text.replace("\r\n", "\n"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// The YAML readers kustomize uses count a raw NEL (U+0085) as a line
+/// break, in comments and scalars alike. (Only after splitting: the
+/// document splitter itself knows only LF.)
+fn nel_as_line_break(text: &str) -> Cow<'_, str> {
+    if text.contains('\u{85}') {
+        Cow::Owned(text.replace('\u{85}', "\n"))
     } else {
         Cow::Borrowed(text)
     }

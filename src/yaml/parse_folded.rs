@@ -28,7 +28,7 @@ pub fn folded_round_trip(value: String) -> String {
 /// yaml.v3 falls back to double quotes (which keep the value) for a
 /// trailing space, a space before a line break, or a character it does not
 /// print raw. Other line breaks than LF are left alone here.
-fn writable_as_block(value: &str) -> bool {
+pub fn writable_as_block(value: &str) -> bool {
     if value.ends_with(' ') || value.contains(" \n") {
         return false;
     }

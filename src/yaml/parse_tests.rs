@@ -57,6 +57,15 @@ fn escaped_single_quote_is_accepted_in_double_quotes() {
 }
 
 #[test]
+fn raw_nel_is_a_line_break() {
+    let docs = parse("# c\u{85}a: x\nb: |\n  1\u{85}  2\nc: \"p\u{85}q\"\n");
+    assert_eq!(docs[0].str_at(&["a"]), Some("x"));
+    assert_eq!(docs[0].str_at(&["b"]), Some("1\n2\n"));
+    assert_eq!(docs[0].str_at(&["c"]), Some("p q"));
+    parse_err("a: |\n  1\u{85}2\n");
+}
+
+#[test]
 fn separator_lines_with_content_are_errors() {
     let err = parse_err("kind: A\n---x\nkind: B\n");
     assert_eq!(err.location, Some((2, 1)));

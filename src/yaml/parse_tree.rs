@@ -2,7 +2,7 @@
 //! resolution, anchors and aliases, `<<` merge keys, duplicate and
 //! non-string keys.
 
-use super::parse_folded::folded_round_trip;
+use super::parse_folded::{folded_round_trip, writable_as_block};
 use super::parse_text::json_round_trip_string;
 use super::resolve::{resolve_scalar, resolve_text, Resolved, Schema, TagKind};
 use super::{Mapping, Value};
@@ -56,11 +56,22 @@ struct MapFrame {
     merges: Vec<Mapping>,
     seen_merge: bool,
     is_root: bool,
+    flow: bool,
 }
 
 enum Frame {
-    Seq(Vec<Value>, usize),
+    /// Items, anchor, written in flow style.
+    Seq(Vec<Value>, usize, bool),
     Map(MapFrame),
+}
+
+impl Frame {
+    fn is_flow(&self) -> bool {
+        match self {
+            Frame::Seq(_, _, flow) => *flow,
+            Frame::Map(m) => m.flow,
+        }
+    }
 }
 
 /// Reads the first document of `text`. `None` when there is none.
@@ -71,6 +82,7 @@ pub fn read_first_document(text: &str, schema: Schema) -> Result<Option<Value>, 
         stack: Vec::new(),
         anchors: HashMap::new(),
         root: None,
+        source: SourceChars::new(text),
     };
     // yaml.v3 has no `\/` escape; only look for one when the text could
     // hold it.
@@ -88,10 +100,36 @@ pub fn read_first_document(text: &str, schema: Schema) -> Result<Option<Value>, 
                     "found unknown escape character `\\/` in a double-quoted scalar",
                 ));
             }
+            Event::Scalar(ref value, ScalarStyle::Literal | ScalarStyle::Folded, ..)
+                if value.trim_start_matches('\n').starts_with('\t')
+                    && !block_header_sets_indent(&mut builder.source, span) =>
+            {
+                return Err(TreeError::at(
+                    span.start,
+                    "found a tab character where an indentation space is expected (the first line of a block scalar sets its indentation)",
+                ));
+            }
             event => builder.on_event(event, span.start)?,
         }
     }
     Ok(builder.root)
+}
+
+/// Whether the header of the block scalar whose content starts at `span`
+/// (`|2`, `>-1`…, on the last non-blank line before the content) gives an
+/// explicit indentation. Without one, yaml.v3 refuses a tab at the start
+/// of the first content line.
+fn block_header_sets_indent(source: &mut SourceChars<'_>, span: Span) -> bool {
+    let Some(start) = source.byte_offset(span.start.index()) else {
+        return true;
+    };
+    let before = source.text[..start].trim_end();
+    let header_line = before.rsplit('\n').next().unwrap_or_default();
+    let header_line = header_line.split(" #").next().unwrap_or_default();
+    match header_line.rfind(['|', '>']) {
+        Some(i) => header_line[i..].bytes().any(|b| b.is_ascii_digit()),
+        None => true,
+    }
 }
 
 /// Whether the double-quoted scalar at `span` uses the `\/` escape.
@@ -113,21 +151,23 @@ fn has_slash_escape(text: &str, span: Span) -> bool {
     false
 }
 
-struct Builder {
+struct Builder<'t> {
     schema: Schema,
     stack: Vec<Frame>,
     anchors: HashMap<usize, Value>,
     root: Option<Value>,
+    source: SourceChars<'t>,
 }
 
-impl Builder {
+impl Builder<'_> {
     fn on_event(&mut self, event: Event<'_>, at: Marker) -> Result<(), TreeError> {
         match event {
             Event::Scalar(text, style, anchor, tag) => self.on_scalar(text, style, anchor, tag, at),
             Event::Alias(id) => self.on_alias(id, at),
             Event::SequenceStart(anchor, _) => {
                 self.refuse_collection_key(at)?;
-                self.stack.push(Frame::Seq(Vec::new(), anchor));
+                let flow = self.source.char_at(at.index()) == Some('[');
+                self.stack.push(Frame::Seq(Vec::new(), anchor, flow));
                 Ok(())
             }
             Event::MappingStart(anchor, _) => {
@@ -139,6 +179,7 @@ impl Builder {
                     merges: Vec::new(),
                     seen_merge: false,
                     is_root: self.stack.is_empty(),
+                    flow: self.source.char_at(at.index()) == Some('{'),
                 };
                 self.stack.push(Frame::Map(frame));
                 Ok(())
@@ -146,6 +187,10 @@ impl Builder {
             Event::SequenceEnd | Event::MappingEnd => self.on_collection_end(),
             _ => Ok(()),
         }
+    }
+
+    fn in_v3_flow(&self) -> bool {
+        self.schema == Schema::V3 && self.stack.last().is_some_and(Frame::is_flow)
     }
 
     fn expecting_key(&self) -> bool {
@@ -178,12 +223,17 @@ impl Builder {
             let merge = !quoted && text == "<<" && tag == TagKind::Untagged;
             return self.on_key(KeyText::Scalar(text, quoted, tag, merge), at);
         }
+        if text.is_empty() && !quoted && tag == TagKind::Untagged && self.in_v3_flow() {
+            // yaml.v3 writes an empty null inside a flow collection as ''
+            // when kustomize re-encodes the resource, so it reads back as
+            // an empty string.
+            return self.attach(Value::String(String::new()), anchor);
+        }
         let mut value =
             resolve_scalar(text, quoted, tag, self.schema).map_err(|e| TreeError::at(at, e.0))?;
-        if style == ScalarStyle::Folded && self.schema == Schema::V3 {
-            if let Value::String(s) = value {
-                value = Value::String(folded_round_trip(s));
-            }
+        if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) && self.schema == Schema::V3
+        {
+            value = block_round_trip(value, style, at)?;
         }
         let value = self.json_string(value, at)?;
         self.attach(value, anchor)
@@ -248,7 +298,7 @@ impl Builder {
 
     fn on_collection_end(&mut self) -> Result<(), TreeError> {
         let (value, anchor) = match self.stack.pop() {
-            Some(Frame::Seq(items, anchor)) => (Value::Seq(items), anchor),
+            Some(Frame::Seq(items, anchor, _)) => (Value::Seq(items), anchor),
             Some(Frame::Map(frame)) => (
                 Value::Map(apply_v3_merges(frame.map, frame.merges)),
                 frame.anchor,
@@ -266,7 +316,7 @@ impl Builder {
         let schema = self.schema;
         match self.stack.last_mut() {
             None => self.root = Some(value),
-            Some(Frame::Seq(items, _)) => items.push(value),
+            Some(Frame::Seq(items, ..)) => items.push(value),
             Some(Frame::Map(frame)) => match std::mem::replace(&mut frame.pending, Pending::Key) {
                 Pending::Value(index) => {
                     if let Some((_, slot)) = frame.map.get_index_mut(index) {
@@ -285,6 +335,71 @@ impl Builder {
         }
         Ok(())
     }
+}
+
+/// Character-indexed access to the source (parser positions count
+/// characters). Positions are asked for in increasing order, so a cursor
+/// walks the text once; ASCII text is indexed directly.
+struct SourceChars<'t> {
+    text: &'t str,
+    ascii: bool,
+    char_pos: usize,
+    byte_pos: usize,
+}
+
+impl<'t> SourceChars<'t> {
+    fn new(text: &'t str) -> Self {
+        SourceChars {
+            text,
+            ascii: text.is_ascii(),
+            char_pos: 0,
+            byte_pos: 0,
+        }
+    }
+
+    fn char_at(&mut self, index: usize) -> Option<char> {
+        if self.ascii {
+            return self.text.as_bytes().get(index).map(|&b| char::from(b));
+        }
+        let offset = self.byte_offset(index)?;
+        self.text[offset..].chars().next()
+    }
+
+    fn byte_offset(&mut self, index: usize) -> Option<usize> {
+        if self.ascii {
+            return (index <= self.text.len()).then_some(index);
+        }
+        if index < self.char_pos {
+            self.char_pos = 0;
+            self.byte_pos = 0;
+        }
+        let mut rest = self.text[self.byte_pos..].chars();
+        for _ in self.char_pos..index {
+            self.byte_pos += rest.next()?.len_utf8();
+            self.char_pos += 1;
+        }
+        Some(self.byte_pos)
+    }
+}
+
+/// kustomize re-encodes block scalars in their style before printing. A
+/// value starting with a tab is written without an indentation indicator
+/// and cannot be read back (an error in kustomize); folded values change
+/// (see [`folded_round_trip`]).
+fn block_round_trip(value: Value, style: ScalarStyle, at: Marker) -> Result<Value, TreeError> {
+    let Value::String(s) = value else {
+        return Ok(value);
+    };
+    if s.starts_with('\t') && writable_as_block(&s) {
+        return Err(TreeError::at(
+            at,
+            "found a tab character where an indentation space is expected: a block scalar starting with a tab cannot be re-encoded by kustomize (quote it instead)",
+        ));
+    }
+    Ok(Value::String(match style {
+        ScalarStyle::Folded => folded_round_trip(s),
+        _ => s,
+    }))
 }
 
 /// A mapping key as it arrives: a scalar (text, quoted?, tag, merge key?)

@@ -151,3 +151,23 @@ fn slash_escape_is_refused_like_yaml_v3() {
     let v = v3("a: 'x\\/y'\nb: x\\/y\nc: \"\\\\/\"\n");
     assert_eq!(json(&v), r#"{"a":"x\\/y","b":"x\\/y","c":"\\/"}"#);
 }
+
+#[test]
+fn empty_values_in_flow_collections_are_empty_strings() {
+    let v = v3("x: {a, b: , c: ~}\ny:\n  d:\nz: [é, {e: }]\n");
+    assert_eq!(
+        json(&v),
+        r#"{"x":{"a":"","b":"","c":null},"y":{"d":null},"z":["é",{"e":""}]}"#
+    );
+    let v2 = doc("x: {a: }\n", Schema::V2).unwrap();
+    assert_eq!(json(&v2), r#"{"x":{"a":null}}"#);
+}
+
+#[test]
+fn block_scalar_starting_with_a_tab_needs_an_indentation_indicator() {
+    assert!(v3_err("x: >-\n  \ta\n  b\n").contains("tab character"));
+    assert!(v3_err("x: |\n\n  \ta\n").contains("tab character"));
+    assert!(v3_err("x: |2\n  \ta\n").contains("re-encoded"));
+    let v = v3("x: |2\n  \ta \ny: |\n  a\n  \tb\nz: |2\n\n  \tc\n");
+    assert_eq!(json(&v), r#"{"x":"\ta \n","y":"a\n\tb\n","z":"\n\tc\n"}"#);
+}
