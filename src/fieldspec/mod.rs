@@ -16,7 +16,7 @@ mod walk;
 pub use config::{NameBackReferences, TransformerConfig};
 pub use error::{FieldSpecError, NodeKind, SetError, WalkError};
 pub use gosort::go_sort;
-pub use walk::{apply_field_spec, apply_field_specs, split_path, CreateKind};
+pub use walk::{apply_field_spec, apply_field_specs, split_path, CompiledSpec, CreateKind, Setter};
 
 use crate::resource::Gvk;
 use serde::{Deserialize, Deserializer};
@@ -80,6 +80,11 @@ impl FieldSpec {
     /// applies to: every non-blank part of the spec's type must be equal.
     pub fn matches(&self, api_version: &str, kind: &str) -> bool {
         let (group, version) = api_version.split_once('/').unwrap_or(("", api_version));
+        self.matches_parts(group, version, kind)
+    }
+
+    /// [`FieldSpec::matches`] with the `apiVersion` already split.
+    pub fn matches_parts(&self, group: &str, version: &str, kind: &str) -> bool {
         (self.kind.is_empty() || self.kind == kind)
             && (self.group.is_empty() || self.group == group)
             && (self.version.is_empty() || self.version == version)

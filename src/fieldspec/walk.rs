@@ -60,37 +60,92 @@ pub fn split_path(path: &str) -> Vec<Cow<'_, str>> {
     out
 }
 
+/// A field spec with its path split, ready to apply to many objects.
+#[derive(Debug, Clone)]
+pub struct CompiledSpec<'a> {
+    spec: &'a FieldSpec,
+    parts: Vec<Cow<'a, str>>,
+}
+
+impl<'a> CompiledSpec<'a> {
+    /// Splits `spec`'s path once.
+    pub fn new(spec: &'a FieldSpec) -> CompiledSpec<'a> {
+        CompiledSpec {
+            spec,
+            parts: split_path(&spec.path),
+        }
+    }
+
+    /// The spec itself.
+    pub fn spec(&self) -> &'a FieldSpec {
+        self.spec
+    }
+
+    /// The path's elements as the walk looks them up: `[]` suffixes removed,
+    /// spaces trimmed.
+    pub fn field_names(&self) -> impl Iterator<Item = &str> {
+        self.parts
+            .iter()
+            .map(|p| p.strip_suffix("[]").unwrap_or(p).trim())
+    }
+
+    /// True when the spec applies to objects of this `apiVersion` and kind.
+    pub fn matches(&self, api_version: &str, kind: &str) -> bool {
+        self.spec.matches(api_version, kind)
+    }
+
+    /// Applies `set` to every field the spec reaches in `object` (a
+    /// resource's top-level mapping), if the spec's type matches it.
+    pub fn apply(
+        &self,
+        object: &mut Value,
+        create: CreateKind,
+        set: &mut Setter<'_>,
+    ) -> Result<(), FieldSpecError> {
+        let api_version = object.str_at(&["apiVersion"]).unwrap_or("");
+        let kind = object.str_at(&["kind"]).unwrap_or("");
+        if !self.matches(api_version, kind) {
+            return Ok(());
+        }
+        self.apply_matched(object, create, set)
+    }
+
+    /// [`CompiledSpec::apply`] for an object the caller has already checked
+    /// with [`CompiledSpec::matches`].
+    pub fn apply_matched(
+        &self,
+        object: &mut Value,
+        create: CreateKind,
+        set: &mut Setter<'_>,
+    ) -> Result<(), FieldSpecError> {
+        let walker = Walker {
+            parts: &self.parts,
+            create: if self.spec.create_if_missing {
+                create
+            } else {
+                CreateKind::Nothing
+            },
+        };
+        walker
+            .visit(object, 0, set)
+            .map_err(|cause| FieldSpecError {
+                path: self.spec.path.clone(),
+                object: object_id(object).to_string(),
+                cause: Box::new(cause),
+            })
+    }
+}
+
 /// Applies `set` to every field `spec` reaches in `object` (a resource's
 /// top-level mapping). Does nothing when the spec's type does not match the
-/// object's.
+/// object's. To apply one spec to many objects, use [`CompiledSpec`].
 pub fn apply_field_spec(
     object: &mut Value,
     spec: &FieldSpec,
     create: CreateKind,
     set: &mut Setter<'_>,
 ) -> Result<(), FieldSpecError> {
-    let api_version = object.str_at(&["apiVersion"]).unwrap_or("");
-    let kind = object.str_at(&["kind"]).unwrap_or("");
-    if !spec.matches(api_version, kind) {
-        return Ok(());
-    }
-    let parts = split_path(&spec.path);
-    let walker = Walker {
-        parts: &parts,
-        create: if spec.create_if_missing {
-            create
-        } else {
-            CreateKind::Nothing
-        },
-    };
-    match walker.visit(object, 0, set) {
-        Ok(()) => Ok(()),
-        Err(cause) => Err(FieldSpecError {
-            path: spec.path.clone(),
-            object: object_id(object).to_string(),
-            cause: Box::new(cause),
-        }),
-    }
+    CompiledSpec::new(spec).apply(object, create, set)
 }
 
 /// [`apply_field_spec`] for each spec in turn, stopping at the first error.
@@ -179,13 +234,12 @@ impl Walker<'_> {
             .as_map_mut()
             .expect("visit_field is only called on mappings");
         let may_create = !is_seq && self.create != CreateKind::Nothing;
-        if !map.contains_key(key) {
-            if !may_create {
-                return Ok(());
-            }
-            map.insert(key.to_string(), Value::Null);
-        }
-        let field = map.get_mut(key).expect("present or just inserted");
+        let index = match map.get_index_of(key) {
+            Some(index) => index,
+            None if may_create => map.insert_full(key.to_string(), Value::Null).0,
+            None => return Ok(()),
+        };
+        let field = &mut map[index];
         if field.is_null() {
             match shape {
                 Shape::Seq => *field = Value::Seq(Vec::new()),

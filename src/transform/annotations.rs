@@ -3,7 +3,7 @@
 
 use super::entries::add_entries;
 use super::labels::to_sorted;
-use super::plugin_config::{lenient_field_specs, nullable};
+use super::plugin_config::{lenient_field_specs, lenient_string_map};
 use super::Transform;
 use crate::fieldspec::{FieldSpec, TransformerConfig};
 use crate::kustomization::Kustomization;
@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 #[serde(rename_all = "camelCase")]
 pub struct AnnotationsTransformer {
     /// The annotations to set; values are always written as strings.
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "lenient_string_map")]
     pub annotations: BTreeMap<String, String>,
     /// Where to set them.
     #[serde(default, deserialize_with = "lenient_field_specs")]

@@ -1,16 +1,19 @@
 //! Adding string entries (labels or annotations) at field specs, shared by
 //! the label and annotation transformers.
 
-use crate::fieldspec::{apply_field_spec, CreateKind, FieldSpec, NodeKind, SetError};
+use crate::fieldspec::{CompiledSpec, CreateKind, FieldSpec, NodeKind, SetError};
 use crate::resource::ResourceList;
 use crate::yaml::Value;
 use std::collections::BTreeMap;
 
 /// Sets every `key: value` of `entries` in the mapping each of `specs`
 /// reaches in each resource, creating mappings where a spec says so.
-///
-/// Keys go in sorted order, each through every spec, as kustomize does.
 /// Values are always strings.
+///
+/// kustomize goes key by key (sorted), each key through every spec. When no
+/// spec's path runs through another's target, one walk per spec setting
+/// all keys gives the same result, and that is what happens here; otherwise
+/// the keys go one at a time.
 pub(crate) fn add_entries(
     resources: &mut ResourceList,
     entries: &BTreeMap<String, String>,
@@ -19,20 +22,62 @@ pub(crate) fn add_entries(
     if entries.is_empty() {
         return Ok(());
     }
-    let mut matching: Vec<&FieldSpec> = Vec::with_capacity(specs.len());
+    let compiled: Vec<CompiledSpec<'_>> = specs.iter().map(CompiledSpec::new).collect();
+    let key_by_key = some_path_extends_another(&compiled);
+    let mut matching: Vec<&CompiledSpec<'_>> = Vec::with_capacity(compiled.len());
     for resource in resources.iter_mut() {
         matching.clear();
-        let api_version = resource.api_version();
-        let kind = resource.kind();
-        matching.extend(specs.iter().filter(|s| s.matches(api_version, kind)));
-        for (key, value) in entries {
-            let mut setter = |node: &mut Value| set_entry(node, key, value);
+        let (api_version, kind) = (resource.api_version(), resource.kind());
+        let (group, version) = api_version.split_once('/').unwrap_or(("", api_version));
+        matching.extend(
+            compiled
+                .iter()
+                .filter(|c| c.spec().matches_parts(group, version, kind)),
+        );
+        if key_by_key {
+            for (key, value) in entries {
+                let mut setter = |node: &mut Value| set_entry(node, key, value);
+                for spec in &matching {
+                    spec.apply(&mut resource.value, CreateKind::Map, &mut setter)?;
+                }
+            }
+        } else {
+            let mut setter = |node: &mut Value| set_entries(node, entries);
             for spec in &matching {
-                apply_field_spec(&mut resource.value, spec, CreateKind::Map, &mut setter)?;
+                spec.apply_matched(&mut resource.value, CreateKind::Map, &mut setter)?;
             }
         }
     }
     Ok(())
+}
+
+/// True when two specs could apply to the same object and one's path is a
+/// strict prefix of the other's: then writing a key through the first can
+/// change what the second walks through.
+fn some_path_extends_another(specs: &[CompiledSpec<'_>]) -> bool {
+    specs.iter().enumerate().any(|(i, a)| {
+        specs
+            .iter()
+            .enumerate()
+            .any(|(j, b)| i != j && types_overlap(a.spec(), b.spec()) && is_strict_prefix(a, b))
+    })
+}
+
+fn types_overlap(a: &FieldSpec, b: &FieldSpec) -> bool {
+    let compatible = |x: &str, y: &str| x.is_empty() || y.is_empty() || x == y;
+    compatible(&a.group, &b.group)
+        && compatible(&a.version, &b.version)
+        && compatible(&a.kind, &b.kind)
+}
+
+fn is_strict_prefix(a: &CompiledSpec<'_>, b: &CompiledSpec<'_>) -> bool {
+    let (a_len, b_len) = (a.field_names().count(), b.field_names().count());
+    a_len < b_len && a.field_names().zip(b.field_names()).all(|(x, y)| x == y)
+}
+
+/// Sets every entry in a mapping; see [`set_entry`].
+fn set_entries(node: &mut Value, entries: &BTreeMap<String, String>) -> Result<(), SetError> {
+    entries.iter().try_for_each(|(k, v)| set_entry(node, k, v))
 }
 
 /// Sets `key: value` in a mapping. A null is left alone (kustomize appends
@@ -87,6 +132,44 @@ mod tests {
         let keys: Vec<&str> = labels.keys().map(String::as_str).collect();
         assert_eq!(keys, ["x", "z", "b"]);
         assert_eq!(labels.get("x"), Some(&Value::String("1".into())));
+    }
+
+    #[test]
+    fn nested_specs_go_key_by_key() {
+        let nested = [
+            FieldSpec::new("metadata/labels", true),
+            FieldSpec::new("metadata/labels/b", true),
+        ];
+        let compiled: Vec<CompiledSpec<'_>> = nested.iter().map(CompiledSpec::new).collect();
+        assert!(some_path_extends_another(&compiled));
+        let defaults = crate::fieldspec::TransformerConfig::defaults().common_labels;
+        let compiled: Vec<CompiledSpec<'_>> = defaults.iter().map(CompiledSpec::new).collect();
+        assert!(!some_path_extends_another(&compiled));
+        // Key by key: the mapping the second spec creates at `labels.z`
+        // comes between the two keys the first spec adds.
+        let nested = [
+            FieldSpec::new("metadata/labels", true),
+            FieldSpec::new("metadata/labels/z", true),
+        ];
+        let mut l = list(
+            serde_json::json!([{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"}}]),
+        );
+        let entries = BTreeMap::from([
+            ("a".to_string(), "1".to_string()),
+            ("b".to_string(), "2".to_string()),
+        ]);
+        add_entries(&mut l, &entries, &nested).unwrap();
+        let labels = l
+            .iter()
+            .next()
+            .unwrap()
+            .string_map("labels")
+            .unwrap()
+            .clone();
+        let keys: Vec<&str> = labels.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["a", "z", "b"]);
+        let z: serde_json::Value = labels.get("z").unwrap().into();
+        assert_eq!(z, serde_json::json!({"a": "1", "b": "2"}));
     }
 
     #[test]

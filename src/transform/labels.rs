@@ -2,7 +2,7 @@
 //! (metadata, selectors, pod templates, ...).
 
 use super::entries::add_entries;
-use super::plugin_config::{lenient_field_specs, nullable};
+use super::plugin_config::{lenient_field_specs, lenient_string_map};
 use super::Transform;
 use crate::fieldspec::{merge_all, merge_one, FieldSpec, TransformerConfig};
 use crate::kustomization::Kustomization;
@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 #[serde(rename_all = "camelCase")]
 pub struct LabelTransformer {
     /// The labels to set; values are always written as strings.
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "lenient_string_map")]
     pub labels: BTreeMap<String, String>,
     /// Where to set them.
     #[serde(default, deserialize_with = "lenient_field_specs")]
@@ -212,7 +212,10 @@ mod tests {
         let t: LabelTransformer = serde_json::from_value(cfg).unwrap();
         assert_eq!(t.labels.get("app").map(String::as_str), Some("web"));
         assert_eq!(t.field_specs[0].kind, "Service");
-        let bad = json!({"labels": {"n": 1}});
-        assert!(serde_json::from_value::<LabelTransformer>(bad).is_err());
+        // Numbers and nulls become strings, as in kustomize's plugin configs.
+        let loose = json!({"labels": {"n": 1, "e": null}});
+        let t: LabelTransformer = serde_json::from_value(loose).unwrap();
+        assert_eq!(t.labels.get("n").map(String::as_str), Some("1"));
+        assert_eq!(t.labels.get("e").map(String::as_str), Some(""));
     }
 }

@@ -18,7 +18,7 @@
 use super::plugin_config::{lenient_field_specs, nullable, PluginMetadata};
 use super::Transform;
 use crate::fieldspec::{
-    apply_field_spec, CreateKind, FieldSpec, FieldSpecError, NodeKind, SetError, TransformerConfig,
+    CompiledSpec, CreateKind, FieldSpec, FieldSpecError, NodeKind, SetError, TransformerConfig,
 };
 use crate::kustomization::Kustomization;
 use crate::resource::scope::is_cluster_scoped;
@@ -26,7 +26,9 @@ use crate::resource::{Gvk, ResId, Resource, ResourceList};
 use crate::yaml::Value;
 use anyhow::{anyhow, bail, Result};
 use serde::Deserialize;
+use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::sync::LazyLock;
 
 /// Which RoleBinding / ClusterRoleBinding subjects get the namespace.
@@ -99,45 +101,72 @@ pub fn from_kustomization(
 static METADATA_NAMESPACE: LazyLock<FieldSpec> =
     LazyLock::new(|| FieldSpec::new("metadata/namespace", true));
 
-type IdKey = (Gvk, String, String);
-
 impl Transform for NamespaceTransformer {
     fn apply(&self, resources: &mut ResourceList) -> Result<()> {
         if self.namespace().is_empty() {
             return Ok(());
         }
+        let metadata_namespace = CompiledSpec::new(&METADATA_NAMESPACE);
+        let specs: Vec<CompiledSpec<'_>> = self.field_specs.iter().map(CompiledSpec::new).collect();
         let items = resources.items_mut();
-        let mut counts: HashMap<IdKey, usize> = HashMap::with_capacity(items.len());
-        for r in items.iter() {
-            *counts.entry(r.id().conflict_key()).or_default() += 1;
+        // Identities are tracked by hash; a shared hash triggers an exact
+        // comparison, so collisions cost time, never correctness.
+        let mut hashes: Vec<u64> = items.iter().map(|r| id_hash(&r.value)).collect();
+        let mut counts: HashMap<u64, u32> = HashMap::with_capacity(items.len());
+        for h in &hashes {
+            *counts.entry(*h).or_default() += 1;
         }
         let mut previous: Vec<Option<ResId>> = vec![None; items.len()];
         for i in 0..items.len() {
             if items[i].map().is_empty() {
                 continue;
             }
-            let before = items[i].id();
-            self.transform_one(&mut items[i].value)?;
-            let after = items[i].id().conflict_key();
-            decrement(&mut counts, before.conflict_key());
-            let count = counts.entry(after.clone()).or_default();
-            *count += 1;
-            previous[i] = Some(before);
-            if *count != 1 {
-                bail!(
-                    "namespace transformation produces ID conflict: {}",
-                    conflict_list(items, &after, &previous)
-                );
+            previous[i] = Some(items[i].id());
+            self.transform_one(&mut items[i].value, &metadata_namespace, &specs)?;
+            let new_hash = id_hash(&items[i].value);
+            if new_hash != hashes[i] {
+                if let Some(c) = counts.get_mut(&hashes[i]) {
+                    *c -= 1;
+                }
+                *counts.entry(new_hash).or_default() += 1;
+                hashes[i] = new_hash;
+            }
+            if counts.get(&new_hash) != Some(&1) {
+                let key = items[i].id().conflict_key();
+                let sharing = items
+                    .iter()
+                    .filter(|r| r.id().conflict_key() == key)
+                    .count();
+                if sharing != 1 {
+                    bail!(
+                        "namespace transformation produces ID conflict: {}",
+                        conflict_list(items, &key, &previous)
+                    );
+                }
             }
         }
         Ok(())
     }
 }
 
-fn decrement(counts: &mut HashMap<IdKey, usize>, key: IdKey) {
-    if let Some(c) = counts.get_mut(&key) {
-        *c = c.saturating_sub(1);
-    }
+/// A hash of an object's identity as [`ResId::conflict_key`] defines it,
+/// computed without allocating.
+fn id_hash(object: &Value) -> u64 {
+    let text = |path: &[&str]| object.str_at(path).unwrap_or("");
+    let api_version = text(&["apiVersion"]);
+    let kind = text(&["kind"]);
+    let (group, version) = api_version.split_once('/').unwrap_or(("", api_version));
+    let namespace = text(&["metadata", "namespace"]);
+    let effective = if is_cluster_scoped(api_version, kind) {
+        "_non_namespaceable_"
+    } else if namespace.is_empty() {
+        "default"
+    } else {
+        namespace
+    };
+    let mut hasher = DefaultHasher::new();
+    (group, version, kind, text(&["metadata", "name"]), effective).hash(&mut hasher);
+    hasher.finish()
 }
 
 impl NamespaceTransformer {
@@ -146,27 +175,34 @@ impl NamespaceTransformer {
         &self.metadata.namespace
     }
 
-    fn transform_one(&self, object: &mut Value) -> Result<()> {
+    fn transform_one(
+        &self,
+        object: &mut Value,
+        metadata_namespace: &CompiledSpec<'_>,
+        specs: &[CompiledSpec<'_>],
+    ) -> Result<()> {
         let api_version = object.str_at(&["apiVersion"]).unwrap_or("").to_string();
         let kind = object.str_at(&["kind"]).unwrap_or("").to_string();
         let namespace = self.namespace();
         let unset_only = self.unset_only;
         let mut setter = |node: &mut Value| set_namespace(node, namespace, unset_only);
         if !is_cluster_scoped(&api_version, &kind) {
-            apply_field_spec(object, &METADATA_NAMESPACE, CreateKind::Scalar, &mut setter)?;
+            metadata_namespace.apply_matched(object, CreateKind::Scalar, &mut setter)?;
         }
         let is_role_binding = kind == "RoleBinding" || kind == "ClusterRoleBinding";
         if is_role_binding {
             set_subjects(object, self.set_role_binding_subjects, &mut setter)?;
         }
-        for spec in &self.field_specs {
+        for compiled in specs {
+            let spec = compiled.spec();
             let skip = spec.path == "metadata/namespace"
                 || (spec.path == "metadata/name" && api_version != "v1")
                 || (is_role_binding
                     && (spec.kind == "RoleBinding" || spec.kind == "ClusterRoleBinding")
                     && spec.path == "subjects/namespace");
-            if !skip {
-                apply_field_spec(object, spec, CreateKind::Scalar, &mut setter)
+            if !skip && compiled.matches(&api_version, &kind) {
+                compiled
+                    .apply_matched(object, CreateKind::Scalar, &mut setter)
                     .map_err(spec_error)?;
             }
         }
@@ -268,7 +304,11 @@ fn set_subject(
 /// The resources that share `key`, as kustomize lists them in its conflict
 /// error: JSON, with the identity each had before this transformer (for the
 /// ones already transformed) recorded in annotations.
-fn conflict_list(items: &[Resource], key: &IdKey, previous: &[Option<ResId>]) -> String {
+fn conflict_list(
+    items: &[Resource],
+    key: &(Gvk, String, String),
+    previous: &[Option<ResId>],
+) -> String {
     let parts: Vec<String> = items
         .iter()
         .zip(previous)
