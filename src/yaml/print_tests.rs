@@ -95,6 +95,21 @@ fn numbers_after_json_round_trip() {
 }
 
 #[test]
+fn explicit_keys_with_collection_values() {
+    let json = r##"{"apiVersion": "v1", "kind": "K", "metadata": {"name": "test"}, "data": {"kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk": {"a": 1, "b": [1, 2]}, "multi\nkey": ["x", ["y"]], "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx": [], "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9": "v"}}"##;
+    let expected = "apiVersion: v1\ndata:\n  ? kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk\n  : a: 1\n    b:\n    - 1\n    - 2\n  ? |-\n    multi\n    key\n  : - x\n    - - \"y\"\n  ? xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n  : []\n  ? ééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééé\n  : v\nkind: K\nmetadata:\n  name: test\n";
+    assert_eq!(print(json), expected);
+}
+
+#[test]
+fn literal_ending_in_line_separator_ends_the_document() {
+    let json =
+        r##"{"apiVersion": "v1", "kind": "K", "metadata": {"name": "test"}, "zz": "a\nb\u2028"}"##;
+    let expected = "apiVersion: v1\nkind: K\nmetadata:\n  name: test\nzz: |\n  a\n  b\u{2028}";
+    assert_eq!(print(json), expected);
+}
+
+#[test]
 fn nel_folds_and_line_separators() {
     let json = r##"{"apiVersion": "v1", "kind": "K", "metadata": {"name": "test"}, "data": {"nel": "x\u0085y", "nels": "p \u0085  \u0085\u0085 q", "ls": "a\u2028b", "ls2": "a\u2028\u2028b"}}"##;
     let expected = "apiVersion: v1\ndata:\n  ls: 'a\u{2028}    b'\n  ls2: 'a\u{2028}\u{2028}    b'\n  nel: x y\n  nels: |-\n    p\n\n    q\nkind: K\nmetadata:\n  name: test\n";
