@@ -46,7 +46,7 @@ impl Loader {
         let file = self.find_kustomization_file(&dir)?;
         let text = std::fs::read_to_string(&file)
             .with_context(|| format!("cannot read {}", file.display()))?;
-        let docs = crate::yaml::parse_documents(&text, &file)
+        let docs = crate::yaml::parse_documents_lenient(&text, &file)
             .map_err(|e| anyhow!(e))
             .with_context(|| format!("invalid Kustomization in {}", file.display()))?;
         // kustomize decodes only the first document of the file.
