@@ -25,6 +25,7 @@ pub mod kustomization;
 pub mod load;
 pub mod order;
 pub mod output;
+pub mod patch;
 pub mod resource;
 pub mod transform;
 pub mod yaml;
