@@ -1,0 +1,183 @@
+//! Helpers shared by the integration tests: fixture discovery, running the
+//! `krust` binary and a compact line diff for failure reports.
+//!
+//! Each test crate uses a different subset of these helpers, so unused ones
+//! are expected in any single crate.
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root (where Cargo.toml lives).
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The krust binary cargo built for these tests.
+pub fn krust_bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_krust"))
+}
+
+/// What a fixture expects from a build.
+pub enum Expectation {
+    /// The build succeeds and prints exactly these bytes.
+    Output(Vec<u8>),
+    /// The build fails; the reference message is kept for humans only.
+    Error,
+}
+
+/// One case under `fixtures/`.
+pub struct Fixture {
+    /// Directory name under `fixtures/`.
+    pub name: String,
+    /// Directory to build.
+    pub build_dir: PathBuf,
+    /// Extra build flags from the optional `args` file.
+    pub args: Vec<String>,
+    /// Expected outcome.
+    pub expectation: Expectation,
+}
+
+/// Every fixture, sorted by name. A directory counts as a fixture when it has
+/// an `input/` folder or a `build` file; it must also have an expectation.
+///
+/// `KRUST_FIXTURES_FILTER`, when set, keeps only fixtures whose name contains it.
+pub fn load_fixtures() -> Vec<Fixture> {
+    let root = repo_root().join("fixtures");
+    let filter = std::env::var("KRUST_FIXTURES_FILTER").unwrap_or_default();
+    let mut dirs: Vec<PathBuf> = fs::read_dir(&root)
+        .unwrap_or_else(|e| panic!("cannot list {}: {e}", root.display()))
+        .map(|entry| entry.expect("readable fixtures entry").path())
+        .filter(|p| p.join("input").is_dir() || p.join("build").is_file())
+        .collect();
+    dirs.sort();
+    dirs.iter()
+        .map(|dir| load_fixture(dir))
+        .filter(|f| f.name.contains(&filter))
+        .collect()
+}
+
+fn load_fixture(dir: &Path) -> Fixture {
+    let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+    let build_dir = match fs::read_to_string(dir.join("build")) {
+        Ok(text) => dir.join(text.lines().next().unwrap_or("").trim()),
+        Err(_) => dir.join("input"),
+    };
+    let args = fs::read_to_string(dir.join("args"))
+        .map(|text| {
+            text.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(String::from)
+                .collect()
+        })
+        .unwrap_or_default();
+    let expectation = if let Ok(bytes) = fs::read(dir.join("expected.yaml")) {
+        Expectation::Output(bytes)
+    } else if dir.join("expected-error.txt").is_file() {
+        Expectation::Error
+    } else {
+        panic!(
+            "fixture {name} has neither expected.yaml nor expected-error.txt; run tools/regen-fixtures {name}"
+        )
+    };
+    Fixture {
+        name,
+        build_dir,
+        args,
+        expectation,
+    }
+}
+
+/// Runs `krust build DIR ARGS...`.
+pub fn run_krust_build(dir: &Path, args: &[String]) -> Output {
+    Command::new(krust_bin())
+        .arg("build")
+        .arg(dir)
+        .args(args)
+        .output()
+        .expect("krust binary runs")
+}
+
+/// True when `kubectl` can be started.
+pub fn kubectl_available() -> bool {
+    Command::new("kubectl")
+        .args(["version", "--client"])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false)
+}
+
+/// Runs `kubectl kustomize DIR ARGS...`.
+pub fn run_kubectl_kustomize(dir: &Path, args: &[String]) -> Output {
+    Command::new("kubectl")
+        .arg("kustomize")
+        .arg(dir)
+        .args(args)
+        .output()
+        .expect("kubectl runs")
+}
+
+/// The last non-empty line of a process's stderr, for one-line reports.
+pub fn last_stderr_line(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr)
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .chars()
+        .take(200)
+        .collect()
+}
+
+/// A short report of where two texts first differ: the line number and a few
+/// lines of each side from there. Enough to locate a mismatch without
+/// flooding the report when many fixtures fail at once.
+pub fn short_diff(expected: &[u8], actual: &[u8]) -> String {
+    const CONTEXT: usize = 6;
+    let expected = String::from_utf8_lossy(expected);
+    let actual = String::from_utf8_lossy(actual);
+    let exp_lines: Vec<&str> = expected.split_inclusive('\n').collect();
+    let act_lines: Vec<&str> = actual.split_inclusive('\n').collect();
+    let first = exp_lines
+        .iter()
+        .zip(&act_lines)
+        .position(|(e, a)| e != a)
+        .unwrap_or(exp_lines.len().min(act_lines.len()));
+    let start = first.saturating_sub(1);
+    let mut report = format!(
+        "    first difference at line {} (expected {} lines, got {})\n",
+        first + 1,
+        exp_lines.len(),
+        act_lines.len()
+    );
+    for (label, lines) in [("-", &exp_lines), ("+", &act_lines)] {
+        for line in lines.iter().skip(start).take(CONTEXT) {
+            report.push_str(&format!("    {label} {:?}\n", line));
+        }
+        if lines.len() <= first {
+            report.push_str(&format!("    {label} <end of output>\n"));
+        }
+    }
+    report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short_diff;
+
+    #[test]
+    fn short_diff_points_at_first_differing_line() {
+        let report = short_diff(b"a\nb\nc\n", b"a\nB\nc\n");
+        assert!(report.contains("line 2"), "{report}");
+        assert!(report.contains("- \"b\\n\""), "{report}");
+        assert!(report.contains("+ \"B\\n\""), "{report}");
+    }
+
+    #[test]
+    fn short_diff_reports_missing_tail() {
+        let report = short_diff(b"a\nb\n", b"a\n");
+        assert!(report.contains("<end of output>"), "{report}");
+    }
+}
