@@ -229,6 +229,13 @@ impl Builder<'_> {
             // an empty string.
             return self.attach(Value::String(String::new()), anchor);
         }
+        if !quoted && tag == TagKind::Untagged && self.in_v3_flow() && text.contains(':') {
+            // yaml.v3 quotes a plain scalar holding ':' inside a flow
+            // collection when kustomize re-encodes the resource, so a
+            // timestamp with a time part reads back as the string it was.
+            let value = self.json_string(Value::String(text.into_owned()), at)?;
+            return self.attach(value, anchor);
+        }
         let mut value =
             resolve_scalar(text, quoted, tag, self.schema).map_err(|e| TreeError::at(at, e.0))?;
         if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) && self.schema == Schema::V3

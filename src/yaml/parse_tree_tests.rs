@@ -171,3 +171,13 @@ fn block_scalar_starting_with_a_tab_needs_an_indentation_indicator() {
     let v = v3("x: |2\n  \ta \ny: |\n  a\n  \tb\nz: |2\n\n  \tc\n");
     assert_eq!(json(&v), r#"{"x":"\ta \n","y":"a\n\tb\n","z":"\n\tc\n"}"#);
 }
+
+#[test]
+fn flow_timestamps_with_a_time_stay_strings() {
+    // Measured: inside flow collections only date-only timestamps convert.
+    let v = v3("l: [2001-12-14T21:59:43.10-05:00, 2001-12-14]\nb: 2001-12-14T21:59:43.10-05:00\n");
+    assert_eq!(
+        json(&v),
+        r#"{"l":["2001-12-14T21:59:43.10-05:00","2001-12-14T00:00:00Z"],"b":"2001-12-14T21:59:43.1-05:00"}"#
+    );
+}
