@@ -75,7 +75,9 @@ pub fn build_with_warnings(dir: &Path, options: &BuildOptions) -> Result<Built> 
 #[derive(Debug, Default)]
 struct Accumulated {
     resources: ResourceList,
-    config: TransformerConfig,
+    /// The field specs in force (defaults plus `configurations:`), which a
+    /// parent merges into its own; none for a plain resource file.
+    config: Option<TransformerConfig>,
     /// Warnings of this kustomization and everything below it, depth first.
     warnings: Vec<String>,
 }
@@ -95,7 +97,7 @@ impl Builder {
     ) -> Result<Accumulated> {
         let mut acc = Accumulated {
             resources: ResourceList::new(),
-            config: TransformerConfig::defaults(),
+            config: Some(TransformerConfig::defaults()),
             warnings: kust.warnings.clone(),
         };
         self.accumulate_resources(kust, chain, &mut acc)
@@ -123,7 +125,11 @@ impl Builder {
             .collect();
         for (entry, part) in kust.kustomization.resources.iter().zip(loaded) {
             let part = part?;
-            acc.config.merge(&part.config)?;
+            if let Some(config) = &part.config {
+                acc.config
+                    .get_or_insert_with(TransformerConfig::defaults)
+                    .merge(config)?;
+            }
             acc.warnings.extend(part.warnings);
             acc.resources
                 .append(part.resources)
@@ -187,7 +193,14 @@ impl Builder {
     /// The builtin transformers in kustomize's fixed order.
     fn run_transformers(&self, kust: &LoadedKustomization, acc: &mut Accumulated) -> Result<()> {
         let k = &kust.kustomization;
-        let tc = &acc.config;
+        let defaults;
+        let tc = match &acc.config {
+            Some(config) => config,
+            None => {
+                defaults = TransformerConfig::defaults();
+                &defaults
+            }
+        };
         let mut steps: Vec<Box<dyn Transform>> = Vec::new();
         if let Some(t) = transform::namespace::from_kustomization(k, tc) {
             steps.push(Box::new(t));
