@@ -58,7 +58,7 @@ pub fn build_with_warnings(dir: &Path, options: &BuildOptions) -> Result<Built> 
         .load_kustomization_as(dir, KustomizationRole::Root)?;
     let chain = BuildChain::new(top.dir.clone());
     let mut acc = builder.accumulate_target(&top, &chain)?;
-    resolve_names(&mut acc.resources)?;
+    resolve_names(&mut acc.resources, &acc.config)?;
     crate::finalize::clean_annotations(&mut acc.resources, crate::finalize::Keep::default());
     let (order, warning) =
         SortOrder::choose(top.kustomization.sort_options.as_ref(), options.reorder)?;
@@ -205,6 +205,12 @@ impl Builder {
         if let Some(t) = transform::namespace::from_kustomization(k, tc) {
             steps.push(Box::new(t));
         }
+        if let Some(t) = transform::prefix_suffix::prefix_from_kustomization(k, tc)? {
+            steps.push(Box::new(t));
+        }
+        if let Some(t) = transform::prefix_suffix::suffix_from_kustomization(k, tc)? {
+            steps.push(Box::new(t));
+        }
         for t in transform::labels::from_kustomization(k, tc)? {
             steps.push(Box::new(t));
         }
@@ -220,7 +226,9 @@ impl Builder {
 }
 
 /// The steps kustomize runs once, at the top, after accumulation: hash
-/// suffixes on generated names, then every reference to a renamed object.
-fn resolve_names(resources: &mut ResourceList) -> Result<()> {
-    transform::hash_suffix::HashSuffix.apply(resources)
+/// suffixes on generated names, then every reference to a renamed object
+/// (with the name references of the merged configuration).
+fn resolve_names(resources: &mut ResourceList, config: &TransformerConfig) -> Result<()> {
+    transform::hash_suffix::HashSuffix.apply(resources)?;
+    transform::name_reference::fix_back_references(resources, &config.name_reference)
 }

@@ -3,6 +3,7 @@
 mod id;
 mod list;
 pub mod scope;
+mod state;
 
 pub use id::{Gvk, ResId};
 pub use list::ResourceList;
@@ -48,29 +49,6 @@ impl Resource {
             source,
             state: BuildState::default(),
         }
-    }
-
-    /// The identity the resource had when it was first read or generated.
-    pub fn original_id(&self) -> ResId {
-        self.state
-            .previous_ids
-            .first()
-            .cloned()
-            .unwrap_or_else(|| self.id())
-    }
-
-    /// Remembers the current identity before a rename, as kustomize's
-    /// `StorePreviousId` does: the namespace is stored in its effective form
-    /// (`default` for none, a marker for cluster-scoped kinds).
-    pub fn store_previous_id(&mut self) {
-        let mut id = self.id();
-        id.namespace = id.effective_namespace().to_string();
-        self.state.previous_ids.push(id);
-    }
-
-    /// True when `id` names this resource now or named it before a rename.
-    pub fn answers_to(&self, id: &ResId) -> bool {
-        self.id().same_object(id) || self.state.previous_ids.iter().any(|p| p.same_object(id))
     }
 
     /// The object's top-level mapping.

@@ -7,8 +7,10 @@ mod entries;
 mod go_json;
 pub mod hash_suffix;
 pub mod labels;
+pub mod name_reference;
 pub mod namespace;
 mod plugin_config;
+pub mod prefix_suffix;
 
 pub use plugin_config::PluginMetadata;
 

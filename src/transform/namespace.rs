@@ -22,7 +22,7 @@ use crate::fieldspec::{
 };
 use crate::kustomization::Kustomization;
 use crate::resource::scope::is_cluster_scoped;
-use crate::resource::{Gvk, ResId, Resource, ResourceList};
+use crate::resource::{Gvk, Resource, ResourceList};
 use crate::yaml::Value;
 use anyhow::{anyhow, bail, Result};
 use serde::Deserialize;
@@ -116,12 +116,13 @@ impl Transform for NamespaceTransformer {
         for h in &hashes {
             *counts.entry(*h).or_default() += 1;
         }
-        let mut previous: Vec<Option<ResId>> = vec![None; items.len()];
         for i in 0..items.len() {
             if items[i].map().is_empty() {
                 continue;
             }
-            previous[i] = Some(items[i].id());
+            // kustomize records the identity of every non-empty resource,
+            // whether or not its namespace changes.
+            items[i].store_previous_id();
             self.transform_one(&mut items[i].value, &metadata_namespace, &specs)?;
             let new_hash = id_hash(&items[i].value);
             if new_hash != hashes[i] {
@@ -140,7 +141,7 @@ impl Transform for NamespaceTransformer {
                 if sharing != 1 {
                     bail!(
                         "namespace transformation produces ID conflict: {}",
-                        conflict_list(items, &key, &previous)
+                        conflict_list(items, &key)
                     );
                 }
             }
@@ -302,51 +303,15 @@ fn set_subject(
 }
 
 /// The resources that share `key`, as kustomize lists them in its conflict
-/// error: JSON, with the identity each had before this transformer (for the
-/// ones already transformed) recorded in annotations.
-fn conflict_list(
-    items: &[Resource],
-    key: &(Gvk, String, String),
-    previous: &[Option<ResId>],
-) -> String {
+/// error: JSON, with their build state (the identities recorded so far)
+/// in annotations.
+fn conflict_list(items: &[Resource], key: &(Gvk, String, String)) -> String {
     let parts: Vec<String> = items
         .iter()
-        .zip(previous)
-        .filter(|(r, _)| &r.id().conflict_key() == key)
-        .map(|(r, prev)| {
-            let mut value = r.value.clone();
-            if let Some(prev) = prev {
-                record_previous_id(&mut value, prev);
-            }
-            super::go_json::to_string(&value)
-        })
+        .filter(|r| &r.id().conflict_key() == key)
+        .map(|r| super::go_json::to_string(&r.annotated_value()))
         .collect();
     format!("[{}]", parts.join(" "))
-}
-
-fn record_previous_id(value: &mut Value, prev: &ResId) {
-    let Some(annotations) = value
-        .ensure_map("metadata")
-        .map(|m| {
-            let slot = m
-                .entry("annotations".to_string())
-                .or_insert_with(Value::new_map);
-            if slot.is_null() {
-                *slot = Value::new_map();
-            }
-            slot
-        })
-        .and_then(Value::as_map_mut)
-    else {
-        return;
-    };
-    let base = "internal.config.kubernetes.io/previous";
-    annotations.insert(format!("{base}Kinds"), prev.gvk.kind.clone().into());
-    annotations.insert(format!("{base}Names"), prev.name.clone().into());
-    annotations.insert(
-        format!("{base}Namespaces"),
-        prev.effective_namespace().to_string().into(),
-    );
 }
 
 #[cfg(test)]
