@@ -58,7 +58,11 @@ pub fn build_with_warnings(dir: &Path, options: &BuildOptions) -> Result<Built> 
         .load_kustomization_as(dir, KustomizationRole::Root)?;
     let chain = BuildChain::new(top.dir.clone());
     let mut acc = builder.accumulate_target(&top, &chain)?;
-    resolve_names(&mut acc.resources, &acc.config)?;
+    let config = acc
+        .config
+        .take()
+        .unwrap_or_else(TransformerConfig::defaults);
+    resolve_names(&mut acc.resources, &config)?;
     crate::finalize::clean_annotations(&mut acc.resources, crate::finalize::Keep::default());
     let (order, warning) =
         SortOrder::choose(top.kustomization.sort_options.as_ref(), options.reorder)?;
