@@ -16,8 +16,11 @@
 //! * [`finalize`]: kustomize's clean-up of internal annotations.
 //! * [`order`]: the final resource order.
 //! * [`build`]: the pipeline that ties them together.
+//! * [`edit`]: `edit` and `create`, changing kustomization files as
+//!   kustomize does.
 
 pub mod build;
+pub mod edit;
 pub mod fieldspec;
 pub mod finalize;
 pub mod generate;

@@ -34,6 +34,11 @@ struct Cli {
 enum Command {
     /// Build a kustomization target from a directory.
     Build(BuildArgs),
+    /// Edit the kustomization file in the current directory.
+    Edit(krust::edit::cli::EditArgs),
+    /// Create a new kustomization in the current directory.
+    #[command(alias = "init")]
+    Create(krust::edit::cli::CreateArgs),
     /// Print the version.
     Version {
         /// Short form, as `kustomize version --short` prints it.
@@ -78,6 +83,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Build(args) => run_build(&args),
         Command::Version { short } => print_version(short),
+        Command::Edit(args) => args.run(Path::new(".")),
+        Command::Create(args) => args.run(Path::new(".")),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,41 @@
+//! `krust edit` and `krust create`: changing a kustomization file the way
+//! `kustomize edit` and `kustomize create` do, down to the bytes written.
+//!
+//! Every edit is read → change → write: [`KustFile::open`] decodes the
+//! kustomization of a directory (with kustomize's schema checks and
+//! read-time fix-ups) into a mapping with JSON field names; the functions
+//! below change that mapping; [`KustFile::save`] writes it back with
+//! kustomize's layout (see [`kustfile`] for which comments and field
+//! orders survive, and [`gotype`] for which values are written).
+//!
+//! ```no_run
+//! # fn main() -> anyhow::Result<()> {
+//! use krust::edit::{set_images, KustFile};
+//! let mut file = KustFile::open(std::path::Path::new("overlays/prod"))?;
+//! set_images(file.doc_mut(), &["nginx=registry.example/nginx:1.27".to_string()])?;
+//! file.save()?;
+//! # Ok(())
+//! # }
+//! ```
+
+pub mod cli;
+pub mod create;
+mod doc;
+pub mod fixup;
+pub mod generator;
+pub mod glob;
+pub mod gotype;
+pub mod image;
+pub mod kustfile;
+pub mod lists;
+pub mod metadata;
+
+pub use create::{create, fix, CreateOptions};
+pub use generator::{add_generator, GeneratorFlags};
+pub use image::{parse_image_arg, set_images, split_image_name, ImageEntry};
+pub use kustfile::KustFile;
+pub use lists::{
+    add_patch, add_paths, expand_paths, parse_build_metadata, remove_patch, remove_resources,
+    set_replicas, set_string_field, PatchSpec,
+};
+pub use metadata::{add_metadata, remove_metadata, set_metadata, AddOptions, MetadataKind};
