@@ -16,8 +16,11 @@
 //! * [`finalize`]: kustomize's clean-up of internal annotations.
 //! * [`order`]: the final resource order.
 //! * [`build`]: the pipeline that ties them together.
+//! * [`render_all`]: many environments at once, into a rendered-manifests tree.
+//! * [`diff`]: comparing two renders resource by resource.
 
 pub mod build;
+pub mod diff;
 pub mod fieldspec;
 pub mod finalize;
 pub mod generate;
@@ -26,6 +29,7 @@ pub mod load;
 pub mod order;
 pub mod output;
 pub mod patch;
+pub mod render_all;
 pub mod resource;
 pub mod transform;
 pub mod yaml;
