@@ -89,9 +89,16 @@ pub struct RenderAllOptions<'a> {
 /// The output file of the environment in `dir`, relative to the output
 /// directory (see the module documentation for the rule).
 pub fn output_path(dir: &Path) -> Result<PathBuf> {
-    let canonical = dir
-        .canonicalize()
-        .with_context(|| format!("resolving environment directory {}", dir.display()))?;
+    output_path_of_canonical(&canonicalize(dir)?, dir)
+}
+
+fn canonicalize(dir: &Path) -> Result<PathBuf> {
+    dir.canonicalize()
+        .with_context(|| format!("resolving environment directory {}", dir.display()))
+}
+
+/// The rule applied to an already canonical path; `dir` is for messages.
+fn output_path_of_canonical(canonical: &Path, dir: &Path) -> Result<PathBuf> {
     let names: Vec<&OsStr> = canonical
         .components()
         .filter_map(|c| match c {
@@ -125,8 +132,8 @@ fn output_path_from_names(names: &[&OsStr]) -> Result<PathBuf> {
 pub fn environments(dirs: &[PathBuf]) -> Result<Vec<Environment>> {
     let mut by_output: BTreeMap<PathBuf, (PathBuf, PathBuf)> = BTreeMap::new();
     for dir in dirs {
-        let output = output_path(dir)?;
-        let canonical = dir.canonicalize()?;
+        let canonical = canonicalize(dir)?;
+        let output = output_path_of_canonical(&canonical, dir)?;
         if let Some((other, other_canonical)) = by_output.get(&output) {
             if *other_canonical == canonical {
                 continue;
