@@ -18,8 +18,11 @@
 //! * [`build`]: the pipeline that ties them together.
 //! * [`edit`]: `edit` and `create`, changing kustomization files as
 //!   kustomize does.
+//! * [`render_all`]: many environments at once, into a rendered-manifests tree.
+//! * [`diff`]: comparing two renders resource by resource.
 
 pub mod build;
+pub mod diff;
 pub mod edit;
 pub mod fieldspec;
 pub mod finalize;
@@ -30,6 +33,7 @@ pub mod openapi;
 pub mod order;
 pub mod output;
 pub mod patch;
+pub mod render_all;
 pub mod resource;
 pub mod transform;
 pub mod yaml;

@@ -2,10 +2,13 @@
 
 use anyhow::{bail, Result};
 use clap::{Parser, Subcommand, ValueEnum};
+use krust::diff::format::{self, ColorChoice, DiffFormat};
+use krust::diff::{diff_renders, source, DiffOptions};
 use krust::load::LoadRestrictor;
 use krust::order::Reorder;
+use krust::render_all::{self, ProgressLine, RenderAllOptions};
 use krust::BuildOptions;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -39,6 +42,10 @@ enum Command {
     /// Create a new kustomization in the current directory.
     #[command(alias = "init")]
     Create(krust::edit::cli::CreateArgs),
+    /// Render many kustomization directories into <output-dir>/<system>/<env>.yaml.
+    Render(RenderArgs),
+    /// Compare two renders resource by resource (exit 0: same, 1: different, 2: error).
+    Diff(DiffArgs),
     /// Print the version.
     Version {
         /// Short form, as `kustomize version --short` prints it.
@@ -64,6 +71,38 @@ struct BuildArgs {
     reorder: Option<ReorderArg>,
 }
 
+#[derive(clap::Args)]
+struct RenderArgs {
+    /// Kustomization directories, one per environment.
+    #[arg(required = true)]
+    dirs: Vec<PathBuf>,
+    /// Root of the rendered tree.
+    #[arg(long, default_value = "rendered")]
+    output_dir: PathBuf,
+    /// Write nothing; fail listing files that are stale, missing or extra.
+    #[arg(long)]
+    check: bool,
+    /// Delete .yaml files under the output directory that no directory renders to.
+    #[arg(long, conflicts_with = "check")]
+    prune: bool,
+}
+
+#[derive(clap::Args)]
+struct DiffArgs {
+    /// OLD_DIR NEW_DIR, or with --base a single DIR.
+    #[arg(required = true, num_args = 1..=2)]
+    dirs: Vec<PathBuf>,
+    /// Compare DIR as of this git revision with DIR in the working tree.
+    #[arg(long, value_name = "REF")]
+    base: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    output: DiffFormat,
+    /// Colour the text output.
+    #[arg(long, value_enum, default_value = "auto")]
+    color: ColorChoice,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum RestrictorArg {
     #[value(name = "LoadRestrictionsRootOnly")]
@@ -82,6 +121,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Build(args) => run_build(&args),
+        Command::Render(args) => run_render(&args),
+        Command::Diff(args) => return run_diff(&args).unwrap_or_else(|err| fail(&err, 2)),
         Command::Version { short } => print_version(short),
         Command::Edit(args) => args.run(Path::new(".")),
         Command::Create(args) => args.run(Path::new(".")),
@@ -89,11 +130,13 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("Error: {err:#}");
-            ExitCode::FAILURE
-        }
+        Err(err) => fail(&err, 1),
     }
+}
+
+fn fail(err: &anyhow::Error, code: u8) -> ExitCode {
+    eprintln!("Error: {err:#}");
+    ExitCode::from(code)
 }
 
 fn run_build(args: &BuildArgs) -> Result<()> {
@@ -125,6 +168,72 @@ fn run_build(args: &BuildArgs) -> Result<()> {
         None => write_stdout(&krust::output::render(&built.resources)?)?,
     }
     Ok(())
+}
+
+fn run_render(args: &RenderArgs) -> Result<()> {
+    let progress = ProgressLine::on_stderr();
+    let update = |done, total| progress.update(done, total);
+    let options = RenderAllOptions {
+        prune: args.prune,
+        progress: Some(&update),
+        ..RenderAllOptions::default()
+    };
+    let (dirs, out) = (&args.dirs, &args.output_dir);
+    let result = if args.check {
+        render_all::check(dirs, out, &options)
+            .map(|(r, report)| (r, render_all::check_outcome(&report)))
+    } else {
+        render_all::render_all(dirs, out, &options)
+            .map(|(r, summary)| (r, Ok(render_all::write_outcome(&summary, out))))
+    };
+    progress.finish();
+    let (rendered, outcome) = result?;
+    for r in &rendered {
+        r.warnings
+            .iter()
+            .for_each(|w| eprintln!("{}: {w}", r.env.dir.display()));
+    }
+    eprintln!("{}", outcome?);
+    Ok(())
+}
+
+fn run_diff(args: &DiffArgs) -> Result<ExitCode> {
+    let options = BuildOptions::default();
+    let (old, new, title) = match (&args.base, args.dirs.as_slice()) {
+        (Some(rev), [dir]) => {
+            let (old, new) = source::build_against_revision(dir, rev, &options)?;
+            if old.is_none() {
+                eprintln!(
+                    "{} does not exist at {rev}: every resource is new",
+                    dir.display()
+                );
+            }
+            let title = format!("`{}`: {rev} → working tree", dir.display());
+            (old.unwrap_or_default(), new, title)
+        }
+        (None, [old, new]) => {
+            let title = format!("`{}` → `{}`", old.display(), new.display());
+            let (old, new) = source::build_dirs(old, new, &options)?;
+            (old, new, title)
+        }
+        _ => bail!("expected OLD_DIR NEW_DIR, or --base REF DIR"),
+    };
+    let report = diff_renders(&old, &new, &DiffOptions::default())?;
+    let text = match args.output {
+        DiffFormat::Text => {
+            let no_color = std::env::var("NO_COLOR").ok();
+            let color = args
+                .color
+                .resolve(std::io::stdout().is_terminal(), no_color.as_deref());
+            format::to_text(&report, color)
+        }
+        DiffFormat::Markdown => format::to_markdown(&report, &title, format::MARKDOWN_LIMIT),
+    };
+    let code = ExitCode::from(u8::from(!report.is_empty()));
+    match write_stdout(&text) {
+        Err(err) if !is_broken_pipe(&err) => Err(err),
+        _ => Ok(code),
+    }
 }
 
 fn write_file(path: &Path, text: &str) -> Result<()> {

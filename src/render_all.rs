@@ -1,0 +1,437 @@
+//! Rendering many environments in one call: the rendered-manifests pattern.
+//!
+//! Each kustomization directory is built in parallel and written to
+//! `<output-dir>/<system>/<env>.yaml`, byte for byte what `krust build DIR`
+//! prints. [`check`] renders in memory and reports which committed files are
+//! stale, missing or extra, so CI can insist that the rendered tree is current.
+//!
+//! The `<system>/<env>` part comes from the directory's canonical path:
+//!
+//! * when a component is named `overlays`, `<system>` is the component before
+//!   the last `overlays` and `<env>` everything after it
+//!   (`deployments/shop/overlays/prod` → `shop/prod.yaml`,
+//!   `shop/overlays/prod/eu` → `shop/prod/eu.yaml`);
+//! * otherwise `<system>` is the parent directory's name and `<env>` the
+//!   directory's own (`clusters/staging` → `clusters/staging.yaml`).
+
+use crate::build::{build_with_warnings, BuildOptions};
+use anyhow::{bail, Context, Result};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::ffi::OsStr;
+use std::io::{IsTerminal, Write};
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// One environment to render: where it is and where its output goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Environment {
+    /// The kustomization directory, as given.
+    pub dir: PathBuf,
+    /// The output file, relative to the output directory: `<system>/<env>.yaml`.
+    pub output: PathBuf,
+}
+
+/// One environment's rendered text.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// The environment.
+    pub env: Environment,
+    /// Exactly what `krust build DIR` prints on stdout.
+    pub text: String,
+    /// Build warnings (deprecated fields and the like), for stderr.
+    pub warnings: Vec<String>,
+}
+
+/// What [`render_all`] did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct WriteSummary {
+    /// Files created or rewritten because their content changed.
+    pub written: Vec<PathBuf>,
+    /// Files whose content was already current (left untouched).
+    pub unchanged: Vec<PathBuf>,
+    /// Extra `.yaml` files deleted (only with `prune`).
+    pub pruned: Vec<PathBuf>,
+}
+
+/// What [`check`] found, as paths under the output directory.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct CheckReport {
+    /// Files whose content differs from a fresh render.
+    pub stale: Vec<PathBuf>,
+    /// Files a fresh render would create.
+    pub missing: Vec<PathBuf>,
+    /// `.yaml` files under the output directory that no environment produces.
+    pub extra: Vec<PathBuf>,
+}
+
+impl CheckReport {
+    /// True when the output directory matches a fresh render exactly.
+    pub fn is_clean(&self) -> bool {
+        self.stale.is_empty() && self.missing.is_empty() && self.extra.is_empty()
+    }
+}
+
+/// Options of a multi-environment render.
+#[derive(Default)]
+pub struct RenderAllOptions<'a> {
+    /// Build options applied to every environment.
+    pub build: BuildOptions,
+    /// Delete `.yaml` files under the output directory that no environment
+    /// produces (write mode only).
+    pub prune: bool,
+    /// Called with (finished, total) after each environment is built.
+    pub progress: Option<&'a (dyn Fn(usize, usize) + Sync)>,
+}
+
+/// The output file of the environment in `dir`, relative to the output
+/// directory (see the module documentation for the rule).
+pub fn output_path(dir: &Path) -> Result<PathBuf> {
+    output_path_of_canonical(&canonicalize(dir)?, dir)
+}
+
+fn canonicalize(dir: &Path) -> Result<PathBuf> {
+    dir.canonicalize()
+        .with_context(|| format!("resolving environment directory {}", dir.display()))
+}
+
+/// The rule applied to an already canonical path; `dir` is for messages.
+fn output_path_of_canonical(canonical: &Path, dir: &Path) -> Result<PathBuf> {
+    let names: Vec<&OsStr> = canonical
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(name) => Some(name),
+            _ => None,
+        })
+        .collect();
+    output_path_from_names(&names)
+        .with_context(|| format!("{}: cannot derive <system>/<env>", dir.display()))
+}
+
+fn output_path_from_names(names: &[&OsStr]) -> Result<PathBuf> {
+    let overlays = names.iter().rposition(|n| *n == "overlays");
+    let (system, env) = match overlays {
+        Some(i) if i >= 1 && i + 1 < names.len() => (names[i - 1], &names[i + 1..]),
+        _ if names.len() >= 2 => (names[names.len() - 2], &names[names.len() - 1..]),
+        _ => bail!("the path needs at least a parent directory"),
+    };
+    let mut path = PathBuf::from(system);
+    let (last, inner) = env.split_last().expect("env has at least one component");
+    path.extend(inner);
+    let mut file = last.to_os_string();
+    file.push(".yaml");
+    path.push(file);
+    Ok(path)
+}
+
+/// Maps each directory to its environment, sorted by output path. The same
+/// directory given twice counts once; two directories claiming one output
+/// file are an error.
+pub fn environments(dirs: &[PathBuf]) -> Result<Vec<Environment>> {
+    let mut by_output: BTreeMap<PathBuf, (PathBuf, PathBuf)> = BTreeMap::new();
+    for dir in dirs {
+        let canonical = canonicalize(dir)?;
+        let output = output_path_of_canonical(&canonical, dir)?;
+        if let Some((other, other_canonical)) = by_output.get(&output) {
+            if *other_canonical == canonical {
+                continue;
+            }
+            bail!(
+                "{} and {} would both render to {}",
+                other.display(),
+                dir.display(),
+                output.display()
+            );
+        }
+        by_output.insert(output, (dir.clone(), canonical));
+    }
+    Ok(by_output
+        .into_iter()
+        .map(|(output, (dir, _))| Environment { dir, output })
+        .collect())
+}
+
+/// Builds every environment in parallel. Fails after all builds ran, with
+/// one line per failed environment.
+pub fn render_in_memory(dirs: &[PathBuf], options: &RenderAllOptions) -> Result<Vec<Rendered>> {
+    let envs = environments(dirs)?;
+    let total = envs.len();
+    let done = AtomicUsize::new(0);
+    let results: Vec<Result<Rendered>> = envs
+        .into_par_iter()
+        .map(|env| {
+            let result = render_one(env, &options.build);
+            let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
+            if let Some(progress) = options.progress {
+                progress(finished, total);
+            }
+            result
+        })
+        .collect();
+    let mut rendered = Vec::with_capacity(total);
+    let mut failures = Vec::new();
+    for result in results {
+        match result {
+            Ok(r) => rendered.push(r),
+            Err(e) => failures.push(format!("{e:#}")),
+        }
+    }
+    if !failures.is_empty() {
+        bail!(
+            "{} of {total} environments failed:\n  {}",
+            failures.len(),
+            failures.join("\n  ")
+        );
+    }
+    Ok(rendered)
+}
+
+fn render_one(env: Environment, options: &BuildOptions) -> Result<Rendered> {
+    let built =
+        build_with_warnings(&env.dir, options).with_context(|| format!("{}", env.dir.display()))?;
+    let text = crate::output::render(&built.resources)
+        .with_context(|| format!("{}", env.dir.display()))?;
+    Ok(Rendered {
+        env,
+        text,
+        warnings: built.warnings,
+    })
+}
+
+/// Renders every directory and writes `<output_dir>/<system>/<env>.yaml`.
+/// Nothing is written unless every environment builds; files whose content
+/// is already current are left untouched.
+pub fn render_all(
+    dirs: &[PathBuf],
+    output_dir: &Path,
+    options: &RenderAllOptions,
+) -> Result<(Vec<Rendered>, WriteSummary)> {
+    let rendered = render_in_memory(dirs, options)?;
+    let mut summary = WriteSummary::default();
+    for r in &rendered {
+        let path = output_dir.join(&r.env.output);
+        if std::fs::read(&path).is_ok_and(|old| old == r.text.as_bytes()) {
+            summary.unchanged.push(path);
+            continue;
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("creating {}", parent.display()))?;
+        }
+        std::fs::write(&path, &r.text).with_context(|| format!("writing {}", path.display()))?;
+        summary.written.push(path);
+    }
+    if options.prune {
+        for path in extra_files(&rendered, output_dir)? {
+            std::fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
+            summary.pruned.push(path);
+        }
+    }
+    Ok((rendered, summary))
+}
+
+/// Renders every directory in memory and compares with `output_dir`,
+/// writing nothing.
+pub fn check(
+    dirs: &[PathBuf],
+    output_dir: &Path,
+    options: &RenderAllOptions,
+) -> Result<(Vec<Rendered>, CheckReport)> {
+    let rendered = render_in_memory(dirs, options)?;
+    let mut report = CheckReport::default();
+    for r in &rendered {
+        let path = output_dir.join(&r.env.output);
+        match std::fs::read(&path) {
+            Ok(old) if old == r.text.as_bytes() => {}
+            Ok(_) => report.stale.push(path),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => report.missing.push(path),
+            Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+        }
+    }
+    report.extra = extra_files(&rendered, output_dir)?;
+    Ok((rendered, report))
+}
+
+/// The verdict of a check: a one-line success message, or an error listing
+/// every stale, missing and extra file.
+pub fn check_outcome(report: &CheckReport) -> Result<String> {
+    if report.is_clean() {
+        return Ok("rendered files are up to date".to_string());
+    }
+    let mut lines = Vec::new();
+    for (label, paths) in [
+        ("stale", &report.stale),
+        ("missing", &report.missing),
+        ("extra", &report.extra),
+    ] {
+        lines.extend(paths.iter().map(|p| format!("  {label}: {}", p.display())));
+    }
+    bail!(
+        "rendered files are out of date (run `krust render` without --check):\n{}",
+        lines.join("\n")
+    )
+}
+
+/// A one-line account of what [`render_all`] wrote.
+pub fn write_outcome(summary: &WriteSummary, output_dir: &Path) -> String {
+    let mut line = format!(
+        "rendered {} environments into {} ({} written, {} unchanged",
+        summary.written.len() + summary.unchanged.len(),
+        output_dir.display(),
+        summary.written.len(),
+        summary.unchanged.len()
+    );
+    if !summary.pruned.is_empty() {
+        line.push_str(&format!(", {} pruned", summary.pruned.len()));
+    }
+    line.push(')');
+    line
+}
+
+/// `.yaml` files under `output_dir` that none of `rendered` produces, sorted.
+fn extra_files(rendered: &[Rendered], output_dir: &Path) -> Result<Vec<PathBuf>> {
+    let expected: BTreeSet<PathBuf> = rendered
+        .iter()
+        .map(|r| output_dir.join(&r.env.output))
+        .collect();
+    let mut found = Vec::new();
+    if output_dir.is_dir() {
+        collect_yaml_files(output_dir, &mut found)?;
+    }
+    found.retain(|p| !expected.contains(p));
+    found.sort();
+    Ok(found)
+}
+
+fn collect_yaml_files(dir: &Path, found: &mut Vec<PathBuf>) -> Result<()> {
+    let entries = std::fs::read_dir(dir).with_context(|| format!("listing {}", dir.display()))?;
+    for entry in entries {
+        let entry = entry.with_context(|| format!("listing {}", dir.display()))?;
+        let path = entry.path();
+        let file_type = entry.file_type()?;
+        if file_type.is_dir() {
+            collect_yaml_files(&path, found)?;
+        } else if path.extension().is_some_and(|e| e == "yaml") {
+            found.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// A `rendered N/M environments` line on stderr, shown only when stderr is
+/// a terminal and the run has taken longer than [`ProgressLine::DELAY`]:
+/// quick runs and CI logs stay quiet.
+pub struct ProgressLine {
+    start: Instant,
+    enabled: bool,
+    shown: Mutex<bool>,
+}
+
+impl ProgressLine {
+    /// How long a run may take before progress appears.
+    pub const DELAY: Duration = Duration::from_secs(1);
+
+    /// A progress line on stderr, enabled when stderr is a terminal.
+    pub fn on_stderr() -> ProgressLine {
+        ProgressLine {
+            start: Instant::now(),
+            enabled: std::io::stderr().is_terminal(),
+            shown: Mutex::new(false),
+        }
+    }
+
+    /// Reports that `finished` of `total` environments are done.
+    pub fn update(&self, finished: usize, total: usize) {
+        if !self.enabled || self.start.elapsed() < Self::DELAY {
+            return;
+        }
+        let mut shown = self.shown.lock().unwrap_or_else(|e| e.into_inner());
+        *shown = true;
+        let mut err = std::io::stderr().lock();
+        let _ = write!(err, "\rrendered {finished}/{total} environments");
+        let _ = err.flush();
+    }
+
+    /// Clears the line if it was shown, so later messages start clean.
+    pub fn finish(&self) {
+        if *self.shown.lock().unwrap_or_else(|e| e.into_inner()) {
+            let _ = write!(std::io::stderr().lock(), "\r\x1b[K");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path_for(components: &[&str]) -> PathBuf {
+        let names: Vec<&OsStr> = components.iter().map(OsStr::new).collect();
+        output_path_from_names(&names).unwrap()
+    }
+
+    #[test]
+    fn overlay_directory_maps_to_system_and_env() {
+        assert_eq!(
+            path_for(&["repo", "deployments", "shop", "overlays", "prod"]),
+            PathBuf::from("shop/prod.yaml")
+        );
+    }
+
+    #[test]
+    fn nested_overlay_keeps_its_subdirectories() {
+        assert_eq!(
+            path_for(&["shop", "overlays", "prod", "eu"]),
+            PathBuf::from("shop/prod/eu.yaml")
+        );
+    }
+
+    #[test]
+    fn last_overlays_component_wins() {
+        assert_eq!(
+            path_for(&["overlays", "a", "b", "overlays", "dev"]),
+            PathBuf::from("b/dev.yaml")
+        );
+    }
+
+    #[test]
+    fn without_overlays_parent_and_dir_are_used() {
+        assert_eq!(
+            path_for(&["repo", "clusters", "staging"]),
+            PathBuf::from("clusters/staging.yaml")
+        );
+        assert_eq!(
+            path_for(&["shop", "overlays"]),
+            PathBuf::from("shop/overlays.yaml")
+        );
+    }
+
+    #[test]
+    fn single_component_is_rejected() {
+        assert!(output_path_from_names(&[OsStr::new("top")]).is_err());
+    }
+
+    #[test]
+    fn check_outcome_lists_every_problem() {
+        let report = CheckReport {
+            stale: vec![PathBuf::from("r/a/dev.yaml")],
+            missing: vec![PathBuf::from("r/a/prod.yaml")],
+            extra: vec![PathBuf::from("r/old/x.yaml")],
+        };
+        let message = format!("{:#}", check_outcome(&report).unwrap_err());
+        assert!(message.contains("  stale: r/a/dev.yaml"), "{message}");
+        assert!(message.contains("  missing: r/a/prod.yaml"), "{message}");
+        assert!(message.contains("  extra: r/old/x.yaml"), "{message}");
+    }
+
+    #[test]
+    fn clean_report_is_clean() {
+        assert!(CheckReport::default().is_clean());
+        let report = CheckReport {
+            extra: vec![PathBuf::from("x.yaml")],
+            ..CheckReport::default()
+        };
+        assert!(!report.is_clean());
+    }
+}

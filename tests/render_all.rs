@@ -1,0 +1,131 @@
+//! `krust render`: many environments into `<output-dir>/<system>/<env>.yaml`,
+//! and `--check` for CI.
+
+mod common;
+
+use common::{krust_bin, repo_root};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const ENVS: [&str; 3] = ["development", "staging", "production"];
+
+fn overlay(env: &str) -> PathBuf {
+    repo_root().join("deployments/example/overlays").join(env)
+}
+
+/// `krust render --output-dir OUT [extra...] <every example overlay>`.
+fn render(out: &Path, extra: &[&str]) -> Output {
+    Command::new(krust_bin())
+        .arg("render")
+        .arg("--output-dir")
+        .arg(out)
+        .args(extra)
+        .args(ENVS.map(overlay))
+        .output()
+        .expect("krust binary runs")
+}
+
+fn expected(env: &str) -> Vec<u8> {
+    fs::read(repo_root().join(format!("fixtures/example-{env}/expected.yaml"))).unwrap()
+}
+
+#[test]
+fn renders_every_environment_like_kustomize() {
+    let temp = tempfile::tempdir().unwrap();
+    let out = temp.path().join("rendered");
+    let output = render(&out, &[]);
+    assert!(output.status.success(), "{output:?}");
+    assert!(output.stdout.is_empty(), "render writes files, not stdout");
+    for env in ENVS {
+        let file = out.join("example").join(format!("{env}.yaml"));
+        let written = fs::read(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        assert!(
+            written == expected(env),
+            "{env} differs from kustomize's output"
+        );
+    }
+}
+
+#[test]
+fn check_reports_stale_missing_and_extra_files_without_writing() {
+    let temp = tempfile::tempdir().unwrap();
+    let out = temp.path().join("rendered");
+    assert!(render(&out, &[]).status.success());
+    let clean = render(&out, &["--check"]);
+    assert!(clean.status.success(), "{clean:?}");
+
+    let staging = out.join("example/staging.yaml");
+    fs::write(&staging, "stale\n").unwrap();
+    fs::remove_file(out.join("example/production.yaml")).unwrap();
+    fs::write(out.join("example/retired.yaml"), "old\n").unwrap();
+    let output = render(&out, &["--check"]);
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for line in [
+        "stale: ",
+        "example/staging.yaml",
+        "missing: ",
+        "example/production.yaml",
+        "extra: ",
+        "example/retired.yaml",
+    ] {
+        assert!(stderr.contains(line), "missing {line:?} in {stderr}");
+    }
+    assert!(!stderr.contains("development.yaml"), "{stderr}");
+    assert_eq!(
+        fs::read_to_string(&staging).unwrap(),
+        "stale\n",
+        "check wrote"
+    );
+    assert!(!out.join("example/production.yaml").exists(), "check wrote");
+
+    assert!(render(&out, &["--prune"]).status.success());
+    assert!(render(&out, &["--check"]).status.success());
+    assert!(!out.join("example/retired.yaml").exists());
+}
+
+#[test]
+fn one_broken_environment_fails_the_run_and_writes_nothing() {
+    let temp = tempfile::tempdir().unwrap();
+    let out = temp.path().join("rendered");
+    let broken = [
+        repo_root().join("fixtures/error-invalid-yaml/input"),
+        repo_root().join("fixtures/error-missing-resource/input"),
+    ];
+    let output = Command::new(krust_bin())
+        .arg("render")
+        .arg("--output-dir")
+        .arg(&out)
+        .arg(overlay("staging"))
+        .args(&broken)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("2 of 3 environments failed"), "{stderr}");
+    assert!(stderr.contains("broken.yaml"), "{stderr}");
+    assert!(stderr.contains("missing.yaml"), "{stderr}");
+    assert!(!out.exists(), "a failed run wrote files");
+}
+
+#[test]
+fn two_directories_claiming_one_file_are_rejected() {
+    let temp = tempfile::tempdir().unwrap();
+    for dir in ["a/shop/overlays/prod", "b/shop/prod"] {
+        let dir = temp.path().join(dir);
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join("kustomization.yaml"), "resources: []\n").unwrap();
+    }
+    let output = Command::new(krust_bin())
+        .args(["render", "a/shop/overlays/prod", "b/shop/prod"])
+        .current_dir(temp.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("would both render to shop/prod.yaml"),
+        "{stderr}"
+    );
+}
