@@ -6,9 +6,13 @@ pub mod annotations;
 mod entries;
 mod go_json;
 pub mod hash_suffix;
+pub mod images;
 pub mod labels;
 pub mod namespace;
+pub mod patch;
+pub mod patch_legacy;
 mod plugin_config;
+pub mod replicas;
 
 pub use plugin_config::PluginMetadata;
 
