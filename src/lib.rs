@@ -23,6 +23,7 @@ pub mod finalize;
 pub mod generate;
 pub mod kustomization;
 pub mod load;
+pub mod openapi;
 pub mod order;
 pub mod output;
 pub mod patch;
