@@ -82,8 +82,8 @@ impl JsonPatch {
     /// error.
     pub fn parse(text: &str) -> Result<JsonPatch> {
         let doc = if text.starts_with('[') {
-            let json: serde_json::Value = serde_json::from_str(text)
-                .map_err(|e| anyhow!("invalid JSON patch: {e}"))?;
+            let json: serde_json::Value =
+                serde_json::from_str(text).map_err(|e| anyhow!("invalid JSON patch: {e}"))?;
             Value::from(&json)
         } else {
             let docs = crate::yaml::parse_documents_lenient(text, Path::new("patch"))
@@ -382,9 +382,9 @@ fn insert(parent: &mut Value, key: &str, value: Value) -> Result<()> {
 
 fn take(parent: &mut Value, key: &str) -> Result<Value> {
     match parent {
-        Value::Map(m) => m.shift_remove(key).ok_or_else(|| {
-            anyhow!("Unable to remove nonexistent key: {key}: missing value")
-        }),
+        Value::Map(m) => m
+            .shift_remove(key)
+            .ok_or_else(|| anyhow!("Unable to remove nonexistent key: {key}: missing value")),
         Value::Seq(items) => {
             let index = existing_index(key, items.len())?;
             Ok(items.remove(index))
@@ -410,8 +410,7 @@ fn json_equal(a: &Value, b: &Value) -> bool {
         }
         (Value::Map(x), Value::Map(y)) => {
             x.len() == y.len()
-                && x
-                    .iter()
+                && x.iter()
                     .all(|(k, v)| y.get(k).is_some_and(|w| json_equal(v, w)))
         }
         _ => match (as_f64(a), as_f64(b)) {

@@ -90,11 +90,7 @@ fn failures_name_the_operation() {
     )
     .unwrap_err();
     assert!(format!("{err:#}").contains("testing value /spec/replicas failed"));
-    assert!(run(
-        r#"[{"op": "remove", "path": "/spec/nope"}]"#,
-        deployment()
-    )
-    .is_err());
+    assert!(run(r#"[{"op": "remove", "path": "/spec/nope"}]"#, deployment()).is_err());
     assert!(run(
         r#"[{"op": "replace", "path": "/spec/template/spec/containers/3", "value": 1}]"#,
         deployment()

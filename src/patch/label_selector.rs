@@ -59,7 +59,10 @@ impl Requirement {
             Operator::GreaterThan | Operator::LessThan => {
                 let (Some(actual), Some(limit)) = (
                     found.and_then(|v| v.parse::<i64>().ok()),
-                    self.values.iter().next().and_then(|v| v.parse::<i64>().ok()),
+                    self.values
+                        .iter()
+                        .next()
+                        .and_then(|v| v.parse::<i64>().ok()),
                 ) else {
                     return false;
                 };
@@ -110,7 +113,7 @@ impl Token {
     }
 
     /// In value position the keywords are plain identifiers.
-    fn as_value(self) -> Token {
+    fn into_value(self) -> Token {
         match self {
             Token::In => Token::Ident("in".into()),
             Token::NotIn => Token::Ident("notin".into()),
@@ -191,7 +194,7 @@ struct Parser {
 
 impl Parser {
     fn peek(&self) -> Token {
-        self.tokens[self.pos].clone().as_value()
+        self.tokens[self.pos].clone().into_value()
     }
 
     fn next_raw(&mut self) -> Token {
@@ -203,7 +206,7 @@ impl Parser {
     }
 
     fn next_value(&mut self) -> Token {
-        self.next_raw().as_value()
+        self.next_raw().into_value()
     }
 
     fn parse_all(&mut self) -> Result<Vec<Requirement>> {

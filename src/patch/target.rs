@@ -47,9 +47,8 @@ impl Target {
             kind: anchored("kind", &selector.kind)?,
             name: anchored("name", &selector.name)?,
             namespace: anchored("namespace", &selector.namespace)?,
-            labels: LabelSelector::parse(&selector.label_selector).with_context(|| {
-                format!("invalid labelSelector '{}'", selector.label_selector)
-            })?,
+            labels: LabelSelector::parse(&selector.label_selector)
+                .with_context(|| format!("invalid labelSelector '{}'", selector.label_selector))?,
             annotations: LabelSelector::parse(&selector.annotation_selector).with_context(
                 || {
                     format!(

@@ -12,7 +12,9 @@
 
 use super::plugin_config::{lenient_field_specs, lenient_string, nullable};
 use super::Transform;
-use crate::fieldspec::{CompiledSpec, CreateKind, FieldSpec, NodeKind, SetError, TransformerConfig};
+use crate::fieldspec::{
+    CompiledSpec, CreateKind, FieldSpec, NodeKind, SetError, TransformerConfig,
+};
 use crate::kustomization::{Image, Kustomization};
 use crate::resource::ResourceList;
 use crate::yaml::Value;
@@ -81,13 +83,18 @@ pub fn from_kustomization(k: &Kustomization, tc: &TransformerConfig) -> Vec<Imag
 impl Transform for ImageTagTransformer {
     fn apply(&self, resources: &mut ResourceList) -> Result<()> {
         // kustomize uses the name unescaped inside its pattern; a name that
-        // is not a valid expression makes it crash.
+        // is not a valid expression makes it crash at the first image field
+        // it meets (and only then).
         let pattern = format!(
             "^{}(:[a-zA-Z0-9_.{{}}-]*)?(@sha256:[a-zA-Z0-9_.{{}}-]*)?$",
             self.image_tag.name
         );
-        let matcher = Regex::new(&pattern)
-            .with_context(|| format!("invalid image name '{}'", self.image_tag.name))?;
+        let matcher = Regex::new(&pattern).map_err(|e| {
+            format!(
+                "invalid image name '{}' (used as a regular expression): {e}",
+                self.image_tag.name
+            )
+        });
         let rewrite = Rewrite {
             tag: &self.image_tag,
             matcher,
@@ -112,7 +119,8 @@ impl Transform for ImageTagTransformer {
 
 struct Rewrite<'a> {
     tag: &'a ImageTag,
-    matcher: Regex,
+    /// The name pattern, or why it does not compile.
+    matcher: Result<Regex, String>,
 }
 
 impl Rewrite<'_> {
@@ -159,7 +167,11 @@ impl Rewrite<'_> {
             Value::Null => return Ok(()),
             other => other.scalar_text().unwrap_or_default(),
         };
-        if !self.matcher.is_match(&text) {
+        let matcher = self
+            .matcher
+            .as_ref()
+            .map_err(|e| SetError::Other(e.clone()))?;
+        if !matcher.is_match(&text) {
             return Ok(());
         }
         *node = Value::String(self.rewritten(&text));

@@ -27,7 +27,7 @@ fn tag(new_name: &str, new_tag: &str, digest: &str, suffix: &str) -> Rewrite<'st
     }));
     Rewrite {
         tag: t,
-        matcher: Regex::new("").unwrap(),
+        matcher: Ok(Regex::new("").unwrap()),
     }
 }
 
@@ -59,7 +59,10 @@ fn rewrite_rules() {
     );
     assert_eq!(tag("b", "", "sha256:y", "").rewritten("a:v1"), "b@sha256:y");
     assert_eq!(tag("", "", "", "-s").rewritten("a:v1@sha256:x"), "a:v1-s");
-    assert_eq!(tag("b", "", "", "").rewritten("a:v1@sha256:x"), "b:v1@sha256:x");
+    assert_eq!(
+        tag("b", "", "", "").rewritten("a:v1@sha256:x"),
+        "b:v1@sha256:x"
+    );
 }
 
 #[test]
@@ -100,7 +103,10 @@ fn names_must_match_whole_images_and_crds_are_skipped() {
          "metadata": {"name": "c"}, "spec": {"containers": [{"image": "nginx:1"}]}}
     ]);
     let out = run(json!([{"name": "nginx", "newName": "web"}]), docs).unwrap();
-    assert_eq!(out[0]["spec"]["containers"][0]["image"], json!("nginx-extra:1"));
+    assert_eq!(
+        out[0]["spec"]["containers"][0]["image"],
+        json!("nginx-extra:1")
+    );
     assert_eq!(out[0]["spec"]["containers"][1]["image"], json!("web:1"));
     assert_eq!(out[1]["spec"]["containers"][0]["image"], json!("nginx:1"));
 }
@@ -120,4 +126,13 @@ fn plugin_form_deserializes() {
     let t: ImageTagTransformer = serde_json::from_value(cfg).unwrap();
     assert_eq!(t.image_tag.new_tag, "2");
     assert_eq!(t.field_specs[0].path, "spec/image");
+}
+
+#[test]
+fn a_bad_name_pattern_fails_only_where_images_are() {
+    let no_images = json!([{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}}]);
+    assert!(run(json!([{"name": "ngin(", "newTag": "1"}]), no_images).is_ok());
+    let pod = json!([{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+        "spec": {"containers": [{"image": "nginx"}]}}]);
+    assert!(run(json!([{"name": "ngin(", "newTag": "1"}]), pod).is_err());
 }

@@ -44,7 +44,6 @@ pub struct PatchTransformer {
 pub struct LoadedPatch {
     /// `[patch: "..."]` or `[path: "..."]`, for messages.
     source: String,
-    selector: Option<Selector>,
     target: Option<Target>,
     body: Body,
     changes: AllowedChanges,
@@ -121,7 +120,6 @@ impl PatchTransformer {
         let target = self.target.as_ref().map(Target::new).transpose()?;
         Ok(LoadedPatch {
             source,
-            selector: self.target.clone(),
             target,
             body,
             changes: AllowedChanges::from_options(&self.options),
@@ -163,7 +161,7 @@ impl LoadedPatch {
     }
 
     fn apply_json(&self, json: &JsonPatch, resources: &mut ResourceList) -> Result<()> {
-        let (Some(target), Some(_)) = (&self.target, &self.selector) else {
+        let Some(target) = &self.target else {
             bail!("must specify a target for JSON patch {}", self.source);
         };
         let selected = target.select(resources);
@@ -263,8 +261,8 @@ fn merge_into(res: &mut Resource, patch: &Value, changes: AllowedChanges) -> Res
     if changes.name || changes.kind {
         res.store_previous_id();
     }
-    let outcome = merge_patch(&mut res.value, patch)
-        .with_context(|| format!("merging into {}", res.id()))?;
+    let outcome =
+        merge_patch(&mut res.value, patch).with_context(|| format!("merging into {}", res.id()))?;
     if outcome == Outcome::Delete || res.value.as_map().is_none_or(|m| m.is_empty()) {
         return Ok(Outcome::Delete);
     }

@@ -52,7 +52,9 @@ fn json_patches_need_a_target() {
         .load(&no_files())
         .unwrap();
     let err = t.apply(&mut list(deployment())).unwrap_err();
-    assert!(err.to_string().starts_with("must specify a target for JSON patch [patch: "));
+    assert!(err
+        .to_string()
+        .starts_with("must specify a target for JSON patch [patch: "));
 }
 
 #[test]
@@ -124,5 +126,52 @@ fn unique_lookup_uses_current_and_previous_ids() {
     assert_eq!(find_unique(&l, &id).unwrap(), 0);
     let missing = ResId::new(id.gvk.clone(), "nope", "");
     let err = find_unique(&l, &missing).unwrap_err();
-    assert!(err.to_string().starts_with("no matches for Id Deployment.v1.apps/nope.[noNs]"));
+    assert!(err
+        .to_string()
+        .starts_with("no matches for Id Deployment.v1.apps/nope.[noNs]"));
+}
+
+#[test]
+fn strategic_merge_keeps_identity_unless_allowed() {
+    // Measured with kubectl kustomize: the patch's name is ignored unless
+    // allowNameChange is set; the namespace is always kept.
+    let patch = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\n  namespace: y\nspec:\n  replicas: 7\n";
+    let t = entry(json!({"patch": patch, "target": {"kind": "Deployment"}}))
+        .load(&no_files())
+        .unwrap();
+    let mut l = list(deployment());
+    t.apply(&mut l).unwrap();
+    let out = docs(&l);
+    assert_eq!(out[0]["metadata"], json!({"name": "d"}));
+    assert_eq!(out[0]["spec"]["replicas"], json!(7));
+    assert!(l.as_slice()[0].state.previous_ids.is_empty());
+
+    let renaming = entry(json!({"patch": patch, "target": {"kind": "Deployment"},
+        "options": {"allowNameChange": true}}))
+    .load(&no_files())
+    .unwrap();
+    let mut l = list(deployment());
+    renaming.apply(&mut l).unwrap();
+    assert_eq!(docs(&l)[0]["metadata"], json!({"name": "x"}));
+    assert_eq!(l.as_slice()[0].state.previous_ids[0].name, "d");
+}
+
+#[test]
+fn strategic_merge_delete_removes_the_resource() {
+    let patch = "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n$patch: delete\n";
+    let t = entry(json!({"patch": patch})).load(&no_files()).unwrap();
+    let mut l = list(deployment());
+    t.apply(&mut l).unwrap();
+    assert_eq!(l.len(), 1);
+    assert_eq!(l.as_slice()[0].kind(), "Deployment");
+}
+
+#[test]
+fn untargeted_strategic_merge_needs_a_matching_resource() {
+    let patch = "apiVersion: v1\nkind: Service\nmetadata:\n  name: other\n";
+    let t = entry(json!({"patch": patch})).load(&no_files()).unwrap();
+    let err = t.apply(&mut list(deployment())).unwrap_err();
+    assert!(err.to_string().starts_with(
+        "no resource matches strategic merge patch \"Service.v1.[noGrp]/other.[noNs]\""
+    ));
 }

@@ -85,7 +85,11 @@ impl Transform for ReplicaCountTransformer {
             }
         }
         if !found {
-            let gvks: Vec<String> = self.field_specs.iter().map(|s| s.gvk().to_string()).collect();
+            let gvks: Vec<String> = self
+                .field_specs
+                .iter()
+                .map(|s| s.gvk().to_string())
+                .collect();
             bail!(
                 "resource with name {} does not match a config with the following GVK [{}]",
                 self.replica.name,
@@ -161,7 +165,9 @@ mod tests {
 
     #[test]
     fn renamed_resources_are_found_by_their_original_name() {
-        let mut l = list(json!([{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"}}]));
+        let mut l = list(
+            json!([{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"}}]),
+        );
         for r in l.iter_mut() {
             r.store_previous_id();
             r.set_name("p-web");
