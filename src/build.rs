@@ -17,6 +17,7 @@ use crate::load::{
     BuildChain, Entry, KustomizationRole, LoadRestrictor, LoadedKustomization, Loader,
 };
 use crate::order::{Reorder, SortOrder};
+use crate::patch::source::PatchFiles;
 use crate::resource::ResourceList;
 use crate::transform::{self, Transform};
 use anyhow::{Context, Result};
@@ -205,7 +206,14 @@ impl Builder {
                 &defaults
             }
         };
+        let files = PatchFiles::new(self.loader, &kust.dir);
         let mut steps: Vec<Box<dyn Transform>> = Vec::new();
+        if let Some(t) = transform::patch_legacy::strategic_merge_from_kustomization(k, &files)? {
+            steps.push(Box::new(t));
+        }
+        for t in transform::patch::from_kustomization(k, &files)? {
+            steps.push(Box::new(t));
+        }
         if let Some(t) = transform::namespace::from_kustomization(k, tc) {
             steps.push(Box::new(t));
         }
@@ -219,6 +227,15 @@ impl Builder {
             steps.push(Box::new(t));
         }
         if let Some(t) = transform::annotations::from_kustomization(k, tc) {
+            steps.push(Box::new(t));
+        }
+        for t in transform::patch_legacy::json6902_from_kustomization(k, &files)? {
+            steps.push(Box::new(t));
+        }
+        for t in transform::replicas::from_kustomization(k, tc) {
+            steps.push(Box::new(t));
+        }
+        for t in transform::images::from_kustomization(k, tc) {
             steps.push(Box::new(t));
         }
         for step in steps {

@@ -6,11 +6,15 @@ pub mod annotations;
 mod entries;
 mod go_json;
 pub mod hash_suffix;
+pub mod images;
 pub mod labels;
 pub mod name_reference;
 pub mod namespace;
+pub mod patch;
+pub mod patch_legacy;
 mod plugin_config;
 pub mod prefix_suffix;
+pub mod replicas;
 
 pub use plugin_config::PluginMetadata;
 

@@ -1,0 +1,83 @@
+//! Where patch text comes from: files named by a kustomization (read
+//! through the load restrictor) or inline strings, and the reading of
+//! strategic merge patches as resources.
+
+use crate::load::{resources_from_documents, Loader};
+use crate::resource::Resource;
+use anyhow::{anyhow, Context, Result};
+use std::path::{Path, PathBuf};
+
+/// Reads the patch files of one kustomization: paths are relative to its
+/// directory and restricted as its `resources` files are.
+#[derive(Debug, Clone)]
+pub struct PatchFiles {
+    loader: Loader,
+    dir: PathBuf,
+}
+
+impl PatchFiles {
+    /// Files of the kustomization in `dir` (resolved, as
+    /// [`crate::load::LoadedKustomization::dir`] holds it).
+    pub fn new(loader: Loader, dir: &Path) -> PatchFiles {
+        PatchFiles {
+            loader,
+            dir: dir.to_path_buf(),
+        }
+    }
+
+    /// The whole text of the file at `path`. Errors name the path.
+    pub fn read(&self, path: &str) -> Result<String> {
+        let file = self.loader.resolve_file(&self.dir, &self.dir, path)?;
+        std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))
+    }
+}
+
+/// Reads strategic merge patches from YAML text, as kustomize reads
+/// resources: several documents, `List` kinds expanded, empty documents
+/// skipped, and every patch needing a `kind` and a `metadata.name`.
+/// `origin` names the text in errors.
+pub fn strategic_merge_patches(text: &str, origin: &str) -> Result<Vec<Resource>> {
+    let origin = Path::new(origin);
+    let docs = crate::yaml::parse_documents(text, origin).map_err(|e| anyhow!(e))?;
+    resources_from_documents(docs, origin)
+}
+
+/// Go's `%q` for a patch's text in messages (close enough: Rust's debug
+/// escaping, which agrees on quotes, backslashes and line breaks).
+pub fn quoted(text: &str) -> String {
+    format!("{text:?}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_several_documents_and_rejects_non_resources() {
+        let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\n\
+                    apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n";
+        let patches = strategic_merge_patches(text, "p.yaml").unwrap();
+        assert_eq!(patches.len(), 2);
+        assert_eq!(patches[1].name(), "b");
+        assert!(strategic_merge_patches("- op: add\n  path: /a\n", "p.yaml").is_err());
+        assert!(strategic_merge_patches("patch.yaml", "inline").is_err());
+        assert!(strategic_merge_patches("", "p.yaml").unwrap().is_empty());
+        assert!(strategic_merge_patches("# comment\n", "p.yaml")
+            .unwrap()
+            .is_empty());
+    }
+
+    #[test]
+    fn files_are_restricted_to_the_kustomization() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("k");
+        std::fs::create_dir(&root).unwrap();
+        std::fs::write(root.join("p.yaml"), "x: 1\n").unwrap();
+        std::fs::write(dir.path().join("outside.yaml"), "x: 1\n").unwrap();
+        let root = root.canonicalize().unwrap();
+        let files = PatchFiles::new(Loader::default(), &root);
+        assert_eq!(files.read("p.yaml").unwrap(), "x: 1\n");
+        assert!(files.read("../outside.yaml").is_err());
+        assert!(files.read("missing.yaml").is_err());
+    }
+}

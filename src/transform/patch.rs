@@ -1,0 +1,325 @@
+//! The PatchTransformer: one `patches` entry, a strategic merge patch or a
+//! JSON 6902 patch (told apart by content, as kustomize does), applied to
+//! the resources its `target` selects or, for strategic merge patches
+//! without a target, to the resource the patch itself names.
+//!
+//! The helpers shared with the older `patchesStrategicMerge` and
+//! `patchesJson6902` transformers live here too.
+
+use super::plugin_config::{lenient_string, nullable};
+use super::Transform;
+use crate::kustomization::{Kustomization, Patch, Selector};
+use crate::patch::json6902::JsonPatch;
+use crate::patch::source::{quoted, strategic_merge_patches, PatchFiles};
+use crate::patch::strategic_merge::{merge_patch, Outcome};
+use crate::patch::target::Target;
+use crate::resource::{ResId, Resource, ResourceList};
+use crate::yaml::Value;
+use anyhow::{anyhow, bail, Context, Result};
+use indexmap::IndexMap;
+use serde::Deserialize;
+
+/// Configuration of one PatchTransformer: a `patches` entry, or a
+/// `transformers:` entry with `apiVersion: builtin`, `kind:
+/// PatchTransformer`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PatchTransformer {
+    /// A file holding the patch.
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub path: String,
+    /// The patch itself.
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub patch: String,
+    /// The resources to patch.
+    #[serde(default, deserialize_with = "nullable")]
+    pub target: Option<Selector>,
+    /// `allowNameChange` and `allowKindChange`.
+    #[serde(default, deserialize_with = "nullable")]
+    pub options: IndexMap<String, bool>,
+}
+
+/// A PatchTransformer with its patch read and decoded, ready to run.
+#[derive(Debug, Clone)]
+pub struct LoadedPatch {
+    /// `[patch: "..."]` or `[path: "..."]`, for messages.
+    source: String,
+    target: Option<Target>,
+    body: Body,
+    changes: AllowedChanges,
+}
+
+#[derive(Debug, Clone)]
+enum Body {
+    StrategicMerge(Vec<Resource>),
+    Json(JsonPatch),
+}
+
+/// Which identity fields a strategic merge patch may change.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AllowedChanges {
+    /// `options.allowNameChange`.
+    pub name: bool,
+    /// `options.allowKindChange`.
+    pub kind: bool,
+}
+
+impl AllowedChanges {
+    fn from_options(options: &IndexMap<String, bool>) -> AllowedChanges {
+        let flag = |k: &str| options.get(k).copied().unwrap_or(false);
+        AllowedChanges {
+            name: flag("allowNameChange"),
+            kind: flag("allowKindChange"),
+        }
+    }
+}
+
+impl PatchTransformer {
+    /// The transformer for one `patches` entry.
+    pub fn from_entry(entry: &Patch) -> PatchTransformer {
+        PatchTransformer {
+            path: entry.path.clone(),
+            patch: entry.patch.clone(),
+            target: entry.target.clone(),
+            options: entry.options.clone(),
+        }
+    }
+
+    /// Reads the patch (from `files` when it is given by path) and decides
+    /// what kind of patch it is: text that reads as resources is a strategic
+    /// merge patch, text that decodes as a list of operations is a JSON
+    /// patch, and text that is both or neither is an error.
+    pub fn load(&self, files: &PatchFiles) -> Result<LoadedPatch> {
+        let inline = self.patch.trim();
+        let (text, source) = match (inline.is_empty(), self.path.is_empty()) {
+            (true, true) => bail!("must specify one of patch and path in {self:?}"),
+            (false, false) => bail!("patch and path can't be set at the same time in {self:?}"),
+            (false, true) => (inline.to_string(), format!("[patch: {}]", quoted(inline))),
+            (true, false) => {
+                let text = files.read(&self.path).with_context(|| {
+                    format!("failed to get the patch file from path({})", self.path)
+                })?;
+                (text, format!("[path: {}]", quoted(&self.path)))
+            }
+        };
+        let strategic = strategic_merge_patches(&text, &source);
+        let json = if text.is_empty() {
+            Err(anyhow!("empty json patch operations"))
+        } else {
+            JsonPatch::parse(&text)
+        };
+        let body = match (strategic, json) {
+            (Ok(_), Ok(_)) => bail!("illegally qualifies as both an SM and JSON patch: {source}"),
+            (Err(_), Err(_)) => bail!("unable to parse SM or JSON patch from {source}"),
+            // No documents at all: kustomize then runs it as an empty JSON
+            // patch, which still needs a target.
+            (Ok(patches), Err(_)) if patches.is_empty() => Body::Json(JsonPatch::default()),
+            (Ok(patches), Err(_)) => Body::StrategicMerge(patches),
+            (Err(_), Ok(json)) => Body::Json(json),
+        };
+        let target = self.target.as_ref().map(Target::new).transpose()?;
+        Ok(LoadedPatch {
+            source,
+            target,
+            body,
+            changes: AllowedChanges::from_options(&self.options),
+        })
+    }
+}
+
+impl Transform for LoadedPatch {
+    fn apply(&self, resources: &mut ResourceList) -> Result<()> {
+        match &self.body {
+            Body::StrategicMerge(patches) => self.apply_strategic(patches, resources),
+            Body::Json(json) => self.apply_json(json, resources),
+        }
+    }
+}
+
+impl LoadedPatch {
+    fn apply_strategic(&self, patches: &[Resource], resources: &mut ResourceList) -> Result<()> {
+        let Some(target) = &self.target else {
+            for patch in patches {
+                let id = patch.id();
+                let index = find_unique(resources, &id).with_context(|| {
+                    format!("no resource matches strategic merge patch \"{id}\"")
+                })?;
+                apply_to_one(resources, index, &patch.value, self.changes)
+                    .with_context(|| format!("applying patch {}", self.source))?;
+            }
+            return Ok(());
+        };
+        if patches.len() > 1 {
+            bail!(
+                "Multiple Strategic-Merge Patches in one `patches` entry is not allowed to set `patches.target` field: {}",
+                self.source
+            );
+        }
+        let selected = target.select(resources);
+        apply_to_selected(resources, &selected, &patches[0].value, self.changes)
+            .with_context(|| format!("applying patch {}", self.source))
+    }
+
+    fn apply_json(&self, json: &JsonPatch, resources: &mut ResourceList) -> Result<()> {
+        let Some(target) = &self.target else {
+            bail!("must specify a target for JSON patch {}", self.source);
+        };
+        let selected = target.select(resources);
+        let items = resources.items_mut();
+        for i in selected {
+            let res = &mut items[i];
+            // kustomize records the identity first, which also leaves its
+            // internal annotations on the object while the patch runs.
+            res.store_previous_id();
+            apply_json_to(res, json, true)
+                .with_context(|| format!("applying patch {}", self.source))?;
+        }
+        Ok(())
+    }
+}
+
+/// The PatchTransformers of a kustomization's `patches`, loaded.
+pub fn from_kustomization(k: &Kustomization, files: &PatchFiles) -> Result<Vec<LoadedPatch>> {
+    k.patches
+        .iter()
+        .map(|entry| PatchTransformer::from_entry(entry).load(files))
+        .collect()
+}
+
+/// The position of the one resource that answers to `id` now or under an
+/// earlier identity (kustomize's `GetById`).
+pub(crate) fn find_unique(resources: &ResourceList, id: &ResId) -> Result<usize> {
+    let mut found = resources
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.answers_to(id))
+        .map(|(i, _)| i);
+    match (found.next(), found.next()) {
+        (Some(i), None) => Ok(i),
+        (Some(_), Some(_)) => Err(anyhow!(
+            "multiple matches for Id {id}; failed to find unique target for patch {id}"
+        )),
+        (None, _) => Err(anyhow!(
+            "no matches for Id {id}; failed to find unique target for patch {id}"
+        )),
+    }
+}
+
+/// Applies a strategic merge patch to the resource at `index`, removing it
+/// when the patch deletes it.
+pub(crate) fn apply_to_one(
+    resources: &mut ResourceList,
+    index: usize,
+    patch: &Value,
+    changes: AllowedChanges,
+) -> Result<()> {
+    let items = resources.items_mut();
+    if merge_into(&mut items[index], patch, changes)? == Outcome::Delete {
+        items.remove(index);
+    }
+    Ok(())
+}
+
+/// Applies a strategic merge patch to each selected resource (positions in
+/// list order), with the patch's `apiVersion` replaced by the resource's as
+/// kustomize does; deleted resources leave the list.
+pub(crate) fn apply_to_selected(
+    resources: &mut ResourceList,
+    selected: &[usize],
+    patch: &Value,
+    changes: AllowedChanges,
+) -> Result<()> {
+    let items = resources.items_mut();
+    let mut deleted = Vec::new();
+    for &i in selected {
+        let res = &mut items[i];
+        let outcome = if patch.str_at(&["apiVersion"]) == Some(res.api_version()) {
+            merge_into(res, patch, changes)?
+        } else {
+            let mut copy = patch.clone();
+            if let Some(map) = copy.as_map_mut() {
+                map.insert("apiVersion".into(), res.api_version().into());
+            }
+            merge_into(res, &copy, changes)?
+        };
+        if outcome == Outcome::Delete {
+            deleted.push(i);
+        }
+    }
+    for i in deleted.into_iter().rev() {
+        items.remove(i);
+    }
+    Ok(())
+}
+
+/// kustomize's `Resource.ApplySmPatch`: merges, then puts back the kind and
+/// name (unless the patch may change them) and always the namespace.
+fn merge_into(res: &mut Resource, patch: &Value, changes: AllowedChanges) -> Result<Outcome> {
+    let kind = res.kind().to_string();
+    let name = res.name().to_string();
+    let namespace = res.namespace().to_string();
+    if changes.name || changes.kind {
+        res.store_previous_id();
+    }
+    let outcome =
+        merge_patch(&mut res.value, patch).with_context(|| format!("merging into {}", res.id()))?;
+    if outcome == Outcome::Delete || res.value.as_map().is_none_or(|m| m.is_empty()) {
+        return Ok(Outcome::Delete);
+    }
+    if !changes.kind {
+        res.map_mut().insert("kind".into(), kind.into());
+    }
+    if !changes.name {
+        res.set_name(&name);
+    }
+    if namespace.is_empty() {
+        if let Some(Value::Map(meta)) = res.map_mut().get_mut("metadata") {
+            meta.shift_remove("namespace");
+        }
+    } else {
+        res.set_namespace(&namespace);
+    }
+    Ok(Outcome::Merged)
+}
+
+/// Applies a JSON patch to one resource. kustomize patches the object with
+/// its internal annotations in place, so `metadata.annotations` exists
+/// during the patch whenever the resource carries build state (or
+/// `with_build_state` says it does); it is created empty here, and an empty
+/// one is dropped when the build's annotations are cleaned.
+pub(crate) fn apply_json_to(
+    res: &mut Resource,
+    json: &JsonPatch,
+    with_build_state: bool,
+) -> Result<()> {
+    if json.is_empty() {
+        return Ok(());
+    }
+    let state = &res.state;
+    let has_state = with_build_state
+        || !state.previous_ids.is_empty()
+        || !state.prefixes.is_empty()
+        || !state.suffixes.is_empty()
+        || state.needs_hash;
+    if has_state {
+        if let Some(Value::Map(meta)) = res.map_mut().get_mut("metadata") {
+            let slot = meta
+                .entry("annotations".to_string())
+                .or_insert_with(Value::new_map);
+            if slot.is_null() {
+                *slot = Value::new_map();
+            }
+        }
+    }
+    let id = res.id();
+    json.apply(&mut res.value)
+        .with_context(|| format!("patching {id}"))?;
+    if res.value.as_map().is_none() {
+        bail!("patching {id}: the result is not an object");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+#[path = "patch_tests.rs"]
+mod tests;

@@ -1,0 +1,180 @@
+//! The two older patch transformers: PatchStrategicMergeTransformer
+//! (`patchesStrategicMerge`) and PatchJson6902Transformer
+//! (`patchesJson6902`).
+
+use super::patch::{apply_json_to, apply_to_selected, find_unique, AllowedChanges};
+use super::plugin_config::{lenient_string, nullable};
+use super::Transform;
+use crate::kustomization::{Kustomization, Selector};
+use crate::patch::json6902::JsonPatch;
+use crate::patch::source::{strategic_merge_patches, PatchFiles};
+use crate::patch::target::Target;
+use crate::resource::{Resource, ResourceList};
+use anyhow::{anyhow, bail, Context, Result};
+use serde::Deserialize;
+
+/// Configuration of a PatchStrategicMergeTransformer: the kustomization's
+/// `patchesStrategicMerge`, or a `transformers:` entry with `apiVersion:
+/// builtin`, `kind: PatchStrategicMergeTransformer`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PatchStrategicMergeTransformer {
+    /// Patch files, or (for historical reasons) inline patches.
+    #[serde(default, deserialize_with = "nullable")]
+    pub paths: Vec<String>,
+    /// Inline patches.
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub patches: String,
+}
+
+/// A PatchStrategicMergeTransformer with its patches read.
+#[derive(Debug, Clone)]
+pub struct LoadedStrategicMerge {
+    patches: Vec<Resource>,
+}
+
+impl PatchStrategicMergeTransformer {
+    /// Reads the patches. Each `paths` entry is first read as patch text
+    /// and, when that fails, as a file name. Fails when nothing is left.
+    pub fn load(&self, files: &PatchFiles) -> Result<LoadedStrategicMerge> {
+        if self.paths.is_empty() && self.patches.is_empty() {
+            bail!("empty file path and empty patch content");
+        }
+        let mut patches = Vec::new();
+        for path in &self.paths {
+            if let Ok(inline) = strategic_merge_patches(path, "patchesStrategicMerge entry") {
+                patches.extend(inline);
+                continue;
+            }
+            let text = files.read(path)?;
+            patches.extend(strategic_merge_patches(&text, path)?);
+        }
+        if !self.patches.is_empty() {
+            patches.extend(strategic_merge_patches(&self.patches, "patches")?);
+        }
+        if patches.is_empty() {
+            bail!(
+                "patch appears to be empty; files={:?}, Patch={}",
+                self.paths,
+                self.patches
+            );
+        }
+        Ok(LoadedStrategicMerge { patches })
+    }
+}
+
+impl Transform for LoadedStrategicMerge {
+    fn apply(&self, resources: &mut ResourceList) -> Result<()> {
+        for patch in &self.patches {
+            let index = find_unique(resources, &patch.id())?;
+            apply_to_selected(resources, &[index], &patch.value, AllowedChanges::default())?;
+        }
+        Ok(())
+    }
+}
+
+/// The transformer for a kustomization's `patchesStrategicMerge`, loaded.
+pub fn strategic_merge_from_kustomization(
+    k: &Kustomization,
+    files: &PatchFiles,
+) -> Result<Option<LoadedStrategicMerge>> {
+    if k.patches_strategic_merge.is_empty() {
+        return Ok(None);
+    }
+    let config = PatchStrategicMergeTransformer {
+        paths: k.patches_strategic_merge.clone(),
+        patches: String::new(),
+    };
+    config.load(files).map(Some)
+}
+
+/// Configuration of a PatchJson6902Transformer: one `patchesJson6902`
+/// entry, or a `transformers:` entry with `apiVersion: builtin`, `kind:
+/// PatchJson6902Transformer`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PatchJson6902Transformer {
+    /// The resources to patch; a name is required.
+    #[serde(default, deserialize_with = "nullable")]
+    pub target: Option<Selector>,
+    /// A file holding the operations.
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub path: String,
+    /// The operations, inline (JSON or YAML).
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub json_op: String,
+}
+
+/// A PatchJson6902Transformer with its operations decoded.
+#[derive(Debug, Clone)]
+pub struct LoadedJson6902 {
+    target: Target,
+    patch: JsonPatch,
+    /// The operations' text, for messages.
+    text: String,
+}
+
+impl PatchJson6902Transformer {
+    /// Checks the configuration and reads and decodes the operations.
+    pub fn load(&self, files: &PatchFiles) -> Result<LoadedJson6902> {
+        let selector = self
+            .target
+            .as_ref()
+            .filter(|t| !t.name.is_empty())
+            .ok_or_else(|| anyhow!("must specify the target name"))?;
+        let text = match (self.path.is_empty(), self.json_op.is_empty()) {
+            (true, true) => bail!("empty file path and empty jsonOp"),
+            (false, false) => bail!("must specify a file path or jsonOp, not both"),
+            (true, false) => self.json_op.clone(),
+            (false, true) => {
+                let text = files.read(&self.path)?;
+                if text.is_empty() {
+                    bail!("patch file '{}' empty seems to be empty", self.path);
+                }
+                text
+            }
+        };
+        let patch = JsonPatch::parse(&text).with_context(|| format!("decoding {text}"))?;
+        if patch.is_empty() {
+            bail!(
+                "patch appears to be empty; file={}, JsonOp={}",
+                self.path,
+                text
+            );
+        }
+        Ok(LoadedJson6902 {
+            target: Target::new(selector)?,
+            patch,
+            text,
+        })
+    }
+}
+
+impl Transform for LoadedJson6902 {
+    fn apply(&self, resources: &mut ResourceList) -> Result<()> {
+        let selected = self.target.select(resources);
+        let items = resources.items_mut();
+        for i in selected {
+            apply_json_to(&mut items[i], &self.patch, false)
+                .with_context(|| format!("applying patch {}", self.text.trim_end()))?;
+        }
+        Ok(())
+    }
+}
+
+/// The transformers for a kustomization's `patchesJson6902`, loaded.
+pub fn json6902_from_kustomization(
+    k: &Kustomization,
+    files: &PatchFiles,
+) -> Result<Vec<LoadedJson6902>> {
+    k.patches_json6902
+        .iter()
+        .map(|entry| {
+            PatchJson6902Transformer {
+                target: entry.target.clone(),
+                path: entry.path.clone(),
+                json_op: entry.patch.clone(),
+            }
+            .load(files)
+        })
+        .collect()
+}
