@@ -15,6 +15,7 @@
 //! * [`transform`]: the builtin transformers, one module each.
 //! * [`finalize`]: kustomize's clean-up of internal annotations.
 //! * [`order`]: the final resource order.
+//! * [`sops`]: decryption of SOPS-encrypted files with age keys.
 //! * [`build`]: the pipeline that ties them together.
 
 pub mod build;
@@ -27,6 +28,7 @@ pub mod order;
 pub mod output;
 pub mod patch;
 pub mod resource;
+pub mod sops;
 pub mod transform;
 pub mod yaml;
 
