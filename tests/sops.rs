@@ -394,6 +394,31 @@ fn encrypted_fixtures_are_reproducible() {
     }
 }
 
+#[test]
+fn multi_document_yaml_shares_one_mac() {
+    // Keys are already in printing order, so the MAC order survives printing.
+    let plain = "a: 1\nb:\n- x\n- 2.5\n---\nc: true\nd_unencrypted: keep\n";
+    let docs = parse_documents(plain, Path::new("plain")).unwrap();
+    let mut encryptor = Encryptor::new();
+    let mut encrypted: Vec<Value> = docs
+        .iter()
+        .map(|doc| Value::from(&encryptor.json(&doc.into(), &mut Vec::new())))
+        .collect();
+    let metadata = Value::from(&encryptor.metadata_json());
+    for doc in &mut encrypted {
+        doc.as_map_mut()
+            .unwrap()
+            .insert("sops".into(), metadata.clone());
+    }
+    let text = krust::yaml::print_documents(&encrypted).unwrap();
+    assert!(text.contains("c: ENC[AES256_GCM"), "{text}");
+    let decrypted = sops::decrypt_yaml(&text, Path::new("multi.yaml"), &test_keys()).unwrap();
+    assert_eq!(decrypted, docs);
+    let first_only = format!("{}\n", text.split("\n---\n").next().unwrap());
+    let err = sops::decrypt_yaml(&first_only, Path::new("multi.yaml"), &test_keys()).unwrap_err();
+    assert_eq!(err.kind, ErrorKind::MacMismatch);
+}
+
 fn decrypt_fixture(name: &str, keys: &Keys) -> Result<Vec<u8>, SopsError> {
     let bytes = std::fs::read(fixture(name)).unwrap();
     sops::decrypt_bytes(

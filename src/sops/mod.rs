@@ -40,13 +40,19 @@ pub enum Format {
 }
 
 impl Format {
-    /// The format SOPS picks for a file name: by extension, binary otherwise.
+    /// The format SOPS picks for a file name: by its ending (`.yaml`,
+    /// `.yml`, `.json`, `.env`, so a file named `.env` is dotenv), binary
+    /// otherwise.
     pub fn from_path(path: &Path) -> Format {
-        match path.extension().and_then(|e| e.to_str()) {
-            Some("yaml" | "yml") => Format::Yaml,
-            Some("json") => Format::Json,
-            Some("env") => Format::Dotenv,
-            _ => Format::Binary,
+        let name = path.to_string_lossy();
+        if name.ends_with(".yaml") || name.ends_with(".yml") {
+            Format::Yaml
+        } else if name.ends_with(".json") {
+            Format::Json
+        } else if name.ends_with(".env") {
+            Format::Dotenv
+        } else {
+            Format::Binary
         }
     }
 }
@@ -365,7 +371,7 @@ mod tests {
     fn format_follows_extension() {
         assert_eq!(Format::from_path(Path::new("a.enc.yaml")), Format::Yaml);
         assert_eq!(Format::from_path(Path::new("a.json")), Format::Json);
-        assert_eq!(Format::from_path(Path::new(".env")), Format::Binary);
+        assert_eq!(Format::from_path(Path::new(".env")), Format::Dotenv);
         assert_eq!(Format::from_path(Path::new("x.env")), Format::Dotenv);
         assert_eq!(Format::from_path(Path::new("key.pem")), Format::Binary);
     }
