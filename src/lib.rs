@@ -15,6 +15,7 @@
 //! * [`transform`]: the builtin transformers, one module each.
 //! * [`finalize`]: kustomize's clean-up of internal annotations.
 //! * [`order`]: the final resource order.
+//! * [`sops`]: decryption of SOPS-encrypted files with age keys.
 //! * [`build`]: the pipeline that ties them together.
 //! * [`edit`]: `edit` and `create`, changing kustomization files as
 //!   kustomize does.
@@ -35,6 +36,7 @@ pub mod output;
 pub mod patch;
 pub mod render_all;
 pub mod resource;
+pub mod sops;
 pub mod transform;
 pub mod yaml;
 
