@@ -85,6 +85,9 @@ struct Accumulated {
     config: Option<TransformerConfig>,
     /// Warnings of this kustomization and everything below it, depth first.
     warnings: Vec<String>,
+    /// Names of the `vars` declared here and below; a name may be declared
+    /// only once in a build.
+    var_names: Vec<String>,
 }
 
 struct Builder {
@@ -104,11 +107,16 @@ impl Builder {
             resources: ResourceList::new(),
             config: Some(TransformerConfig::defaults()),
             warnings: kust.warnings.clone(),
+            var_names: Vec::new(),
         };
         self.accumulate_resources(kust, chain, &mut acc)
             .context("accumulating resources")?;
         self.run_generators(kust, &mut acc)?;
         self.run_transformers(kust, &mut acc)?;
+        for var in &kust.kustomization.vars {
+            let name = var.get("name").and_then(|n| n.as_str()).unwrap_or_default();
+            declare_var(&mut acc.var_names, name)?;
+        }
         Ok(acc)
     }
 
@@ -136,6 +144,10 @@ impl Builder {
                     .merge(config)?;
             }
             acc.warnings.extend(part.warnings);
+            for name in &part.var_names {
+                declare_var(&mut acc.var_names, name)
+                    .with_context(|| format!("recursed merging from '{entry}'"))?;
+            }
             acc.resources
                 .append(part.resources)
                 .with_context(|| format!("merging resources from '{entry}'"))?;
@@ -252,4 +264,13 @@ impl Builder {
 fn resolve_names(resources: &mut ResourceList, config: &TransformerConfig) -> Result<()> {
     transform::hash_suffix::HashSuffix.apply(resources)?;
     transform::name_reference::fix_back_references(resources, &config.name_reference)
+}
+
+/// Records a var name, failing as kustomize does when it is already declared.
+fn declare_var(names: &mut Vec<String>, name: &str) -> Result<()> {
+    if names.iter().any(|n| n == name) {
+        anyhow::bail!("var '{name}' already encountered");
+    }
+    names.push(name.to_string());
+    Ok(())
 }
