@@ -106,18 +106,57 @@ impl Builder {
         let mut acc = Accumulated {
             resources: ResourceList::new(),
             config: Some(TransformerConfig::defaults()),
-            warnings: kust.warnings.clone(),
+            warnings: Vec::new(),
             var_names: Vec::new(),
         };
-        self.accumulate_resources(kust, chain, &mut acc)
+        self.accumulate_into(kust, chain, &mut acc)?;
+        Ok(acc)
+    }
+
+    /// Runs one kustomization's steps on `acc`: its resources are appended,
+    /// then its generators, components and transformers act on everything
+    /// accumulated so far. A component runs this on its parent's
+    /// accumulator; a kustomization on a fresh one.
+    fn accumulate_into(
+        &self,
+        kust: &LoadedKustomization,
+        chain: &BuildChain,
+        acc: &mut Accumulated,
+    ) -> Result<()> {
+        acc.warnings.extend(kust.warnings.iter().cloned());
+        self.accumulate_resources(kust, chain, acc)
             .context("accumulating resources")?;
-        self.run_generators(kust, &mut acc)?;
-        self.run_transformers(kust, &mut acc)?;
+        self.run_generators(kust, acc)?;
+        self.accumulate_components(kust, chain, acc)
+            .context("accumulating components")?;
+        self.run_transformers(kust, acc)?;
         for var in &kust.kustomization.vars {
             let name = var.get("name").and_then(|n| n.as_str()).unwrap_or_default();
             declare_var(&mut acc.var_names, name)?;
         }
-        Ok(acc)
+        Ok(())
+    }
+
+    /// `components`: each is a directory holding a `kind: Component`, applied
+    /// in order to the resources accumulated so far.
+    fn accumulate_components(
+        &self,
+        kust: &LoadedKustomization,
+        chain: &BuildChain,
+        acc: &mut Accumulated,
+    ) -> Result<()> {
+        for entry in &kust.kustomization.components {
+            let dir = self.loader.resolve_dir(&kust.dir, entry).with_context(|| {
+                format!("components entry '{entry}' of {}", kust.file.display())
+            })?;
+            let chain = chain.descend(&dir)?;
+            let component = self
+                .loader
+                .load_kustomization_as(&dir, KustomizationRole::Component)?;
+            self.accumulate_into(&component, &chain, acc)
+                .with_context(|| format!("accumulating component '{}'", dir.display()))?;
+        }
+        Ok(())
     }
 
     /// Loads every `resources` entry (in parallel) and appends them in order.
