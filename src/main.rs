@@ -167,6 +167,9 @@ fn run_build(args: &BuildArgs) -> Result<()> {
         Some(path) => write_file(path, &krust::output::render(&built.resources)?)?,
         None => write_stdout(&krust::output::render(&built.resources)?)?,
     }
+    // The process ends right after this; freeing a large tree piece by
+    // piece would only add to the wall time.
+    std::mem::forget(built);
     Ok(())
 }
 
