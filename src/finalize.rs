@@ -13,7 +13,7 @@ use crate::resource::ResourceList;
 use crate::yaml::Value;
 
 /// Annotations kustomize uses internally and never prints.
-const INTERNAL_ANNOTATIONS: &[&str] = &[
+pub const INTERNAL_ANNOTATIONS: &[&str] = &[
     "internal.config.kubernetes.io/previousKinds",
     "internal.config.kubernetes.io/previousNames",
     "internal.config.kubernetes.io/prefixes",

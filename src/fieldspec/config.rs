@@ -98,35 +98,8 @@ pub fn gvk_less(a: (&str, &str, &str), b: (&str, &str, &str)) -> bool {
     sort_key(a) < sort_key(b)
 }
 
-/// Kinds kustomize orders first (in this order) and last.
-const KINDS_FIRST: [&str; 22] = [
-    "Namespace",
-    "ResourceQuota",
-    "StorageClass",
-    "CustomResourceDefinition",
-    "ServiceAccount",
-    "PodSecurityPolicy",
-    "Role",
-    "ClusterRole",
-    "RoleBinding",
-    "ClusterRoleBinding",
-    "ConfigMap",
-    "Secret",
-    "Endpoints",
-    "Service",
-    "LimitRange",
-    "PriorityClass",
-    "PersistentVolume",
-    "PersistentVolumeClaim",
-    "Deployment",
-    "StatefulSet",
-    "CronJob",
-    "PodDisruptionBudget",
-];
-const KINDS_LAST: [&str; 2] = [
-    "MutatingWebhookConfiguration",
-    "ValidatingWebhookConfiguration",
-];
+// Field specs sort by kind the way kustomize's legacy resource order does.
+use crate::order::{DEFAULT_ORDER_FIRST as KINDS_FIRST, DEFAULT_ORDER_LAST as KINDS_LAST};
 
 fn kind_rank(kind: &str) -> i32 {
     if let Some(i) = KINDS_FIRST.iter().position(|k| *k == kind) {

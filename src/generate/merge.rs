@@ -27,26 +27,7 @@ use anyhow::{bail, Result};
 
 /// kustomize's internal build annotations: on `merge`/`replace` they are
 /// taken from the old object only.
-const BUILD_ANNOTATIONS: &[&str] = &[
-    "internal.config.kubernetes.io/previousKinds",
-    "internal.config.kubernetes.io/previousNames",
-    "internal.config.kubernetes.io/prefixes",
-    "internal.config.kubernetes.io/suffixes",
-    "internal.config.kubernetes.io/previousNamespaces",
-    "internal.config.kubernetes.io/allowNameChange",
-    "internal.config.kubernetes.io/allowKindChange",
-    "internal.config.kubernetes.io/refBy",
-    "internal.config.kubernetes.io/generatorBehavior",
-    "internal.config.kubernetes.io/needsHashSuffix",
-    "internal.config.kubernetes.io/path",
-    "internal.config.kubernetes.io/index",
-    "internal.config.kubernetes.io/seqindent",
-    "internal.config.kubernetes.io/id",
-    "internal.config.kubernetes.io/annotations-migration-resource-id",
-    "config.kubernetes.io/path",
-    "config.kubernetes.io/index",
-    "config.k8s.io/id",
-];
+use crate::finalize::INTERNAL_ANNOTATIONS as BUILD_ANNOTATIONS;
 
 /// One entry of the accumulated resources, as far as absorbing generated
 /// objects is concerned.
