@@ -64,24 +64,10 @@ fn compare(label: &str, dir: &Path, args: &[String]) -> Option<String> {
     }
 }
 
-/// Announces the skip where a human will see it, bypassing output capture.
-fn announce_skip() {
-    let banner = "=".repeat(72);
-    let _ = writeln!(
-        std::io::stderr(),
-        "\n{banner}\nSKIPPED: kubectl not on PATH -- differential test against \
-         `kubectl kustomize` did not run\n{banner}\n"
-    );
-}
-
 #[test]
 fn krust_matches_kubectl_kustomize() {
     if !kubectl_available() {
-        announce_skip();
-        assert!(
-            std::env::var_os("KRUST_REQUIRE_KUBECTL").is_none(),
-            "KRUST_REQUIRE_KUBECTL is set but kubectl is not on PATH"
-        );
+        common::announce_kubectl_skip("differential test against `kubectl kustomize`");
         return;
     }
     let mut checked = 0;

@@ -109,6 +109,22 @@ pub fn kubectl_available() -> bool {
         .unwrap_or(false)
 }
 
+/// Says loudly, past the test harness's output capture, that a comparison
+/// with kubectl did not run; fails instead when `KRUST_REQUIRE_KUBECTL` is
+/// set.
+pub fn announce_kubectl_skip(what: &str) {
+    use std::io::Write;
+    let banner = "=".repeat(72);
+    let _ = writeln!(
+        std::io::stderr(),
+        "\n{banner}\nSKIPPED: kubectl not on PATH -- {what} did not run\n{banner}\n"
+    );
+    assert!(
+        std::env::var_os("KRUST_REQUIRE_KUBECTL").is_none(),
+        "KRUST_REQUIRE_KUBECTL is set but kubectl is not on PATH"
+    );
+}
+
 /// Runs `kubectl kustomize DIR ARGS...`.
 pub fn run_kubectl_kustomize(dir: &Path, args: &[String]) -> Output {
     Command::new("kubectl")
