@@ -15,7 +15,6 @@ use common::{
     kubectl_available, last_stderr_line, load_fixtures, repo_root, run_krust_build,
     run_kubectl_kustomize, short_diff,
 };
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Every directory under `deployments/` holding a kustomization file.
