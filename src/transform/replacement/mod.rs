@@ -55,6 +55,18 @@ pub fn from_entries(
     Ok(ReplacementTransformer { replacements })
 }
 
+/// The transformer a `transformers:` entry with `kind:
+/// ReplacementTransformer` configures (its `replacements` list, with
+/// `path:` entries read through `files`).
+pub fn from_plugin_config(
+    config: &serde_json::Value,
+    files: &PatchFiles,
+) -> Result<ReplacementTransformer> {
+    let parsed: ReplacementPluginConfig = serde_json::from_value(config.clone())
+        .map_err(|e| anyhow!("invalid ReplacementTransformer config: {e}"))?;
+    from_entries(parsed.entries(), files)
+}
+
 impl Transform for ReplacementTransformer {
     fn apply(&self, resources: &mut ResourceList) -> Result<()> {
         for r in &self.replacements {

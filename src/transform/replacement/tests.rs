@@ -108,3 +108,21 @@ fn previous_names_select_renamed_resources() {
     let out: serde_json::Value = (&l.as_slice()[2].value).into();
     assert_eq!(out["metadata"]["annotations"]["cm"], json!("p-cm"));
 }
+
+#[test]
+fn plugin_form_reads_its_replacements_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    std::fs::write(
+        root.join("r.yaml"),
+        "- source: {kind: ConfigMap}\n  targets: [{select: {name: other}}]\n",
+    )
+    .unwrap();
+    let files = PatchFiles::new(crate::load::Loader::default(), &root);
+    let config = json!({"apiVersion": "builtin", "kind": "ReplacementTransformer",
+        "metadata": {"name": "r"}, "replacements": [{"path": "r.yaml"}]});
+    let t = from_plugin_config(&config, &files).unwrap();
+    let mut l = list(resources());
+    t.apply(&mut l).unwrap();
+    assert_eq!(l.as_slice()[2].name(), "cm");
+}
