@@ -289,6 +289,9 @@ impl Builder {
         for t in transform::images::from_kustomization(k, tc) {
             steps.push(Box::new(t));
         }
+        if let Some(t) = transform::replacement::from_kustomization(k, &files)? {
+            steps.push(Box::new(t));
+        }
         for step in steps {
             step.apply(&mut acc.resources)
                 .with_context(|| format!("transforming resources of {}", kust.file.display()))?;

@@ -14,6 +14,7 @@ pub mod patch;
 pub mod patch_legacy;
 mod plugin_config;
 pub mod prefix_suffix;
+pub mod replacement;
 pub mod replicas;
 
 pub use plugin_config::PluginMetadata;
