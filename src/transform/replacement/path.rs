@@ -250,7 +250,10 @@ fn walk_field(
         if create == CreateKind::None {
             return Ok(0);
         }
-        *node = Value::Map(Mapping::new());
+        // kustomize creates the field on a detached node: the walk matches,
+        // but the null field stays as it is.
+        let mut detached = Value::Map(Mapping::new());
+        return walk_field(&mut detached, key, rest, create, visit);
     }
     let Value::Map(map) = node else {
         return Err(wrong_kind("MappingNode", node));
