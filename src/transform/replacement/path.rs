@@ -250,7 +250,10 @@ fn walk_field(
         if create == CreateKind::None {
             return Ok(0);
         }
-        *node = Value::Map(Mapping::new());
+        // kustomize creates the field on a detached node: the walk matches,
+        // but the null field stays as it is.
+        let mut detached = Value::Map(Mapping::new());
+        return walk_field(&mut detached, key, rest, create, visit);
     }
     let Value::Map(map) = node else {
         return Err(wrong_kind("MappingNode", node));
@@ -349,8 +352,20 @@ fn element_matches(element: &Value, name: &str, re: &Regex) -> bool {
         element.as_map().and_then(|m| m.get(name))
     };
     field
-        .and_then(element_text)
+        .and_then(encoded_text)
         .is_some_and(|t| re.is_match(t.trim()))
+}
+
+/// A scalar as YAML writes it, which is what kustomize matches target
+/// patterns against: a string that would read back as another type is
+/// quoted.
+fn encoded_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) if !matches!(super::typed::untyped_scalar(s), Value::String(_)) => {
+            Some(format!("\"{s}\""))
+        }
+        other => element_text(other),
+    }
 }
 
 /// Appends the element a `[name=value]` part describes, its value typed by
@@ -420,6 +435,11 @@ mod tests {
         assert_eq!(matched(&mut v, "l.[n=app].n", CreateKind::None).unwrap(), 2);
         assert_eq!(matched(&mut v, "l.*.n", CreateKind::None).unwrap(), 3);
         assert_eq!(matched(&mut v, "l.[n=zz].n", CreateKind::None).unwrap(), 0);
+        let mut v = Value::from(&json!({"l": [{"n": "80"}, {"n": 80}]}));
+        assert_eq!(
+            matched(&mut v, "l.[n=^80$].n", CreateKind::None).unwrap(),
+            1
+        );
     }
 
     #[test]
