@@ -23,8 +23,8 @@
 //! are kept and `0 1 3 a e` become `g h k m t` (so the suffix never looks
 //! like a number or contains a vowel that could spell words).
 
+use crate::transform::go_json;
 use crate::yaml::{Mapping, Value};
-use std::fmt::Write;
 
 /// The name-suffix hash of a ConfigMap or Secret object, as kustomize
 /// computes it. Other kinds hash their whole object in Go's JSON form (an
@@ -144,42 +144,11 @@ fn write_map(out: &mut String, map: &Mapping) {
 /// exponent form with a signed exponent of at least one digit (`1e+21`,
 /// `1e-7`).
 fn write_float(out: &mut String, f: f64) {
-    let magnitude = f.abs();
-    if magnitude == 0.0 || (1e-6..1e21).contains(&magnitude) {
-        let _ = write!(out, "{f}");
-        return;
-    }
-    let text = format!("{f:e}");
-    match text.split_once('e') {
-        Some((mantissa, exponent)) if !exponent.starts_with('-') => {
-            let _ = write!(out, "{mantissa}e+{exponent}");
-        }
-        _ => out.push_str(&text),
-    }
+    go_json::write_float(f, out);
 }
 
-/// A JSON string with Go's escaping (HTML-safe, as `json.Marshal` does).
 fn write_string(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+    go_json::write_string(s, out);
 }
 
 #[cfg(test)]

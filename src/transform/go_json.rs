@@ -17,7 +17,7 @@ fn write_value(value: &Value, out: &mut String) {
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Int(i) => out.push_str(&i.to_string()),
         Value::UInt(u) => out.push_str(&u.to_string()),
-        Value::Float(f) => out.push_str(&go_float(*f)),
+        Value::Float(f) => write_float(*f, out),
         Value::String(s) => write_string(s, out),
         Value::Seq(items) => {
             out.push('[');
@@ -46,7 +46,9 @@ fn write_value(value: &Value, out: &mut String) {
     }
 }
 
-fn write_string(s: &str, out: &mut String) {
+/// A JSON string with Go's escaping (HTML-safe, as `json.Marshal` does).
+pub(crate) fn write_string(s: &str, out: &mut String) {
+    use std::fmt::Write as _;
     out.push('"');
     for c in s.chars() {
         match c {
@@ -55,10 +57,14 @@ fn write_string(s: &str, out: &mut String) {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
             '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
-                out.push_str(&format!("\\u{:04x}", c as u32));
+                let _ = write!(out, "\\u{:04x}", c as u32);
             }
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
             c => out.push(c),
         }
     }
@@ -66,23 +72,32 @@ fn write_string(s: &str, out: &mut String) {
 }
 
 /// Go's JSON float form: plain decimals between 1e-6 and 1e21, otherwise
-/// exponent form with at least two exponent digits dropped to the minimum.
-fn go_float(f: f64) -> String {
-    let abs = f.abs();
-    if abs == 0.0 || (1e-6..1e21).contains(&abs) {
-        return format!("{f}");
+/// exponent form with the shortest exponent and an explicit sign.
+pub(crate) fn write_float(f: f64, out: &mut String) {
+    use std::fmt::Write as _;
+    let magnitude = f.abs();
+    if magnitude == 0.0 || (1e-6..1e21).contains(&magnitude) {
+        let _ = write!(out, "{f}");
+        return;
     }
-    let s = format!("{f:e}");
-    match s.split_once('e') {
-        Some((mantissa, exp)) if exp.starts_with('-') => format!("{mantissa}e-{}", &exp[1..]),
-        Some((mantissa, exp)) => format!("{mantissa}e+{exp}"),
-        None => s,
+    let text = format!("{f:e}");
+    match text.split_once('e') {
+        Some((mantissa, exponent)) if !exponent.starts_with('-') => {
+            let _ = write!(out, "{mantissa}e+{exponent}");
+        }
+        _ => out.push_str(&text),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn go_float(f: f64) -> String {
+        let mut out = String::new();
+        write_float(f, &mut out);
+        out
+    }
 
     #[test]
     fn sorted_compact_escaped() {

@@ -4,7 +4,7 @@
 
 pub mod annotations;
 mod entries;
-mod go_json;
+pub(crate) mod go_json;
 pub mod hash_suffix;
 pub mod images;
 pub mod labels;
