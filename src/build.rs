@@ -32,6 +32,38 @@ pub struct BuildOptions {
     pub load_restrictor: LoadRestrictor,
     /// `--reorder`.
     pub reorder: Reorder,
+    /// What plugins may do: `--enable-alpha-plugins`, `--enable-exec`,
+    /// `--enable-helm` and the helm and function settings.
+    pub plugins: PluginOptions,
+    /// `--enable-managedby-label`: label every resource with
+    /// `app.kubernetes.io/managed-by`.
+    pub managed_by_label: bool,
+    /// `--decrypt` (or `KRUST_DECRYPT=1`): decrypt resources that carry SOPS
+    /// metadata instead of passing them through.
+    pub decrypt: bool,
+}
+
+/// The plugin settings of a build, named after kustomize's flags.
+#[derive(Debug, Clone, Default)]
+pub struct PluginOptions {
+    /// `--enable-alpha-plugins`: allow `generators:`/`transformers:` entries
+    /// that are not builtin plugins.
+    pub enable_alpha_plugins: bool,
+    /// `--enable-exec`: allow exec KRM functions (with alpha plugins).
+    pub enable_exec: bool,
+    /// `--enable-helm`: allow `helmCharts` and the HelmChartInflationGenerator.
+    pub enable_helm: bool,
+    /// `--helm-command`: the helm executable (default `helm`).
+    pub helm_command: Option<String>,
+    /// `--helm-kube-version`: Capabilities.KubeVersion for helm.
+    pub helm_kube_version: Option<String>,
+    /// `--helm-api-versions`: Capabilities.APIVersions for helm.
+    pub helm_api_versions: Vec<String>,
+    /// `--helm-debug`.
+    pub helm_debug: bool,
+    /// `-e/--env`: environment variables passed to functions (`NAME=value`,
+    /// or `NAME` to pass the current value).
+    pub function_env: Vec<String>,
 }
 
 /// The result of a build: the resources, and the warnings kustomize would
@@ -53,6 +85,7 @@ pub fn build(dir: &Path, options: &BuildOptions) -> Result<ResourceList> {
 pub fn build_with_warnings(dir: &Path, options: &BuildOptions) -> Result<Built> {
     let builder = Builder {
         loader: Loader::new(options.load_restrictor),
+        options: options.clone(),
     };
     let top = builder
         .loader
@@ -92,6 +125,9 @@ struct Accumulated {
 
 struct Builder {
     loader: Loader,
+    /// The flags of this build; plugins and decryption read them.
+    #[allow(dead_code)]
+    options: BuildOptions,
 }
 
 impl Builder {

@@ -69,6 +69,37 @@ struct BuildArgs {
     /// Resource order (deprecated in kustomize: use `sortOptions`).
     #[arg(long, value_enum)]
     reorder: Option<ReorderArg>,
+    /// Enable generators and transformers that are not builtin plugins.
+    #[arg(long)]
+    enable_alpha_plugins: bool,
+    /// Enable exec KRM functions (needs --enable-alpha-plugins).
+    #[arg(long)]
+    enable_exec: bool,
+    /// Enable the helm chart inflator (`helmCharts`).
+    #[arg(long)]
+    enable_helm: bool,
+    /// Helm command (path to executable).
+    #[arg(long, value_name = "COMMAND")]
+    helm_command: Option<String>,
+    /// Kubernetes version used by helm for Capabilities.KubeVersion.
+    #[arg(long, value_name = "VERSION")]
+    helm_kube_version: Option<String>,
+    /// Kubernetes api versions used by helm for Capabilities.APIVersions.
+    #[arg(long, value_name = "VERSIONS", value_delimiter = ',')]
+    helm_api_versions: Vec<String>,
+    /// Enable debug output from the helm chart inflator.
+    #[arg(long)]
+    helm_debug: bool,
+    /// Environment variables for functions: NAME=value, or NAME to pass
+    /// the current value.
+    #[arg(short = 'e', long = "env", value_name = "ENV")]
+    env: Vec<String>,
+    /// Add the label app.kubernetes.io/managed-by to every resource.
+    #[arg(long)]
+    enable_managedby_label: bool,
+    /// Decrypt resources that carry SOPS metadata (also KRUST_DECRYPT=1).
+    #[arg(long)]
+    decrypt: bool,
 }
 
 #[derive(clap::Args)]
@@ -150,6 +181,18 @@ fn run_build(args: &BuildArgs) -> Result<()> {
             Some(ReorderArg::Legacy) => Reorder::Legacy,
             Some(ReorderArg::None) => Reorder::None,
         },
+        plugins: krust::build::PluginOptions {
+            enable_alpha_plugins: args.enable_alpha_plugins,
+            enable_exec: args.enable_exec,
+            enable_helm: args.enable_helm,
+            helm_command: args.helm_command.clone(),
+            helm_kube_version: args.helm_kube_version.clone(),
+            helm_api_versions: args.helm_api_versions.clone(),
+            helm_debug: args.helm_debug,
+            function_env: args.env.clone(),
+        },
+        managed_by_label: args.enable_managedby_label,
+        decrypt: args.decrypt || std::env::var("KRUST_DECRYPT").is_ok_and(|v| v == "1"),
     };
     if args.reorder.is_some() {
         eprintln!(
