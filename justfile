@@ -34,14 +34,13 @@ ratchet-update: build
 bench:
     tools/bench
 
-# Render every environment of the example system under deployments/.
+# Render every environment of every system into deployments/rendered/ (commit the result).
 render: build
-    #!/usr/bin/env bash
-    set -euo pipefail
-    for env in deployments/*/overlays/*/; do
-        echo "--- # ${env%/}"
-        target/release/krust build "$env"
-    done
+    .ci/render
+
+# Fail, listing stale files, when deployments/rendered/ is out of date.
+render-check: build
+    .ci/render --check
 
 # Regenerate fixture expectations with kubectl kustomize (optionally: case names).
 fixtures *CASES:

@@ -21,7 +21,9 @@
 //!   kustomize does.
 //! * [`render_all`]: many environments at once, into a rendered-manifests tree.
 //! * [`diff`]: comparing two renders resource by resource.
+//! * [`argocd`]: the ArgoCD config management plugin's generate command.
 
+pub mod argocd;
 pub mod build;
 pub mod diff;
 pub mod edit;

@@ -36,16 +36,38 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Build a kustomization target from a directory.
+    #[command(after_help = BUILD_EXAMPLES)]
     Build(BuildArgs),
     /// Edit the kustomization file in the current directory.
+    #[command(after_help = EDIT_EXAMPLES)]
     Edit(krust::edit::cli::EditArgs),
     /// Create a new kustomization in the current directory.
     #[command(alias = "init")]
     Create(krust::edit::cli::CreateArgs),
     /// Render many kustomization directories into <output-dir>/<system>/<env>.yaml.
+    #[command(after_help = RENDER_EXAMPLES)]
     Render(RenderArgs),
     /// Compare two renders resource by resource (exit 0: same, 1: different, 2: error).
+    #[command(after_help = DIFF_EXAMPLES)]
     Diff(DiffArgs),
+    /// Commands for running krust inside ArgoCD (docs/argocd.md).
+    #[command(subcommand)]
+    Argocd(ArgocdCommand),
+    /// Print a shell completion script.
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), or write one page per command.
+    #[command(after_help = MAN_EXAMPLES)]
+    Man {
+        /// Write krust.1 and krust-<command>.1 files into this directory
+        /// instead of printing krust.1.
+        #[arg(long, value_name = "DIR")]
+        output_dir: Option<PathBuf>,
+    },
     /// Print the version.
     Version {
         /// Short form, as `kustomize version --short` prints it.
@@ -104,7 +126,9 @@ struct BuildArgs {
 
 #[derive(clap::Args)]
 struct RenderArgs {
-    /// Kustomization directories, one per environment.
+    /// Kustomization directories, one per environment; a directory without
+    /// a kustomization file stands for every environment below its
+    /// `overlays` directories.
     #[arg(required = true)]
     dirs: Vec<PathBuf>,
     /// Root of the rendered tree.
@@ -151,6 +175,9 @@ enum ReorderArg {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Argocd(ArgocdCommand::Generate { dir }) => return run_argocd_generate(&dir),
+        Command::Completions { shell } => print_completions(shell),
+        Command::Man { output_dir } => print_man(output_dir.as_deref()),
         Command::Build(args) => run_build(&args),
         Command::Render(args) => run_render(&args),
         Command::Diff(args) => return run_diff(&args).unwrap_or_else(|err| fail(&err, 2)),
@@ -224,10 +251,11 @@ fn run_render(args: &RenderArgs) -> Result<()> {
         progress: Some(&update),
         ..RenderAllOptions::default()
     };
-    let (dirs, out) = (&args.dirs, &args.output_dir);
+    let out = &args.output_dir;
+    let dirs = &render_all::expand_dirs(&args.dirs, out)?;
     let result = if args.check {
         render_all::check(dirs, out, &options)
-            .map(|(r, report)| (r, render_all::check_outcome(&report)))
+            .map(|(r, report)| (r, render_all::check_outcome(&report, &rerun_command(args))))
     } else {
         render_all::render_all(dirs, out, &options)
             .map(|(r, summary)| (r, Ok(render_all::write_outcome(&summary, out))))
@@ -241,6 +269,17 @@ fn run_render(args: &RenderArgs) -> Result<()> {
     }
     eprintln!("{}", outcome?);
     Ok(())
+}
+
+/// The command that rewrites what `args` checked: the same call without
+/// `--check`.
+fn rerun_command(args: &RenderArgs) -> String {
+    let mut words = vec![
+        "krust render --prune --output-dir".to_string(),
+        args.output_dir.display().to_string(),
+    ];
+    words.extend(args.dirs.iter().map(|d| d.display().to_string()));
+    words.join(" ")
 }
 
 fn run_diff(args: &DiffArgs) -> Result<ExitCode> {
@@ -315,3 +354,118 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
             .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
     })
 }
+
+#[derive(Subcommand)]
+enum ArgocdCommand {
+    /// Print the manifests of the application in DIR (the plugin's generate
+    /// command; settings come from ARGOCD_ENV_KRUST_* and PARAM_*).
+    #[command(after_help = ARGOCD_GENERATE_HELP)]
+    Generate {
+        /// The application's source directory (ArgoCD runs the command there).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+}
+
+/// `krust argocd generate`: exit 0 with manifests on stdout, 1 when the
+/// build fails, 2 when the plugin settings are invalid; every message on
+/// stderr names the application.
+fn run_argocd_generate(dir: &Path) -> ExitCode {
+    let env = |name: &str| std::env::var(name).ok();
+    let request = match krust::argocd::generate_request(dir, &env) {
+        Ok(request) => request,
+        Err(err) => return fail(&err.context("invalid krust plugin settings"), 2),
+    };
+    let app = &request.app;
+    let mut argv = vec![
+        "krust".into(),
+        "build".into(),
+        request.dir.clone().into_os_string(),
+    ];
+    argv.extend(request.build_flags.iter().map(Into::into));
+    let args = match Cli::try_parse_from(argv) {
+        Ok(Cli {
+            command: Command::Build(args),
+        }) => args,
+        Ok(_) => unreachable!("the argument list starts with `build`"),
+        Err(err) => {
+            eprintln!("Error: {app}: invalid build options: {}", err.render());
+            return ExitCode::from(2);
+        }
+    };
+    match run_build(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => fail(&err.context(app.to_string()), 1),
+    }
+}
+
+fn print_completions(shell: clap_complete::Shell) -> Result<()> {
+    let mut command = <Cli as clap::CommandFactory>::command();
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command, "krust", &mut script);
+    write_stdout(&String::from_utf8_lossy(&script))
+}
+
+fn print_man(output_dir: Option<&Path>) -> Result<()> {
+    let command = <Cli as clap::CommandFactory>::command();
+    match output_dir {
+        Some(dir) => clap_mangen::generate_to(command, dir)
+            .map_err(|e| anyhow::anyhow!("writing manual pages into {}: {e}", dir.display())),
+        None => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(command).render(&mut page)?;
+            write_stdout(&String::from_utf8_lossy(&page))
+        }
+    }
+}
+
+const BUILD_EXAMPLES: &str = "\
+Examples:
+  krust build deployments/example/overlays/production
+  krust build . --load-restrictor LoadRestrictionsNone
+  krust build overlays/prod -o out/            # one file per resource
+  krust build overlays/prod | kubectl apply -f -";
+
+const RENDER_EXAMPLES: &str = "\
+Examples:
+  # every environment below deployments/, into deployments/rendered/<system>/<env>.yaml
+  krust render --output-dir deployments/rendered deployments
+  # CI: fail, listing stale, missing and extra files, when the committed tree is out of date
+  krust render --check --output-dir deployments/rendered deployments
+  # chosen environments only; --prune deletes files no environment renders to
+  krust render --output-dir rendered --prune shop/overlays/staging shop/overlays/production";
+
+const DIFF_EXAMPLES: &str = "\
+Examples:
+  krust diff overlays/staging overlays/production
+  krust diff --base origin/main deployments/example/overlays/production
+  krust diff --base origin/main --output markdown overlays/prod > comment.md";
+
+const EDIT_EXAMPLES: &str = "\
+Examples:
+  krust edit set image nginx=registry.example/nginx:1.27
+  krust edit set image app=*:v2 cache@sha256:0123abcd
+  krust edit set namespace -- shop-prod
+  krust edit add label --without-selector team:payments
+  krust edit add resource deployment.yaml service.yaml
+  krust edit fix                  # commonLabels -> labels, patchesStrategicMerge -> patches";
+
+const COMPLETIONS_EXAMPLES: &str = "\
+Examples:
+  krust completions bash > /etc/bash_completion.d/krust
+  krust completions zsh > \"${fpath[1]}/_krust\"
+  krust completions fish > ~/.config/fish/completions/krust.fish";
+
+const MAN_EXAMPLES: &str = "\
+Examples:
+  krust man | man -l -
+  krust man --output-dir /usr/local/share/man/man1";
+
+const ARGOCD_GENERATE_HELP: &str = "\
+Settings (plugin parameter, else plugin env entry):
+  path            / ARGOCD_ENV_KRUST_PATH           directory to build, relative to DIR
+  build-options   / ARGOCD_ENV_KRUST_BUILD_OPTIONS  extra `krust build` flags
+ARGOCD_APP_NAME and ARGOCD_APP_SOURCE_PATH label error messages; with
+--enable-helm, KUBE_VERSION and KUBE_API_VERSIONS are passed on to helm.
+Exit status: 0 manifests printed, 1 build failed, 2 invalid settings.";

@@ -13,17 +13,23 @@
 //!   `shop/overlays/prod/eu` → `shop/prod/eu.yaml`);
 //! * otherwise `<system>` is the parent directory's name and `<env>` the
 //!   directory's own (`clusters/staging` → `clusters/staging.yaml`).
+//!
+//! A directory without a kustomization file stands for every environment
+//! below it ([`discover`]), so `krust render deployments` renders them all.
 
 use crate::build::{build_with_warnings, BuildOptions};
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsStr;
-use std::io::{IsTerminal, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+
+pub mod discover;
+mod progress;
+
+pub use discover::expand_dirs;
+pub use progress::ProgressLine;
 
 /// One environment to render: where it is and where its output goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,11 +62,48 @@ pub struct WriteSummary {
     pub pruned: Vec<PathBuf>,
 }
 
+/// A committed file whose content differs from a fresh render.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaleFile {
+    /// The file, under the output directory.
+    pub path: PathBuf,
+    /// The first line (1-based) where the committed file and the render differ.
+    pub first_line: usize,
+    /// Lines a fresh render adds.
+    pub added: usize,
+    /// Lines a fresh render removes.
+    pub removed: usize,
+}
+
+impl StaleFile {
+    /// Compares the committed bytes with the fresh render line by line.
+    fn compare(path: PathBuf, committed: &[u8], fresh: &str) -> StaleFile {
+        let committed = String::from_utf8_lossy(committed);
+        let diff = similar::TextDiff::from_lines(committed.as_ref(), fresh);
+        let (mut added, mut removed, mut first_line) = (0, 0, None);
+        for change in diff.iter_all_changes() {
+            match change.tag() {
+                similar::ChangeTag::Equal => continue,
+                similar::ChangeTag::Insert => added += 1,
+                similar::ChangeTag::Delete => removed += 1,
+            }
+            let line = change.old_index().or(change.new_index()).unwrap_or(0) + 1;
+            first_line.get_or_insert(line);
+        }
+        StaleFile {
+            path,
+            first_line: first_line.unwrap_or(1),
+            added,
+            removed,
+        }
+    }
+}
+
 /// What [`check`] found, as paths under the output directory.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct CheckReport {
     /// Files whose content differs from a fresh render.
-    pub stale: Vec<PathBuf>,
+    pub stale: Vec<StaleFile>,
     /// Files a fresh render would create.
     pub missing: Vec<PathBuf>,
     /// `.yaml` files under the output directory that no environment produces.
@@ -245,7 +288,7 @@ pub fn check(
         let path = output_dir.join(&r.env.output);
         match std::fs::read(&path) {
             Ok(old) if old == r.text.as_bytes() => {}
-            Ok(_) => report.stale.push(path),
+            Ok(old) => report.stale.push(StaleFile::compare(path, &old, &r.text)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => report.missing.push(path),
             Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
         }
@@ -255,21 +298,31 @@ pub fn check(
 }
 
 /// The verdict of a check: a one-line success message, or an error listing
-/// every stale, missing and extra file.
-pub fn check_outcome(report: &CheckReport) -> Result<String> {
+/// every stale, missing and extra file and ending with `rerun`, the command
+/// that brings the files up to date.
+pub fn check_outcome(report: &CheckReport, rerun: &str) -> Result<String> {
     if report.is_clean() {
         return Ok("rendered files are up to date".to_string());
     }
-    let mut lines = Vec::new();
-    for (label, paths) in [
-        ("stale", &report.stale),
-        ("missing", &report.missing),
-        ("extra", &report.extra),
-    ] {
-        lines.extend(paths.iter().map(|p| format!("  {label}: {}", p.display())));
+    let mut lines: Vec<String> = report
+        .stale
+        .iter()
+        .map(|s| {
+            format!(
+                "  stale:   {} (+{} -{} lines, first difference at line {})",
+                s.path.display(),
+                s.added,
+                s.removed,
+                s.first_line
+            )
+        })
+        .collect();
+    for (label, paths) in [("missing:", &report.missing), ("extra:  ", &report.extra)] {
+        lines.extend(paths.iter().map(|p| format!("  {label} {}", p.display())));
     }
+    let count = report.stale.len() + report.missing.len() + report.extra.len();
     bail!(
-        "rendered files are out of date (run `krust render` without --check):\n{}",
+        "{count} rendered file(s) out of date:\n{}\nto update them, run\n  {rerun}\nand commit the result",
         lines.join("\n")
     )
 }
@@ -318,48 +371,6 @@ fn collect_yaml_files(dir: &Path, found: &mut Vec<PathBuf>) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// A `rendered N/M environments` line on stderr, shown only when stderr is
-/// a terminal and the run has taken longer than [`ProgressLine::DELAY`]:
-/// quick runs and CI logs stay quiet.
-pub struct ProgressLine {
-    start: Instant,
-    enabled: bool,
-    shown: Mutex<bool>,
-}
-
-impl ProgressLine {
-    /// How long a run may take before progress appears.
-    pub const DELAY: Duration = Duration::from_secs(1);
-
-    /// A progress line on stderr, enabled when stderr is a terminal.
-    pub fn on_stderr() -> ProgressLine {
-        ProgressLine {
-            start: Instant::now(),
-            enabled: std::io::stderr().is_terminal(),
-            shown: Mutex::new(false),
-        }
-    }
-
-    /// Reports that `finished` of `total` environments are done.
-    pub fn update(&self, finished: usize, total: usize) {
-        if !self.enabled || self.start.elapsed() < Self::DELAY {
-            return;
-        }
-        let mut shown = self.shown.lock().unwrap_or_else(|e| e.into_inner());
-        *shown = true;
-        let mut err = std::io::stderr().lock();
-        let _ = write!(err, "\rrendered {finished}/{total} environments");
-        let _ = err.flush();
-    }
-
-    /// Clears the line if it was shown, so later messages start clean.
-    pub fn finish(&self) {
-        if *self.shown.lock().unwrap_or_else(|e| e.into_inner()) {
-            let _ = write!(std::io::stderr().lock(), "\r\x1b[K");
-        }
-    }
 }
 
 #[cfg(test)]
@@ -414,15 +425,28 @@ mod tests {
 
     #[test]
     fn check_outcome_lists_every_problem() {
+        let stale = StaleFile::compare(PathBuf::from("r/a/dev.yaml"), b"a\nb\nc\n", "a\nB\nc\nd\n");
+        assert_eq!((stale.first_line, stale.added, stale.removed), (2, 2, 1));
         let report = CheckReport {
-            stale: vec![PathBuf::from("r/a/dev.yaml")],
+            stale: vec![stale],
             missing: vec![PathBuf::from("r/a/prod.yaml")],
             extra: vec![PathBuf::from("r/old/x.yaml")],
         };
-        let message = format!("{:#}", check_outcome(&report).unwrap_err());
-        assert!(message.contains("  stale: r/a/dev.yaml"), "{message}");
+        let message = format!("{:#}", check_outcome(&report, "just render").unwrap_err());
+        assert!(
+            message.starts_with("3 rendered file(s) out of date"),
+            "{message}"
+        );
+        assert!(
+            message.contains("  stale:   r/a/dev.yaml (+2 -1 lines, first difference at line 2)"),
+            "{message}"
+        );
         assert!(message.contains("  missing: r/a/prod.yaml"), "{message}");
-        assert!(message.contains("  extra: r/old/x.yaml"), "{message}");
+        assert!(message.contains("  extra:   r/old/x.yaml"), "{message}");
+        assert!(
+            message.ends_with("  just render\nand commit the result"),
+            "{message}"
+        );
     }
 
     #[test]

@@ -34,7 +34,8 @@ fn collect_kustomization_dirs(dir: &Path, found: &mut Vec<PathBuf>) {
         found.push(dir.to_path_buf());
     }
     for entry in entries.flatten() {
-        if entry.path().is_dir() {
+        // deployments/rendered/ holds render output, not kustomize input.
+        if entry.path().is_dir() && entry.file_name() != "rendered" {
             collect_kustomization_dirs(&entry.path(), found);
         }
     }

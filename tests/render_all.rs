@@ -129,3 +129,61 @@ fn two_directories_claiming_one_file_are_rejected() {
         "{stderr}"
     );
 }
+
+#[test]
+fn committed_rendered_tree_is_current() {
+    let output = Command::new(krust_bin())
+        .args(["render", "--check", "--output-dir"])
+        .arg(repo_root().join("deployments/rendered"))
+        .arg(repo_root().join("deployments"))
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "deployments/rendered/ is stale: run `just render` and commit the result\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn a_tree_of_systems_renders_every_environment_but_not_its_output() {
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path();
+    for dir in ["shop/base", "shop/overlays/dev", "shop/overlays/prod"] {
+        fs::create_dir_all(root.join(dir)).unwrap();
+    }
+    fs::write(
+        root.join("shop/base/kustomization.yaml"),
+        "configMapGenerator:\n- name: cfg\n  literals: [a=b]\n",
+    )
+    .unwrap();
+    for env in ["dev", "prod"] {
+        fs::write(
+            root.join(format!("shop/overlays/{env}/kustomization.yaml")),
+            format!("resources: [../../base]\nnamePrefix: {env}-\n"),
+        )
+        .unwrap();
+    }
+    let run = |extra: &[&str]| {
+        Command::new(krust_bin())
+            .arg("render")
+            .args(extra)
+            .args(["--output-dir", "rendered", "."])
+            .current_dir(root)
+            .output()
+            .unwrap()
+    };
+    let first = run(&[]);
+    assert!(first.status.success(), "{first:?}");
+    let stderr = String::from_utf8_lossy(&first.stderr);
+    assert!(stderr.contains("rendered 2 environments"), "{stderr}");
+    assert!(
+        !stderr.contains("rendered 2/2"),
+        "quick runs show no progress: {stderr}"
+    );
+    assert!(root.join("rendered/shop/dev.yaml").is_file());
+    assert!(root.join("rendered/shop/prod.yaml").is_file());
+    // A second run must not pick up its own output as input.
+    let check = run(&["--check"]);
+    assert!(check.status.success(), "{check:?}");
+}
