@@ -47,6 +47,21 @@ pub struct AppContext {
     pub source_path: Option<String>,
 }
 
+impl AppContext {
+    /// The application named by ArgoCD's build environment.
+    pub fn from_env(env: &dyn Fn(&str) -> Option<String>) -> AppContext {
+        AppContext {
+            name: first_set(env, &["ARGOCD_APP_NAME"]),
+            source_path: first_set(env, &["ARGOCD_APP_SOURCE_PATH"]),
+        }
+    }
+}
+
+/// The value of the first of `names` that is set and not empty.
+fn first_set(env: &dyn Fn(&str) -> Option<String>, names: &[&str]) -> Option<String> {
+    names.iter().find_map(|n| env(n).filter(|v| !v.is_empty()))
+}
+
 impl fmt::Display for AppContext {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (&self.name, &self.source_path) {
@@ -77,11 +92,8 @@ pub fn generate_request(
     app_dir: &Path,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<GenerateRequest> {
-    let first = |names: &[&str]| names.iter().find_map(|n| env(n).filter(|v| !v.is_empty()));
-    let app = AppContext {
-        name: first(&["ARGOCD_APP_NAME"]),
-        source_path: first(&["ARGOCD_APP_SOURCE_PATH"]),
-    };
+    let first = |names: &[&str]| first_set(env, names);
+    let app = AppContext::from_env(env);
     let dir = match first(&PATH_VARIABLES) {
         Some(path) => app_dir.join(checked_relative_path(&path)?),
         None => app_dir.to_path_buf(),

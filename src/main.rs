@@ -372,11 +372,14 @@ enum ArgocdCommand {
 /// stderr names the application.
 fn run_argocd_generate(dir: &Path) -> ExitCode {
     let env = |name: &str| std::env::var(name).ok();
+    let app = &krust::argocd::AppContext::from_env(&env);
     let request = match krust::argocd::generate_request(dir, &env) {
         Ok(request) => request,
-        Err(err) => return fail(&err.context("invalid krust plugin settings"), 2),
+        Err(err) => {
+            let err = err.context(format!("{app}: invalid krust plugin settings"));
+            return fail(&err, 2);
+        }
     };
-    let app = &request.app;
     let mut argv = vec![
         "krust".into(),
         "build".into(),
@@ -389,7 +392,13 @@ fn run_argocd_generate(dir: &Path) -> ExitCode {
         }) => args,
         Ok(_) => unreachable!("the argument list starts with `build`"),
         Err(err) => {
-            eprintln!("Error: {app}: invalid build options: {}", err.render());
+            // clap's first line says what is wrong; the rest is usage advice
+            // for a command line the user did not type.
+            let rendered = err.render().to_string();
+            let reason = rendered.lines().next().unwrap_or_default();
+            let reason = reason.strip_prefix("error: ").unwrap_or(reason);
+            let options = request.build_flags.join(" ");
+            eprintln!("Error: {app}: invalid build options {options:?}: {reason}");
             return ExitCode::from(2);
         }
     };
