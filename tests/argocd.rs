@@ -285,3 +285,22 @@ fn custom_kustomize_route_accepts_argocds_command_lines() {
         );
     }
 }
+
+/// The ConfigMap form of the plugin configuration must carry exactly
+/// `plugin.yaml`, and both must run the generate command tested above.
+#[test]
+fn plugin_files_agree() {
+    let docs = repo_root().join("docs/argocd");
+    let plugin = fs::read_to_string(docs.join("plugin.yaml")).unwrap();
+    assert!(plugin.contains("command: [krust, argocd, generate]"));
+    let configmap = fs::read_to_string(docs.join("plugin-configmap.yaml")).unwrap();
+    let (_, embedded) = configmap
+        .split_once("  plugin.yaml: |\n")
+        .expect("ConfigMap has a plugin.yaml key");
+    let unindented: String = embedded
+        .lines()
+        .map(|l| l.strip_prefix("    ").unwrap_or(l))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(unindented, plugin);
+}

@@ -348,3 +348,69 @@ fn output_to_a_new_path_writes_one_file_with_the_stream() {
     assert!(output.stdout.is_empty());
     assert_eq!(fs::read(&file).unwrap(), expected_output("multi-doc"));
 }
+
+#[test]
+fn completions_are_generated_for_each_shell() {
+    for (shell, marker) in [
+        ("bash", "_krust()"),
+        ("zsh", "#compdef krust"),
+        ("fish", "complete -c krust"),
+    ] {
+        let output = krust(&["completions", shell]);
+        assert!(output.status.success(), "{shell}: {output:?}");
+        let script = String::from_utf8(output.stdout).unwrap();
+        assert!(script.contains(marker), "{shell}: {marker} missing");
+        assert!(script.contains("render"), "{shell}: subcommands missing");
+    }
+    assert_eq!(krust(&["completions", "tcsh"]).status.code(), Some(2));
+}
+
+#[test]
+fn man_page_is_roff_generated_from_the_flags() {
+    let output = krust(&["man"]);
+    assert!(output.status.success(), "{output:?}");
+    let page = String::from_utf8(output.stdout).unwrap();
+    assert!(page.starts_with(".ie \\n(.g .ds Aq"), "roff header");
+    assert!(page.contains(".TH krust 1"), "{page}");
+    assert!(
+        page.contains("krust\\-render(1)"),
+        "subcommands are referenced"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let output = krust(&["man", "--output-dir", dir.path().to_str().unwrap()]);
+    assert!(output.status.success(), "{output:?}");
+    for page in [
+        "krust.1",
+        "krust-build.1",
+        "krust-render.1",
+        "krust-argocd-generate.1",
+    ] {
+        assert!(dir.path().join(page).is_file(), "{page} not written");
+    }
+}
+
+#[test]
+fn help_of_the_main_commands_ends_with_examples() {
+    for (command, example) in [
+        (
+            "build",
+            "krust build deployments/example/overlays/production",
+        ),
+        (
+            "render",
+            "krust render --check --output-dir deployments/rendered deployments",
+        ),
+        ("diff", "krust diff --base origin/main"),
+        (
+            "edit",
+            "krust edit set image nginx=registry.example/nginx:1.27",
+        ),
+    ] {
+        let output = krust(&[command, "--help"]);
+        assert!(output.status.success(), "{command}: {output:?}");
+        let help = String::from_utf8(output.stdout).unwrap();
+        assert!(help.contains("Examples:"), "{command}: {help}");
+        assert!(help.contains(example), "{command}: {help}");
+    }
+}

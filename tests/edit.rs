@@ -326,3 +326,112 @@ fn missing_kustomization_is_an_error() {
     let (ok, _, err) = krust(dir.path(), &["edit", "set", "namespace", "x"]);
     assert!(!ok && err.contains("Missing kustomization file 'kustomization.yaml'."));
 }
+
+/// Copies a directory tree.
+fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// The upgrade the platform-stack runbook does with `kustomize edit set
+/// image`: kustomize rewrites the whole file, each field through JSON (so
+/// keys inside entries come out sorted and maps sorted by key), keeping the
+/// field order and the untouched entries.
+#[test]
+fn set_image_on_the_platform_stack_production_overlay() {
+    let temp = tempfile::tempdir().unwrap();
+    let system = temp.path().join("platform-stack");
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("deployments/platform-stack");
+    copy_tree(&source, &system);
+    let overlay = system.join("overlays/production");
+    for image in [
+        "davidgardiner/platform-api:v1.1.1",
+        "davidgardiner/platform-ui:v1.1.1",
+    ] {
+        let (ok, out, err) = krust(&overlay, &["edit", "set", "image", image]);
+        assert!(ok && out.is_empty() && err.is_empty(), "{image}: {err}");
+    }
+    let text = fs::read_to_string(overlay.join("kustomization.yaml")).unwrap();
+    let want = format!(
+        "{HEADER}resources:\n- ../../base\nlabels:\n- pairs:\n    platform.io/environment: production\n\
+         commonAnnotations:\n  platform.io/change-policy: gitops-only\n  platform.io/environment: production\n\
+         replicas:\n- count: 5\n  name: platform-api\n- count: 3\n  name: platform-ui\n\
+         - count: 2\n  name: workflow-controller\n\
+         images:\n- name: davidgardiner/platform-api\n  newTag: v1.1.1\n\
+         - name: davidgardiner/platform-ui\n  newTag: v1.1.1\n\
+         - digest: sha256:9b0c6b6e0b8c2c1f2c6f4e6a1d3e5f7a9b1c3d5e7f9a1b3c5d7e9f1a3b5c7d9e\n  \
+         name: ghcr.io/external-secrets/external-secrets\n\
+         patches:\n- path: secret-store-patch.yaml\n  target:\n    kind: ClusterSecretStore\n\
+         - path: spread-patch.yaml\n  target:\n    kind: Deployment\n    namespace: platform-system\n\
+         - patch: |-\n    - op: replace\n      path: /spec/minReplicas\n      value: 5\n\
+         \x20   - op: replace\n      path: /spec/maxReplicas\n      value: 20\n\
+         \x20 target:\n    kind: HorizontalPodAutoscaler\n    name: platform-api\n\
+         - patch: |-\n    - op: replace\n      path: /spec/hosts/0\n      value: platform.example.com\n\
+         \x20 target:\n    kind: VirtualService\n"
+    );
+    assert_eq!(text, want);
+
+    let built = Command::new(env!("CARGO_BIN_EXE_krust"))
+        .arg("build")
+        .arg(&overlay)
+        .output()
+        .unwrap();
+    assert!(built.status.success());
+    let manifests = String::from_utf8(built.stdout).unwrap();
+    assert!(manifests.contains("image: davidgardiner/platform-api:v1.1.1"));
+    assert!(manifests.contains("image: davidgardiner/platform-ui:v1.1.1"));
+    assert!(
+        !manifests.contains(":v1.1.0"),
+        "every v1.1.0 image was upgraded"
+    );
+}
+
+/// `edit fix` appends to `patches` in kustomize's order (existing entries,
+/// then patchesJson6902, then patchesStrategicMerge: files as `path`,
+/// anything else as inline `patch`) and commonLabels after `labels`.
+#[test]
+fn fix_moves_every_deprecated_patch_form_and_common_labels() {
+    let dir = with_kustomization(
+        "# overlay\nresources:\n- cm.yaml\ncommonLabels:\n  app: web\nlabels:\n- pairs:\n    team: a\n\
+         patches:\n- path: first.yaml\npatchesJson6902:\n- target:\n    kind: Deployment\n    name: web\n  \
+         path: json.yaml\npatchesStrategicMerge:\n- p.yaml\n- |-\n  apiVersion: v1\n  kind: ConfigMap\n  \
+         metadata:\n    name: c\n",
+    );
+    let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n";
+    fs::write(dir.path().join("cm.yaml"), cm).unwrap();
+    fs::write(dir.path().join("p.yaml"), cm).unwrap();
+    let (ok, out, err) = krust(dir.path(), &["edit", "fix"]);
+    assert!(ok, "{err}");
+    for line in [
+        "patchesJson6902 -> patches",
+        "patchesStrategicMerge -> patches",
+        "commonLabels -> labels",
+    ] {
+        assert!(out.contains(line), "{out}");
+    }
+    let text = fs::read_to_string(dir.path().join("kustomization.yaml")).unwrap();
+    let want = format!(
+        "# overlay\nresources:\n- cm.yaml\nlabels:\n- pairs:\n    team: a\n- includeSelectors: true\n  \
+         pairs:\n    app: web\npatches:\n- path: first.yaml\n- path: json.yaml\n  target:\n    \
+         kind: Deployment\n    name: web\n- path: p.yaml\n- patch: |-\n    apiVersion: v1\n    \
+         kind: ConfigMap\n    metadata:\n      name: c\n{HEADER}"
+    );
+    assert_eq!(text, want);
+
+    let err = edit_error(
+        "commonLabels:\n  team: x\nlabels:\n- pairs:\n    team: a\n",
+        &["edit", "fix"],
+    );
+    assert!(
+        err.contains("label name 'team' exists in both commonLabels and labels"),
+        "{err}"
+    );
+}
