@@ -13,12 +13,15 @@
 //! the path of a failing value, never a decrypted value.
 
 mod cipher;
+mod detect;
 mod dotenv;
+pub mod encrypt;
 mod keys;
 mod metadata;
 mod walk;
 
 pub use cipher::is_encrypted_value;
+pub use detect::{decrypt_if_encrypted, env_keys, looks_encrypted};
 pub use keys::{Keys, AGE_KEY_ENV, AGE_KEY_FILE_ENV};
 
 use crate::yaml::Value;
