@@ -17,7 +17,7 @@
 //! failure instead.
 
 mod common;
-#[path = "differential_sops.rs"]
+#[path = "differential_support/sops.rs"]
 mod sops_trees;
 
 use common::{
