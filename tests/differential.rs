@@ -108,7 +108,10 @@ fn krust_matches_kubectl_kustomize() {
         }
     }
     // k3s-platform's staging and production overlays have encrypted inputs.
-    assert!(encrypted >= 2, "only {encrypted} encrypted trees were found");
+    assert!(
+        encrypted >= 2,
+        "only {encrypted} encrypted trees were found"
+    );
     assert!(
         failures.is_empty(),
         "{} of {checked} trees differ from kubectl kustomize:\n{}",
