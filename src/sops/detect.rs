@@ -67,6 +67,9 @@ fn decrypt_yaml_if_encrypted(
         return Ok(bytes);
     }
     let plain = decrypt_documents(docs, file, keys)?;
+    if let Some(text) = super::sops_yaml::emit(&plain) {
+        return Ok(text.into_bytes());
+    }
     crate::yaml::print_documents(&plain)
         .map(String::into_bytes)
         .map_err(|e| SopsError::new(file, super::ErrorKind::Syntax, e.to_string()))

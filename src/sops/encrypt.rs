@@ -349,6 +349,6 @@ mod tests {
         let text = String::from_utf8(sealed.clone()).unwrap();
         assert!(text.contains("kind: Secret") && !text.contains("dg=="));
         let opened = decrypt_bytes(&sealed, Format::Yaml, Path::new("f"), &keys).unwrap();
-        assert_eq!(opened, b"data:\n  k: dg==\nkind: Secret\n");
+        assert_eq!(opened, b"data:\n    k: dg==\nkind: Secret\n");
     }
 }
