@@ -19,10 +19,12 @@ use crate::load::{
 use crate::order::{Reorder, SortOrder};
 use crate::patch::source::PatchFiles;
 use crate::resource::ResourceList;
+use crate::sops;
 use crate::transform::{self, Transform};
-use anyhow::{Context, Result};
+use anyhow::{anyhow, Context, Result};
 use rayon::prelude::*;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 /// Options of a build (the `krust build` flags).
@@ -86,6 +88,7 @@ pub fn build_with_warnings(dir: &Path, options: &BuildOptions) -> Result<Built> 
     let builder = Builder {
         loader: Loader::new(options.load_restrictor),
         options: options.clone(),
+        encrypted_passed: AtomicUsize::new(0),
     };
     let top = builder
         .loader
@@ -103,6 +106,7 @@ pub fn build_with_warnings(dir: &Path, options: &BuildOptions) -> Result<Built> 
     order.apply(&mut acc.resources);
     let mut warnings = acc.warnings;
     warnings.extend(warning.map(str::to_string));
+    warnings.extend(builder.encrypted_note());
     Ok(Built {
         resources: acc.resources,
         warnings,
@@ -126,8 +130,9 @@ struct Accumulated {
 struct Builder {
     loader: Loader,
     /// The flags of this build; plugins and decryption read them.
-    #[allow(dead_code)]
     options: BuildOptions,
+    /// Resources with SOPS metadata left encrypted (no `--decrypt`).
+    encrypted_passed: AtomicUsize,
 }
 
 impl Builder {
@@ -239,7 +244,7 @@ impl Builder {
         match kust.resolve(&self.loader, entry)? {
             Entry::File(path) => {
                 let mut resources = ResourceList::new();
-                for r in crate::load::read_resources(&path)? {
+                for r in self.read_resource_file(&path)? {
                     resources.push(r)?;
                 }
                 Ok(Accumulated {
@@ -261,6 +266,15 @@ impl Builder {
     /// configMapGenerator and secretGenerator: each generated object is
     /// created, or merged into / replaces one already accumulated.
     fn run_generators(&self, kust: &LoadedKustomization, acc: &mut Accumulated) -> Result<()> {
+        self.run_builtin_generators(kust, acc)?;
+        self.run_ksops_generators(kust, acc)
+    }
+
+    fn run_builtin_generators(
+        &self,
+        kust: &LoadedKustomization,
+        acc: &mut Accumulated,
+    ) -> Result<()> {
         let k = &kust.kustomization;
         if k.config_map_generator.is_empty() && k.secret_generator.is_empty() {
             return Ok(());
@@ -280,6 +294,77 @@ impl Builder {
             },
         )
         .with_context(|| format!("generating resources of {}", kust.file.display()))
+    }
+
+    /// `generators:` entries that are files of KSOPS configs, run natively
+    /// (see [`generate::ksops`]); other entries are left to the plugin
+    /// dispatch.
+    fn run_ksops_generators(
+        &self,
+        kust: &LoadedKustomization,
+        acc: &mut Accumulated,
+    ) -> Result<()> {
+        for entry in &kust.kustomization.generators {
+            let Ok(Entry::File(path)) = kust.resolve(&self.loader, entry) else {
+                continue;
+            };
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("cannot read generator config {}", path.display()))?;
+            let configs = crate::yaml::parse_documents(&text, &path).map_err(|e| anyhow!(e))?;
+            if configs.is_empty() || !configs.iter().all(generate::ksops::is_ksops_config) {
+                continue;
+            }
+            for config in &configs {
+                let generated = generate::ksops::generate(config, &kust.dir, sops::env_keys())
+                    .with_context(|| format!("running the KSOPS generator {}", path.display()))?;
+                for resource in generated {
+                    let generated = generate::ksops::into_generated(resource)?;
+                    generate::absorb(acc.resources.items_mut(), generated, |g| {
+                        let mut r = g.resource;
+                        r.state.needs_hash = g.needs_hash;
+                        r
+                    })
+                    .with_context(|| format!("merging from generator {}", path.display()))?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads a resource file. A file with SOPS metadata is decrypted with
+    /// `--decrypt`; without it, it passes through as it is (as kustomize
+    /// does) and is counted for [`Builder::encrypted_note`].
+    fn read_resource_file(&self, path: &Path) -> Result<Vec<crate::resource::Resource>> {
+        let resources = crate::load::read_resources(path)?;
+        let encrypted = resources
+            .iter()
+            .filter(|r| sops::is_sops_document(&r.value))
+            .count();
+        if encrypted == 0 {
+            return Ok(resources);
+        }
+        if !self.options.decrypt {
+            self.encrypted_passed
+                .fetch_add(encrypted, Ordering::Relaxed);
+            return Ok(resources);
+        }
+        // Decrypt the documents as written: the MAC follows file order.
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read resource file {}", path.display()))?;
+        let docs = crate::yaml::parse_documents(&text, path).map_err(|e| anyhow!(e))?;
+        let plain = sops::decrypt_documents(docs, path, sops::env_keys())?;
+        crate::load::resources_from_documents(plain, path)
+    }
+
+    /// The note for resources left encrypted, if any.
+    fn encrypted_note(&self) -> Option<String> {
+        let count = self.encrypted_passed.load(Ordering::Relaxed);
+        (count > 0).then(|| {
+            format!(
+                "note: {count} encrypted resource(s) with SOPS metadata were passed through \
+                 still encrypted; use --decrypt (or KRUST_DECRYPT=1) to decrypt them"
+            )
+        })
     }
 
     /// The builtin transformers in kustomize's fixed order.

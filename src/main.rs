@@ -156,6 +156,9 @@ struct DiffArgs {
     /// Colour the text output.
     #[arg(long, value_enum, default_value = "auto")]
     color: ColorChoice,
+    /// Show Secret `data`/`stringData` values (masked by default).
+    #[arg(long)]
+    show_secrets: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -303,7 +306,11 @@ fn run_diff(args: &DiffArgs) -> Result<ExitCode> {
         }
         _ => bail!("expected OLD_DIR NEW_DIR, or --base REF DIR"),
     };
-    let report = diff_renders(&old, &new, &DiffOptions::default())?;
+    let diff_options = DiffOptions {
+        show_secrets: args.show_secrets,
+        ..DiffOptions::default()
+    };
+    let report = diff_renders(&old, &new, &diff_options)?;
     let text = match args.output {
         DiffFormat::Text => {
             let no_color = std::env::var("NO_COLOR").ok();

@@ -3,6 +3,13 @@
 //! kustomization under `deployments/`, and requires identical stdout and the
 //! same success or failure.
 //!
+//! Trees with SOPS-encrypted inputs (secretGenerator sources, KSOPS
+//! generators) are compared differently, since kubectl cannot decrypt:
+//! krust builds the encrypted tree with the test-only key of
+//! `fixtures/sops-test-key/`, kubectl builds a temporary decrypted copy in
+//! which every encrypted file holds its plaintext and each KSOPS `files`
+//! generator is replaced by the same manifests listed under `resources`.
+//!
 //! Without `kubectl` on PATH the comparison cannot run. The test then writes
 //! a loud `SKIPPED` line straight to the process's stderr (not through the
 //! test harness's captured output, so it shows in a normal `cargo test` run)
@@ -10,6 +17,8 @@
 //! failure instead.
 
 mod common;
+#[path = "differential_support/sops.rs"]
+mod sops_trees;
 
 use common::{
     kubectl_available, last_stderr_line, load_fixtures, repo_root, run_krust_build,
@@ -45,6 +54,15 @@ fn collect_kustomization_dirs(dir: &Path, found: &mut Vec<PathBuf>) {
 fn compare(label: &str, dir: &Path, args: &[String]) -> Option<String> {
     let reference = run_kubectl_kustomize(dir, args);
     let candidate = run_krust_build(dir, args);
+    compare_outputs(label, &reference, &candidate)
+}
+
+/// Judges kubectl's output against krust's.
+fn compare_outputs(
+    label: &str,
+    reference: &std::process::Output,
+    candidate: &std::process::Output,
+) -> Option<String> {
     match (reference.status.success(), candidate.status.success()) {
         (true, true) if reference.stdout == candidate.stdout => None,
         (true, true) => Some(format!(
@@ -55,11 +73,11 @@ fn compare(label: &str, dir: &Path, args: &[String]) -> Option<String> {
         (false, false) => Some(format!("{label}: failed but printed on stdout")),
         (true, false) => Some(format!(
             "{label}: kubectl succeeded, krust failed ({})",
-            last_stderr_line(&candidate)
+            last_stderr_line(candidate)
         )),
         (false, true) => Some(format!(
             "{label}: kubectl failed ({}), krust succeeded",
-            last_stderr_line(&reference)
+            last_stderr_line(reference)
         )),
     }
 }
@@ -72,6 +90,7 @@ fn krust_matches_kubectl_kustomize() {
     }
     let mut checked = 0;
     let mut failures = Vec::new();
+    let mut encrypted = 0;
     for fixture in load_fixtures() {
         checked += 1;
         let label = format!("fixture {}", fixture.name);
@@ -81,8 +100,19 @@ fn krust_matches_kubectl_kustomize() {
         checked += 1;
         let relative = dir.strip_prefix(repo_root()).unwrap_or(&dir);
         let label = format!("deployment {}", relative.display());
-        failures.extend(compare(&label, &dir, &[]));
+        if sops_trees::is_encrypted_tree(&dir) {
+            encrypted += 1;
+            let (reference, candidate) = sops_trees::run_both(&dir);
+            failures.extend(compare_outputs(&label, &reference, &candidate));
+        } else {
+            failures.extend(compare(&label, &dir, &[]));
+        }
     }
+    // k3s-platform's staging and production overlays have encrypted inputs.
+    assert!(
+        encrypted >= 2,
+        "only {encrypted} encrypted trees were found"
+    );
     assert!(
         failures.is_empty(),
         "{} of {checked} trees differ from kubectl kustomize:\n{}",

@@ -503,3 +503,24 @@ fn own_fixtures_refuse_tampering_and_wrong_keys() {
         }
     }
 }
+
+#[test]
+fn simple_yaml_decrypts_to_sops_layout_in_file_order() {
+    let name = "vectors/age_encrypted_suffix.yaml";
+    let bytes = sops::decrypt_bytes(
+        read(name).as_bytes(),
+        Format::Yaml,
+        Path::new(name),
+        &test_keys(),
+    )
+    .unwrap();
+    // SOPS's emitter indents by 4; the plaintext file by 2.
+    let expected: String = read("vectors/age_encrypted_suffix_plaintext.yaml")
+        .lines()
+        .map(|line| {
+            let indent = line.len() - line.trim_start().len();
+            format!("{}{}\n", " ".repeat(indent * 2), line.trim_start())
+        })
+        .collect();
+    assert_eq!(String::from_utf8(bytes).unwrap(), expected);
+}

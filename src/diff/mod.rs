@@ -7,12 +7,18 @@
 //! ConfigMap or Secret whose data changed) are paired as one changed
 //! resource. Every entry carries a unified diff of the printed YAML.
 //!
+//! Secret values (`data`, `stringData`) are masked unless
+//! [`DiffOptions::show_secrets`]: each value is replaced by a fingerprint
+//! that is the same for equal values within one comparison (so changed keys
+//! still show) but reveals nothing across runs.
+//!
 //! * [`diff_renders`] compares two resource lists;
 //! * [`format`] prints a report as terminal text or as Markdown;
 //! * [`source`] builds the two sides: directories, or a directory as of a
 //!   git revision.
 
 pub mod format;
+mod mask;
 mod pair;
 pub mod source;
 
@@ -30,6 +36,9 @@ pub struct DiffOptions {
     pub context_lines: usize,
     /// Pair names that differ only in a kustomize hash suffix.
     pub pair_hash_suffixes: bool,
+    /// Show Secret `data`/`stringData` values instead of masking them
+    /// (`--show-secrets`).
+    pub show_secrets: bool,
 }
 
 impl Default for DiffOptions {
@@ -37,6 +46,7 @@ impl Default for DiffOptions {
         DiffOptions {
             context_lines: 3,
             pair_hash_suffixes: true,
+            show_secrets: false,
         }
     }
 }
@@ -200,13 +210,15 @@ struct Printed {
     text: String,
 }
 
-fn print_all(resources: &ResourceList) -> Result<Vec<Printed>> {
+fn print_all(resources: &ResourceList, masker: Option<&mask::Masker>) -> Result<Vec<Printed>> {
     resources
         .as_slice()
         .par_iter()
         .map(|r| {
             let mut text = String::new();
-            print_document(&r.value, &mut text).with_context(|| format!("printing {}", r.id()))?;
+            let masked = masker.and_then(|m| m.mask(&r.value));
+            let value = masked.as_ref().unwrap_or(&r.value);
+            print_document(value, &mut text).with_context(|| format!("printing {}", r.id()))?;
             Ok(Printed {
                 key: ResourceKey::of(r),
                 text,
@@ -221,8 +233,9 @@ pub fn diff_renders(
     new: &ResourceList,
     options: &DiffOptions,
 ) -> Result<DiffReport> {
-    let old = print_all(old)?;
-    let new = print_all(new)?;
+    let masker = (!options.show_secrets).then(mask::Masker::new);
+    let old = print_all(old, masker.as_ref())?;
+    let new = print_all(new, masker.as_ref())?;
     let old_keys: Vec<&ResourceKey> = old.iter().map(|p| &p.key).collect();
     let new_keys: Vec<&ResourceKey> = new.iter().map(|p| &p.key).collect();
     let pairing = pair::pair(&old_keys, &new_keys, options.pair_hash_suffixes);
@@ -324,6 +337,30 @@ mod tests {
             report.changes[0].title(),
             "changed v1 ConfigMap ns/app-t2kdm48fcb (was app-5bg9dh6dgh)"
         );
+    }
+
+    #[test]
+    fn secret_values_are_masked_unless_asked() {
+        let secret = |v: &str| {
+            format!("apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  a: {v}\n  b: c2FtZQ==\n")
+        };
+        let report = diff(&secret("b2xk"), &secret("bmV3"));
+        let hunks = &report.changes[0].hunks;
+        assert!(
+            !hunks.contains("b2xk") && !hunks.contains("bmV3"),
+            "{hunks}"
+        );
+        assert!(hunks.contains("-  a: ") && hunks.contains("+  a: ") && !hunks.contains("+  b:"));
+        let options = DiffOptions {
+            show_secrets: true,
+            ..DiffOptions::default()
+        };
+        let shown = diff_renders(
+            &resources(&secret("b2xk")),
+            &resources(&secret("bmV3")),
+            &options,
+        );
+        assert!(shown.unwrap().changes[0].hunks.contains("+  a: bmV3"));
     }
 
     #[test]

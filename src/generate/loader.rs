@@ -5,6 +5,7 @@
 //! kustomization's directory). [`DiskLoader`] is the ordinary on-disk
 //! implementation with kustomize's checks and messages.
 
+use crate::sops::Keys;
 use anyhow::{anyhow, bail, Context, Result};
 use std::path::{Component, Path, PathBuf};
 
@@ -69,6 +70,36 @@ impl FileLoader for DiskLoader {
             );
         }
         std::fs::read(&real).with_context(|| format!("cannot read '{}'", wanted.display()))
+    }
+}
+
+/// A loader for Secret generators: a source file that is SOPS-encrypted
+/// (YAML or JSON with a top-level `sops` key, dotenv with `sops_` lines,
+/// or SOPS's binary form) is decrypted before the Secret is built, so the
+/// Secret holds, and its hash suffix is computed from, the plaintext.
+/// Plain files cost one byte scan; keys are loaded only when needed.
+pub struct DecryptingLoader<'a> {
+    inner: &'a dyn FileLoader,
+    keys: Option<&'a Keys>,
+}
+
+impl<'a> DecryptingLoader<'a> {
+    /// Wraps `inner`; identities come from the environment
+    /// ([`crate::sops::env_keys`]) unless `keys` are given.
+    pub fn new(inner: &'a dyn FileLoader, keys: Option<&'a Keys>) -> DecryptingLoader<'a> {
+        DecryptingLoader { inner, keys }
+    }
+}
+
+impl FileLoader for DecryptingLoader<'_> {
+    fn load(&self, path: &str) -> Result<Vec<u8>> {
+        let bytes = self.inner.load(path)?;
+        let file = Path::new(path);
+        if !crate::sops::looks_encrypted(&bytes, crate::sops::Format::from_path(file)) {
+            return Ok(bytes);
+        }
+        let keys = self.keys.unwrap_or_else(|| crate::sops::env_keys());
+        Ok(crate::sops::decrypt_if_encrypted(bytes, file, keys)?)
     }
 }
 
@@ -152,6 +183,39 @@ mod tests {
         let err = loader.load("out.txt").unwrap_err().to_string();
         assert!(err.starts_with("security; file '"), "{err}");
         assert!(err.contains("/out.txt' is not in or below"), "{err}");
+    }
+
+    #[test]
+    fn secret_loader_decrypts_sops_files_and_passes_plain_ones() {
+        let identity = age::x25519::Identity::generate();
+        let secret = age::secrecy::ExposeSecret::expose_secret(&identity.to_string()).to_string();
+        let keys = Keys::from_identity_text(&secret, "test").unwrap();
+        let options = crate::sops::encrypt::EncryptOptions {
+            recipients: vec![identity.to_public().to_string()],
+            encrypted_regex: None,
+        };
+        let sealed = crate::sops::encrypt::encrypt_bytes(
+            b"PASSWORD=hunter2\n",
+            crate::sops::Format::Dotenv,
+            &options,
+        )
+        .unwrap();
+        let disk = move |path: &str| -> Result<Vec<u8>> {
+            Ok(match path {
+                "app.env" => sealed.clone(),
+                _ => b"PLAIN=1\n".to_vec(),
+            })
+        };
+        let loader = DecryptingLoader::new(&disk, Some(&keys));
+        assert_eq!(loader.load("app.env").unwrap(), b"PASSWORD=hunter2\n");
+        assert_eq!(loader.load("plain.env").unwrap(), b"PLAIN=1\n");
+        let none = Keys::default();
+        let refused = DecryptingLoader::new(&disk, Some(&none)).load("app.env");
+        let message = refused.unwrap_err().to_string();
+        assert!(
+            message.contains("age1") && !message.contains("hunter2"),
+            "{message}"
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@
 mod base64;
 pub mod configmap;
 pub mod hash;
+pub mod ksops;
 pub mod kv;
 pub mod loader;
 pub mod merge;
@@ -19,7 +20,7 @@ pub mod secret;
 pub mod spec;
 
 pub use hash::content_hash;
-pub use loader::{DiskLoader, FileLoader};
+pub use loader::{DecryptingLoader, DiskLoader, FileLoader};
 pub use merge::{absorb, combine, AbsorbTarget};
 pub use spec::{Behavior, GeneratorConfig, GeneratorKind};
 
@@ -57,6 +58,15 @@ pub fn generate(
         literals: &config.literals,
         files: &config.files,
         envs: &config.envs,
+    };
+    // Secret sources may be SOPS-encrypted; ConfigMap sources never are.
+    let decrypting;
+    let loader = match config.kind {
+        GeneratorKind::Secret => {
+            decrypting = loader::DecryptingLoader::new(loader, None);
+            &decrypting as &dyn FileLoader
+        }
+        GeneratorKind::ConfigMap => loader,
     };
     let pairs = kv::unique_pairs(&config.name, kv::load_pairs(sources, loader)?)?;
     let object = match config.kind {

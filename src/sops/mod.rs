@@ -13,12 +13,16 @@
 //! the path of a failing value, never a decrypted value.
 
 mod cipher;
+mod detect;
 mod dotenv;
+pub mod encrypt;
 mod keys;
 mod metadata;
+mod sops_yaml;
 mod walk;
 
 pub use cipher::is_encrypted_value;
+pub use detect::{decrypt_if_encrypted, env_keys, looks_encrypted};
 pub use keys::{Keys, AGE_KEY_ENV, AGE_KEY_FILE_ENV};
 
 use crate::yaml::Value;
@@ -157,9 +161,10 @@ pub fn decrypt_documents(
 }
 
 /// Decrypts a SOPS file to the bytes SOPS would write: dotenv lines with
-/// encrypted comments restored, or a binary file's content. YAML and JSON
-/// are printed by krust's own printers (the values are exact; the layout
-/// is krust's, not SOPS's).
+/// encrypted comments restored, or a binary file's content. Simple YAML
+/// (mappings of plain scalars) is written in SOPS's layout; other YAML and
+/// JSON are printed by krust's own printers (the values are exact; the
+/// layout is krust's, not SOPS's).
 pub fn decrypt_bytes(
     bytes: &[u8],
     format: Format,
@@ -185,6 +190,9 @@ pub fn decrypt_bytes(
         }
         Format::Yaml => {
             let documents = decrypt_yaml(text, file, keys)?;
+            if let Some(text) = sops_yaml::emit(&documents) {
+                return Ok(text.into_bytes());
+            }
             crate::yaml::print_documents(&documents)
                 .map(String::into_bytes)
                 .map_err(|e| SopsError::new(file, ErrorKind::Syntax, e.to_string()))

@@ -1,0 +1,236 @@
+//! The KSOPS generator (`apiVersion: viaduct.ai/v1`, `kind: ksops`), run
+//! natively: no exec plugin, no `--enable-alpha-plugins`.
+//!
+//! KSOPS has two forms, both reproduced here exactly as KSOPS prints them
+//! (before kustomize reads its output):
+//!
+//! * `files`: each file is a SOPS-encrypted manifest (YAML or JSON); its
+//!   decrypted documents are the output.
+//! * `secretFrom`: each entry builds one `v1` Secret with the given
+//!   `metadata` (only `name`, `namespace`, `labels`, `annotations`) and
+//!   `type`. Decrypted `files` (`path` or `key=path`) and `envs` (dotenv
+//!   files) go into `stringData`, `binaryFiles` base64-encoded into `data`;
+//!   empty maps and an empty type are left out.
+//!
+//! Like every generator plugin's output, the objects get no hash suffix and
+//! behavior `create` unless they carry kustomize's annotations
+//! `kustomize.config.k8s.io/needs-hash: "true"` and
+//! `kustomize.config.k8s.io/behavior` ([`into_generated`]).
+//!
+//! File paths are relative to the kustomization's directory, which is
+//! where kustomize runs KSOPS; as with KSOPS, they are not load-restricted.
+
+use super::{Behavior, GeneratedResource};
+use crate::resource::Resource;
+use crate::sops::{Format, Keys};
+use crate::yaml::{Mapping, Value};
+use anyhow::{anyhow, bail, Context, Result};
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The annotation a plugin sets to ask for a hash suffix.
+pub const NEEDS_HASH_ANNOTATION: &str = "kustomize.config.k8s.io/needs-hash";
+/// The annotation a plugin sets to merge into or replace an object.
+pub const BEHAVIOR_ANNOTATION: &str = "kustomize.config.k8s.io/behavior";
+
+/// True when a document is a KSOPS generator config (`kind: ksops` in the
+/// `viaduct.ai` group; KSOPS itself accepts `v1` and `v2`).
+pub fn is_ksops_config(doc: &Value) -> bool {
+    let group = doc.str_at(&["apiVersion"]).and_then(|v| v.split_once('/'));
+    group.is_some_and(|(group, _)| group == "viaduct.ai") && doc.str_at(&["kind"]) == Some("ksops")
+}
+
+/// Runs one KSOPS config whose files are relative to `dir`, decrypting
+/// with `keys`. Returns the objects KSOPS would print, in its order:
+/// every `files` document, then one Secret per `secretFrom` entry.
+/// Errors name the file that failed; they never contain plaintext.
+pub fn generate(config: &Value, dir: &Path, keys: &Keys) -> Result<Vec<Resource>> {
+    let name = config.str_at(&["metadata", "name"]).unwrap_or_default();
+    let files = string_list(config, "files")?;
+    let secret_from = config.get("secretFrom").filter(|v| !v.is_null());
+    if files.is_none() && secret_from.is_none() {
+        bail!("ksops generator '{name}': missing the required 'files' or 'secretFrom' key");
+    }
+    let mut out = Vec::new();
+    for file in files.unwrap_or_default() {
+        out.extend(decrypt_manifest(&dir.join(file), keys)?);
+    }
+    let entries = match secret_from {
+        None => &[][..],
+        Some(Value::Seq(items)) => items.as_slice(),
+        Some(_) => bail!("ksops generator '{name}': 'secretFrom' must be a list"),
+    };
+    for entry in entries {
+        let secret = secret_from_entry(entry, dir, keys)
+            .with_context(|| format!("ksops generator '{name}': secretFrom"))?;
+        out.push(Resource::new(secret, None));
+    }
+    Ok(out)
+}
+
+/// kustomize's treatment of a generator plugin's output object: the
+/// needs-hash and behavior annotations are read and removed (an empty
+/// annotation map is removed too), no hash suffix unless asked for.
+pub fn into_generated(mut resource: Resource) -> Result<GeneratedResource> {
+    let mut needs_hash = false;
+    let mut behavior = Behavior::Unspecified;
+    let annotations = resource.value.get_path_mut(&["metadata", "annotations"]);
+    if let Some(Value::Map(map)) = annotations {
+        if let Some(flag) = map.shift_remove(NEEDS_HASH_ANNOTATION) {
+            needs_hash = parse_go_bool(&flag).ok_or_else(|| {
+                anyhow!("the annotation \"{NEEDS_HASH_ANNOTATION}\" contains an invalid value")
+            })?;
+        }
+        if let Some(word) = map.shift_remove(BEHAVIOR_ANNOTATION) {
+            behavior = Behavior::parse(word.as_str().unwrap_or_default());
+        }
+        if map.is_empty() {
+            if let Some(Value::Map(meta)) = resource.value.get_mut("metadata") {
+                meta.shift_remove("annotations");
+            }
+        }
+    }
+    Ok(GeneratedResource {
+        resource,
+        behavior,
+        needs_hash,
+    })
+}
+
+fn parse_go_bool(value: &Value) -> Option<bool> {
+    match value.scalar_text()?.as_str() {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
+    }
+}
+
+/// A list of strings under `field`; `None` when absent or null.
+fn string_list<'v>(config: &'v Value, field: &str) -> Result<Option<Vec<&'v str>>> {
+    match config.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Seq(items)) => items
+            .iter()
+            .map(|i| {
+                i.as_str()
+                    .ok_or_else(|| anyhow!("ksops '{field}' entries must be strings"))
+            })
+            .collect::<Result<Vec<_>>>()
+            .map(Some),
+        Some(_) => bail!("ksops '{field}' must be a list of strings"),
+    }
+}
+
+/// The documents of one encrypted manifest, read as resources.
+fn decrypt_manifest(path: &Path, keys: &Keys) -> Result<Vec<Resource>> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("ksops: cannot read '{}'", path.display()))?;
+    let docs = match Format::from_path(path) {
+        Format::Yaml => crate::sops::decrypt_yaml(&text, path, keys)?,
+        Format::Json => vec![crate::sops::decrypt_json(&text, path, keys)?],
+        _ => bail!(
+            "ksops: '{}' in 'files' must be a YAML or JSON manifest",
+            path.display()
+        ),
+    };
+    crate::load::resources_from_documents(docs, path)
+}
+
+/// Decrypts one file of a `secretFrom` entry to its bytes.
+fn decrypt_file(dir: &Path, file: &str, keys: &Keys) -> Result<Vec<u8>> {
+    let path = dir.join(file);
+    let bytes =
+        std::fs::read(&path).with_context(|| format!("ksops: cannot read '{}'", path.display()))?;
+    Ok(crate::sops::decrypt_bytes(
+        &bytes,
+        Format::from_path(&path),
+        &path,
+        keys,
+    )?)
+}
+
+/// `path` (key: the file name) or `key=path`.
+fn key_and_path(source: &str) -> Result<(&str, &str)> {
+    let mut parts = source.split('=');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(path), None, _) => Ok((path.rsplit('/').next().unwrap_or(path), path)),
+        (Some(key), Some(path), None) => Ok((key, path)),
+        _ => bail!("invalid format in file generator {source}"),
+    }
+}
+
+/// One Secret of `secretFrom`, as KSOPS marshals it.
+fn secret_from_entry(entry: &Value, dir: &Path, keys: &Keys) -> Result<Value> {
+    let mut string_data: BTreeMap<String, String> = BTreeMap::new();
+    let mut data: BTreeMap<String, String> = BTreeMap::new();
+    for source in string_list(entry, "files")?.unwrap_or_default() {
+        let (key, path) = key_and_path(source)?;
+        let bytes = decrypt_file(dir, path, keys)?;
+        string_data.insert(
+            key.to_string(),
+            String::from_utf8_lossy(&bytes).into_owned(),
+        );
+    }
+    for source in string_list(entry, "binaryFiles")?.unwrap_or_default() {
+        let (key, path) = key_and_path(source)?;
+        let bytes = decrypt_file(dir, path, keys)?;
+        data.insert(key.to_string(), BASE64.encode(bytes));
+    }
+    for path in string_list(entry, "envs")?.unwrap_or_default() {
+        let bytes = decrypt_file(dir, path, keys)?;
+        let text = String::from_utf8_lossy(&bytes);
+        let pairs = dotenv::parse(&text)
+            .map_err(|line| anyhow!("error unmarshalling .env file \"{path}\": line {line}"))?;
+        string_data.extend(pairs);
+    }
+    let mut secret = Mapping::new();
+    secret.insert("apiVersion".into(), "v1".into());
+    secret.insert("kind".into(), "Secret".into());
+    secret.insert("metadata".into(), object_meta(entry.get("metadata")));
+    if let Some(kind) = entry.str_at(&["type"]).filter(|t| !t.is_empty()) {
+        secret.insert("type".into(), kind.into());
+    }
+    for (field, map) in [("stringData", string_data), ("data", data)] {
+        if !map.is_empty() {
+            let map: Mapping = map.into_iter().map(|(k, v)| (k, v.into())).collect();
+            secret.insert(field.into(), Value::Map(map));
+        }
+    }
+    Ok(Value::Map(secret))
+}
+
+/// kustomize's `ObjectMeta` as KSOPS reads it: name, namespace, labels and
+/// annotations (empty ones left out); anything else is dropped.
+fn object_meta(metadata: Option<&Value>) -> Value {
+    let mut out = Mapping::new();
+    for field in ["name", "namespace"] {
+        if let Some(text) = metadata.and_then(|m| m.str_at(&[field])) {
+            if !text.is_empty() {
+                out.insert(field.into(), text.into());
+            }
+        }
+    }
+    for field in ["labels", "annotations"] {
+        let Some(Value::Map(map)) = metadata.and_then(|m| m.get(field)) else {
+            continue;
+        };
+        if map.is_empty() {
+            continue;
+        }
+        let strings: Mapping = map
+            .iter()
+            .map(|(k, v)| (k.clone(), v.scalar_text().unwrap_or_default().into()))
+            .collect();
+        out.insert(field.into(), Value::Map(strings));
+    }
+    Value::Map(out)
+}
+
+#[path = "ksops_dotenv.rs"]
+mod dotenv;
+
+#[cfg(test)]
+#[path = "ksops_tests.rs"]
+mod tests;
