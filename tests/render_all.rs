@@ -136,6 +136,12 @@ fn committed_rendered_tree_is_current() {
         .args(["render", "--check", "--output-dir"])
         .arg(repo_root().join("deployments/rendered"))
         .arg(repo_root().join("deployments"))
+        // The k3s platform's encrypted secrets need the test-only key.
+        .env_remove("SOPS_AGE_KEY")
+        .env(
+            "SOPS_AGE_KEY_FILE",
+            repo_root().join("fixtures/sops-test-key/keys.txt"),
+        )
         .output()
         .unwrap();
     assert!(
