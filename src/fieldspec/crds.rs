@@ -138,7 +138,7 @@ struct CrdWalk<'a> {
     kind: &'a str,
 }
 
-impl CrdWalk<'_> {
+impl<'a> CrdWalk<'a> {
     fn spec(&self, path: &[&str]) -> FieldSpec {
         FieldSpec {
             kind: self.kind.to_string(),
