@@ -244,19 +244,33 @@ mod tests {
         assert_eq!(paths(&c.common_labels), ["spec/sel"]);
         assert_eq!(paths(&c.common_annotations), ["spec/notes"]);
         assert_eq!(paths(&c.name_prefix), ["spec/id"]);
-        let bee = c.name_reference.iter().find(|b| b.gvk.kind == "Bee").unwrap();
+        let bee = c
+            .name_reference
+            .iter()
+            .find(|b| b.gvk.kind == "Bee")
+            .unwrap();
         assert_eq!(bee.gvk.version, "v1beta1");
         assert_eq!(bee.referrers[0].path, "spec/beeRef/name");
         assert_eq!(bee.referrers[0].kind, "MyKind");
-        let secret = c.name_reference.iter().find(|b| b.gvk.kind == "Secret").unwrap();
+        let secret = c
+            .name_reference
+            .iter()
+            .find(|b| b.gvk.kind == "Secret")
+            .unwrap();
         assert_eq!(secret.referrers[0].path, "spec/secret/secretName");
     }
 
     #[test]
     fn yaml_form_and_non_resources() {
         let yaml = "a.v1.Spec:\n  Schema:\n    properties:\n      x:\n        x-kubernetes-identity: \"\"\n";
-        assert_eq!(config_from_crd_text(yaml).unwrap(), TransformerConfig::default());
-        assert_eq!(config_from_crd_text("").unwrap(), TransformerConfig::default());
+        assert_eq!(
+            config_from_crd_text(yaml).unwrap(),
+            TransformerConfig::default()
+        );
+        assert_eq!(
+            config_from_crd_text("").unwrap(),
+            TransformerConfig::default()
+        );
     }
 
     #[test]

@@ -70,9 +70,7 @@ pub fn merge_kustomization_config(
     read: &dyn Fn(&str) -> Result<String>,
 ) -> Result<()> {
     let own = configurations_config(configurations, read)?;
-    accumulated
-        .merge(&own)
-        .context("merging configurations")?;
+    accumulated.merge(&own).context("merging configurations")?;
     if crds.is_empty() {
         return Ok(());
     }
@@ -92,7 +90,11 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        move |p: &str| map.get(p).cloned().ok_or_else(|| anyhow!("'{p}' not found"))
+        move |p: &str| {
+            map.get(p)
+                .cloned()
+                .ok_or_else(|| anyhow!("'{p}' not found"))
+        }
     }
 
     #[test]
@@ -117,7 +119,10 @@ mod tests {
     fn errors_name_the_problem() {
         let read = reader(&[
             ("bad.yaml", "nameRef: []\n"),
-            ("conflict.yaml", "namePrefix:\n- path: metadata/name\n  create: true\n"),
+            (
+                "conflict.yaml",
+                "namePrefix:\n- path: metadata/name\n  create: true\n",
+            ),
         ]);
         let err = configurations_config(&["missing.yaml".into()], &read).unwrap_err();
         assert!(err.to_string().contains("missing.yaml"));
@@ -156,8 +161,8 @@ mod tests {
             .unwrap();
         assert_eq!(bee.referrers[0].path, "beeRef/name");
         assert_eq!(bee.referrers[0].kind, "Hive");
-        let err = merge_kustomization_config(&mut acc, &[], &["no.json".into()], &read)
-            .unwrap_err();
+        let err =
+            merge_kustomization_config(&mut acc, &[], &["no.json".into()], &read).unwrap_err();
         assert!(format!("{err:#}").starts_with("loading CRDs [\"no.json\"]"));
     }
 }

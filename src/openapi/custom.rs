@@ -300,12 +300,17 @@ mod tests {
         let err = scope
             .enter_root(&field(&[("version", "v1.14.1")]), &read)
             .unwrap_err();
-        assert_eq!(err.to_string(), "the specified OpenAPI version is not built in");
+        assert_eq!(
+            err.to_string(),
+            "the specified OpenAPI version is not built in"
+        );
         let err = scope
             .enter_root(&field(&[("path", "missing.json")]), &read)
             .unwrap_err();
         assert!(err.to_string().contains("missing.json"));
-        scope.enter_root(&field(&[("path", "s.json")]), &read).unwrap();
+        scope
+            .enter_root(&field(&[("path", "s.json")]), &read)
+            .unwrap();
         let _active = scope.activate();
         let schema = active_custom_schema().unwrap();
         assert!(schema.resource("example.com/v1", "Foo").is_some());
@@ -316,7 +321,9 @@ mod tests {
     #[test]
     fn nested_requests_wait_for_an_ordered_build() {
         let scope = SchemaScope::parallel();
-        scope.enter_nested(&field(&[("path", "s.json")]), &read).unwrap();
+        scope
+            .enter_nested(&field(&[("path", "s.json")]), &read)
+            .unwrap();
         assert!(scope.needs_sequential_rerun());
         {
             let _active = scope.activate();
@@ -324,7 +331,9 @@ mod tests {
         }
         let ordered = SchemaScope::sequential();
         ordered.note_kinds([("example.com/v1", "Foo")]);
-        ordered.enter_nested(&field(&[("path", "s.json")]), &read).unwrap();
+        ordered
+            .enter_nested(&field(&[("path", "s.json")]), &read)
+            .unwrap();
         // The builtin schema is layered over the custom one.
         let _active = ordered.activate();
         let schema = active_custom_schema().unwrap();
@@ -335,9 +344,13 @@ mod tests {
     #[test]
     fn first_request_wins_and_guards_restore() {
         let scope = SchemaScope::sequential();
-        scope.enter_nested(&field(&[("version", "v1.21.2")]), &read).unwrap();
+        scope
+            .enter_nested(&field(&[("version", "v1.21.2")]), &read)
+            .unwrap();
         // Ignored, though a missing file still fails.
-        scope.enter_nested(&field(&[("path", "s.json")]), &read).unwrap();
+        scope
+            .enter_nested(&field(&[("path", "s.json")]), &read)
+            .unwrap();
         assert!(scope
             .enter_nested(&field(&[("path", "nope.json")]), &read)
             .is_err());
