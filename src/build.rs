@@ -11,11 +11,12 @@
 //!
 //! Printing is [`crate::output`]'s job.
 
-use crate::fieldspec::TransformerConfig;
+use crate::fieldspec::{merge_kustomization_config, TransformerConfig};
 use crate::generate::{self, DiskLoader};
 use crate::load::{
     BuildChain, Entry, KustomizationRole, LoadRestrictor, LoadedKustomization, Loader,
 };
+use crate::openapi::custom::SchemaScope;
 use crate::order::{Reorder, SortOrder};
 use crate::patch::source::PatchFiles;
 use crate::resource::ResourceList;
@@ -85,21 +86,32 @@ pub fn build(dir: &Path, options: &BuildOptions) -> Result<ResourceList> {
 
 /// Builds the kustomization in `dir`, keeping the warnings.
 pub fn build_with_warnings(dir: &Path, options: &BuildOptions) -> Result<Built> {
-    let builder = Builder {
+    let mut builder = Builder {
         loader: Loader::new(options.load_restrictor),
         options: options.clone(),
         encrypted_passed: AtomicUsize::new(0),
+        schema: SchemaScope::parallel(),
     };
     let top = builder
         .loader
         .load_kustomization_as(dir, KustomizationRole::Root)?;
     let chain = BuildChain::new(top.dir.clone());
-    let mut acc = builder.accumulate_target(&top, &chain)?;
+    let mut acc = builder.accumulate_top(&top, &chain);
+    if builder.schema.needs_sequential_rerun() {
+        // A base or component chose the OpenAPI schema: only a build in
+        // kustomize's order knows which patches it applies to.
+        builder.schema = SchemaScope::sequential();
+        builder.encrypted_passed.store(0, Ordering::Relaxed);
+        acc = builder.accumulate_top(&top, &chain);
+    }
+    let mut acc = acc?;
     let config = acc
         .config
         .take()
         .unwrap_or_else(TransformerConfig::defaults);
+    let active_schema = builder.schema.activate();
     resolve_names(&mut acc.resources, &config)?;
+    drop(active_schema);
     crate::finalize::clean_annotations(&mut acc.resources, crate::finalize::Keep::default());
     let (order, warning) =
         SortOrder::choose(top.kustomization.sort_options.as_ref(), options.reorder)?;
@@ -133,9 +145,27 @@ struct Builder {
     options: BuildOptions,
     /// Resources with SOPS metadata left encrypted (no `--decrypt`).
     encrypted_passed: AtomicUsize,
+    /// The OpenAPI schema chosen by the `openapi:` fields met so far.
+    schema: SchemaScope,
 }
 
 impl Builder {
+    /// Accumulates the top kustomization, after its `openapi:` field.
+    fn accumulate_top(&self, top: &LoadedKustomization, chain: &BuildChain) -> Result<Accumulated> {
+        let files = PatchFiles::new(self.loader, &top.dir);
+        self.schema
+            .enter_root(&top.kustomization.openapi, &|p| files.read(p))?;
+        self.accumulate_target(top, chain)
+    }
+
+    /// Enters a base or component: its `openapi:` field may choose the
+    /// build's schema.
+    fn enter_nested(&self, kust: &LoadedKustomization) -> Result<()> {
+        let files = PatchFiles::new(self.loader, &kust.dir);
+        self.schema
+            .enter_nested(&kust.kustomization.openapi, &|p| files.read(p))
+    }
+
     /// Resources, generators and transformers of one kustomization
     /// (kustomize's `AccumulateTarget`). `chain` holds the directories being
     /// built above this one, to detect cycles.
@@ -146,7 +176,7 @@ impl Builder {
     ) -> Result<Accumulated> {
         let mut acc = Accumulated {
             resources: ResourceList::new(),
-            config: Some(TransformerConfig::defaults()),
+            config: Some(TransformerConfig::default()),
             warnings: Vec::new(),
             var_names: Vec::new(),
         };
@@ -167,15 +197,27 @@ impl Builder {
         acc.warnings.extend(kust.warnings.iter().cloned());
         self.accumulate_resources(kust, chain, acc)
             .context("accumulating resources")?;
+        self.merge_own_config(kust, acc)?;
         self.run_generators(kust, acc)?;
         self.accumulate_components(kust, chain, acc)
             .context("accumulating components")?;
+        let _schema = self.schema.activate();
         self.run_transformers(kust, acc)?;
         for var in &kust.kustomization.vars {
             let name = var.get("name").and_then(|n| n.as_str()).unwrap_or_default();
             declare_var(&mut acc.var_names, name)?;
         }
         Ok(())
+    }
+
+    /// Merges the kustomization's `configurations:` (over the defaults) and
+    /// `crds:` field specs into the accumulated configuration.
+    fn merge_own_config(&self, kust: &LoadedKustomization, acc: &mut Accumulated) -> Result<()> {
+        let k = &kust.kustomization;
+        let files = PatchFiles::new(self.loader, &kust.dir);
+        let config = acc.config.get_or_insert_with(TransformerConfig::default);
+        merge_kustomization_config(config, &k.configurations, &k.crds, &|p| files.read(p))
+            .with_context(|| format!("field specs of {}", kust.file.display()))
     }
 
     /// `components`: each is a directory holding a `kind: Component`, applied
@@ -194,6 +236,7 @@ impl Builder {
             let component = self
                 .loader
                 .load_kustomization_as(&dir, KustomizationRole::Component)?;
+            self.enter_nested(&component)?;
             self.accumulate_into(&component, &chain, acc)
                 .with_context(|| format!("accumulating component '{}'", dir.display()))?;
         }
@@ -207,15 +250,16 @@ impl Builder {
         chain: &BuildChain,
         acc: &mut Accumulated,
     ) -> Result<()> {
-        let loaded: Vec<Result<Accumulated>> = kust
-            .kustomization
-            .resources
-            .par_iter()
-            .map(|entry| {
-                self.load_entry(kust, entry, chain)
-                    .with_context(|| format!("accumulating resources from '{entry}'"))
-            })
-            .collect();
+        let load = |entry: &String| {
+            self.load_entry(kust, entry, chain)
+                .with_context(|| format!("accumulating resources from '{entry}'"))
+        };
+        let entries = &kust.kustomization.resources;
+        let loaded: Vec<Result<Accumulated>> = if self.schema.is_sequential() {
+            entries.iter().map(load).collect()
+        } else {
+            entries.par_iter().map(load).collect()
+        };
         for (entry, part) in kust.kustomization.resources.iter().zip(loaded) {
             let part = part?;
             if let Some(config) = &part.config {
@@ -247,6 +291,8 @@ impl Builder {
                 for r in self.read_resource_file(&path)? {
                     resources.push(r)?;
                 }
+                self.schema
+                    .note_kinds(resources.iter().map(|r| (r.api_version(), r.kind())));
                 Ok(Accumulated {
                     resources,
                     ..Accumulated::default()
@@ -257,6 +303,7 @@ impl Builder {
                 let child = self
                     .loader
                     .load_kustomization_as(&dir, KustomizationRole::Resource)?;
+                self.enter_nested(&child)?;
                 self.accumulate_target(&child, &chain)
                     .with_context(|| format!("recursed accumulation of path '{}'", dir.display()))
             }

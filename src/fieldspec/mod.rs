@@ -4,17 +4,23 @@
 //! and a slash-separated path inside objects of that type. kustomize's
 //! defaults are embedded as data ([`TransformerConfig::defaults`]); a
 //! kustomization's `configurations:` files extend them with
-//! [`TransformerConfig::merge`]. [`apply_field_spec`] walks a path in one
+//! [`TransformerConfig::merge`], and its `crds:` files add the specs their
+//! OpenAPI extensions declare ([`merge_kustomization_config`]).
+//! [`apply_field_spec`] walks a path in one
 //! object and hands every field it reaches to a setter.
 
 mod config;
+mod crds;
 mod defaults;
 mod error;
+mod files;
 mod gosort;
 mod walk;
 
 pub use config::{NameBackReferences, TransformerConfig};
+pub use crds::config_from_crd_text;
 pub use error::{FieldSpecError, NodeKind, SetError, WalkError};
+pub use files::{config_from_text, configurations_config, crds_config, merge_kustomization_config};
 pub use gosort::go_sort;
 pub use walk::{apply_field_spec, apply_field_specs, split_path, CompiledSpec, CreateKind, Setter};
 

@@ -19,6 +19,8 @@
 //! in the same shape; [`Schema::from_swagger_json`] reads one and
 //! [`Schema::extend`] layers one schema's definitions over another's.
 
+pub mod custom;
+
 use indexmap::IndexMap;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -37,6 +39,8 @@ pub struct Schema {
     definitions: HashMap<String, SchemaNode>,
     /// `(apiVersion, kind)` → definition name.
     resources: HashMap<(String, String), String>,
+    /// `(apiVersion, kind)` → namespaced, from the document's `paths`.
+    namespaced: HashMap<(String, String), bool>,
 }
 
 /// One schema object of the swagger document (a definition or anything
@@ -105,6 +109,9 @@ struct GroupVersionKind {
 struct SwaggerDocument {
     #[serde(default)]
     definitions: HashMap<String, SchemaNode>,
+    /// Kept loose: only the `get` operations' type extension is read.
+    #[serde(default)]
+    paths: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl Schema {
@@ -122,15 +129,73 @@ impl Schema {
     pub fn from_swagger_json(text: &str) -> anyhow::Result<Schema> {
         let document: SwaggerDocument = serde_json::from_str(text)
             .map_err(|e| anyhow::anyhow!("invalid OpenAPI document: {e}"))?;
+        Ok(Schema::from_document(document))
+    }
+
+    /// Reads a swagger document given as JSON (when its first byte is `{`)
+    /// or YAML, as kustomize reads an `openapi: {path: ...}` file.
+    pub fn from_swagger_text(text: &str) -> anyhow::Result<Schema> {
+        if text.starts_with('{') {
+            return Schema::from_swagger_json(text);
+        }
+        let docs = crate::yaml::parse_documents(text, std::path::Path::new("openapi"))
+            .map_err(|e| anyhow::anyhow!(e))?;
+        let json = docs
+            .first()
+            .map(serde_json::Value::from)
+            .unwrap_or_default();
+        let document: SwaggerDocument = serde_json::from_value(json)
+            .map_err(|e| anyhow::anyhow!("invalid OpenAPI document: {e}"))?;
+        Ok(Schema::from_document(document))
+    }
+
+    fn from_document(document: SwaggerDocument) -> Schema {
         let mut schema = Schema::default();
         schema.add_definitions(document.definitions);
-        Ok(schema)
+        if let Some(paths) = &document.paths {
+            schema.add_namespaceability(paths);
+        }
+        schema
     }
 
     /// Adds `other`'s definitions on top of these: a definition or resource
-    /// type present in both takes `other`'s version.
+    /// type present in both takes `other`'s version. Scopes combine: a type
+    /// is namespaced when either says so.
     pub fn extend(&mut self, other: Schema) {
         self.add_definitions(other.definitions);
+        for (key, namespaced) in other.namespaced {
+            let entry = self.namespaced.entry(key).or_insert(namespaced);
+            *entry |= namespaced;
+        }
+    }
+
+    /// Records, from the API paths, which resource types are namespaced: a
+    /// type with any `get` path under `namespaces/{namespace}` is; one with
+    /// only other paths is cluster-scoped.
+    fn add_namespaceability(&mut self, paths: &serde_json::Map<String, serde_json::Value>) {
+        for (path, item) in paths {
+            let Some(gvk) = item
+                .get("get")
+                .and_then(|op| op.get("x-kubernetes-group-version-kind"))
+            else {
+                continue;
+            };
+            let Some(key) = type_key(gvk) else { continue };
+            let namespaced = path.contains("namespaces/{namespace}");
+            let entry = self.namespaced.entry(key).or_insert(namespaced);
+            *entry |= namespaced;
+        }
+    }
+
+    /// Whether the document's paths declare `apiVersion`/`kind` namespaced
+    /// (`Some(true)`), cluster-scoped (`Some(false)`), or say nothing.
+    pub fn is_namespaced(&self, api_version: &str, kind: &str) -> Option<bool> {
+        if self.namespaced.is_empty() {
+            return None;
+        }
+        self.namespaced
+            .get(&(api_version.to_string(), kind.to_string()))
+            .copied()
     }
 
     fn add_definitions(&mut self, definitions: HashMap<String, SchemaNode>) {
@@ -171,6 +236,18 @@ impl Schema {
         let name = reference.strip_prefix("#/definitions/")?;
         self.definitions.get(name)
     }
+}
+
+/// `(apiVersion, kind)` of a `x-kubernetes-group-version-kind` object.
+fn type_key(gvk: &serde_json::Value) -> Option<(String, String)> {
+    let text = |k: &str| gvk.get(k).and_then(|v| v.as_str()).unwrap_or_default();
+    let (group, version, kind) = (text("group"), text("version"), text("kind"));
+    let api_version = if group.is_empty() {
+        version.to_string()
+    } else {
+        format!("{group}/{version}")
+    };
+    gvk.is_object().then(|| (api_version, kind.to_string()))
 }
 
 /// A position in a [`Schema`]: the schema of one resource or field, with

@@ -71,10 +71,14 @@ pub enum Outcome {
 }
 
 /// Applies `patch` to `target` (both whole objects with apiVersion and kind),
-/// using the merge keys and strategies of the target's type in the builtin
-/// Kubernetes schema.
+/// using the merge keys and strategies of the target's type in the schema in
+/// force: the build's custom one when a kustomization chose it
+/// ([`crate::openapi::custom`]), else the builtin Kubernetes schema.
 pub fn merge_patch(target: &mut Value, patch: &Value) -> anyhow::Result<Outcome> {
-    merge_patch_with_schema(target, patch, Schema::builtin())
+    match crate::openapi::custom::active_custom_schema() {
+        Some(custom) => merge_patch_with_schema(target, patch, &custom),
+        None => merge_patch_with_schema(target, patch, Schema::builtin()),
+    }
 }
 
 /// [`merge_patch`] with a given schema (for example the builtin one extended
