@@ -12,18 +12,18 @@
 //! Printing is [`crate::output`]'s job.
 
 use crate::fieldspec::TransformerConfig;
-use crate::generate::{self, DiskLoader};
+use crate::generate;
 use crate::load::{
     BuildChain, Entry, KustomizationRole, LoadRestrictor, LoadedKustomization, Loader,
 };
 use crate::order::{Reorder, SortOrder};
 use crate::patch::source::PatchFiles;
+use crate::plugin;
 use crate::resource::ResourceList;
 use crate::transform::{self, Transform};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 use std::path::Path;
-use std::sync::Arc;
 
 /// Options of a build (the `krust build` flags).
 #[derive(Debug, Clone, Default)]
@@ -64,6 +64,22 @@ pub struct PluginOptions {
     /// `-e/--env`: environment variables passed to functions (`NAME=value`,
     /// or `NAME` to pass the current value).
     pub function_env: Vec<String>,
+    /// `--mount`, `--network`, `--network-name`, `--as-current-user`.
+    pub container: ContainerOptions,
+}
+
+/// The flags that only concern container functions, which krust accepts
+/// but cannot run.
+#[derive(Debug, Clone, Default)]
+pub struct ContainerOptions {
+    /// `--mount`: storage mounts.
+    pub mounts: Vec<String>,
+    /// `--network`: allow network access.
+    pub network: bool,
+    /// `--network-name`: the docker network (kustomize's default: bridge).
+    pub network_name: String,
+    /// `--as-current-user`: run as the current uid and gid.
+    pub as_current_user: bool,
 }
 
 /// The result of a build: the resources, and the warnings kustomize would
@@ -97,6 +113,7 @@ pub fn build_with_warnings(dir: &Path, options: &BuildOptions) -> Result<Built> 
         .take()
         .unwrap_or_else(TransformerConfig::defaults);
     resolve_names(&mut acc.resources, &config)?;
+    crate::plugin::drop_local_configs(&mut acc.resources);
     crate::finalize::clean_annotations(&mut acc.resources, crate::finalize::Keep::default());
     let (order, warning) =
         SortOrder::choose(top.kustomization.sort_options.as_ref(), options.reorder)?;
@@ -126,7 +143,6 @@ struct Accumulated {
 struct Builder {
     loader: Loader,
     /// The flags of this build; plugins and decryption read them.
-    #[allow(dead_code)]
     options: BuildOptions,
 }
 
@@ -162,10 +178,11 @@ impl Builder {
         acc.warnings.extend(kust.warnings.iter().cloned());
         self.accumulate_resources(kust, chain, acc)
             .context("accumulating resources")?;
-        self.run_generators(kust, acc)?;
+        self.run_generators(kust, chain, acc)?;
         self.accumulate_components(kust, chain, acc)
             .context("accumulating components")?;
-        self.run_transformers(kust, acc)?;
+        self.run_transformers(kust, chain, acc)?;
+        self.run_validators(kust, chain, acc)?;
         for var in &kust.kustomization.vars {
             let name = var.get("name").and_then(|n| n.as_str()).unwrap_or_default();
             declare_var(&mut acc.var_names, name)?;
@@ -258,32 +275,101 @@ impl Builder {
         }
     }
 
-    /// configMapGenerator and secretGenerator: each generated object is
-    /// created, or merged into / replaces one already accumulated.
-    fn run_generators(&self, kust: &LoadedKustomization, acc: &mut Accumulated) -> Result<()> {
+    /// The generators in kustomize's order: configMapGenerator,
+    /// secretGenerator, helmCharts, then the `generators:` plugins. All are
+    /// configured first; then each runs and its objects are created, merged
+    /// into or replace accumulated ones before the next one runs.
+    fn run_generators(
+        &self,
+        kust: &LoadedKustomization,
+        chain: &BuildChain,
+        acc: &mut Accumulated,
+    ) -> Result<()> {
         let k = &kust.kustomization;
-        if k.config_map_generator.is_empty() && k.secret_generator.is_empty() {
-            return Ok(());
+        let ctx = self.plugin_context(kust);
+        let mut generators: Vec<Box<dyn plugin::Generate>> = Vec::new();
+        for config in generate::kustomization_generators(k)? {
+            generators.push(Box::new(plugin::builtin::DataGenerator::new(config, ctx)?));
         }
-        let restrict = self.loader.restrictor() == LoadRestrictor::RootOnly;
-        let files = DiskLoader::new(&kust.dir, restrict)?;
-        let source: Arc<Path> = Arc::from(kust.file.as_path());
-        generate::run_kustomization_generators(
-            k,
-            &files,
-            Some(source),
-            acc.resources.items_mut(),
-            |generated| {
-                let mut r = generated.resource;
-                r.state.needs_hash = generated.needs_hash;
-                r
-            },
-        )
-        .with_context(|| format!("generating resources of {}", kust.file.display()))
+        for chart in plugin::helm::from_kustomization(k, ctx)? {
+            generators.push(Box::new(chart));
+        }
+        if !k.generators.is_empty() {
+            let configs = self
+                .plugin_configs(&k.generators, kust, chain)
+                .and_then(|configs| plugin::load_generators(&configs, ctx))
+                .context("loading generator plugins")?;
+            generators.extend(configs);
+        }
+        for generator in generators {
+            let generated = generator
+                .generate()
+                .with_context(|| format!("generating resources of {}", kust.file.display()))?;
+            for g in generated {
+                generate::absorb(acc.resources.items_mut(), g, |g| {
+                    let mut r = g.resource;
+                    r.state.needs_hash = g.needs_hash;
+                    r
+                })
+                .with_context(|| {
+                    format!("generating resources of {}: merging from generator", kust.file.display())
+                })?;
+            }
+        }
+        Ok(())
     }
 
-    /// The builtin transformers in kustomize's fixed order.
-    fn run_transformers(&self, kust: &LoadedKustomization, acc: &mut Accumulated) -> Result<()> {
+    /// The plugin configs named by `generators:`, `transformers:` or
+    /// `validators:` entries; a directory entry is built as a kustomization.
+    fn plugin_configs(
+        &self,
+        entries: &[String],
+        kust: &LoadedKustomization,
+        chain: &BuildChain,
+    ) -> Result<ResourceList> {
+        plugin::collect_configs(entries, kust, &self.loader, |dir| {
+            let chain = chain.descend(dir)?;
+            let child = self
+                .loader
+                .load_kustomization_as(dir, KustomizationRole::Resource)?;
+            Ok(self.accumulate_target(&child, &chain)?.resources)
+        })
+    }
+
+    fn plugin_context<'a>(&'a self, kust: &'a LoadedKustomization) -> plugin::PluginContext<'a> {
+        plugin::PluginContext {
+            dir: &kust.dir,
+            file: &kust.file,
+            loader: self.loader,
+            options: &self.options.plugins,
+        }
+    }
+
+    /// `validators:`: transformer plugins that may only add the
+    /// `validated-by` label.
+    fn run_validators(
+        &self,
+        kust: &LoadedKustomization,
+        chain: &BuildChain,
+        acc: &mut Accumulated,
+    ) -> Result<()> {
+        let k = &kust.kustomization;
+        if k.validators.is_empty() {
+            return Ok(());
+        }
+        let configs = self.plugin_configs(&k.validators, kust, chain)?;
+        let validators = plugin::load_transformers(&configs, self.plugin_context(kust))?;
+        plugin::validate::run_validators(&validators, &mut acc.resources)
+    }
+
+    /// The builtin transformers in kustomize's fixed order, then the
+    /// `transformers:` plugins (all configured before any runs).
+    fn run_transformers(
+        &self,
+        kust: &LoadedKustomization,
+        chain: &BuildChain,
+        acc: &mut Accumulated,
+    ) -> Result<()> {
         let k = &kust.kustomization;
         let defaults;
         let tc = match &acc.config {
@@ -327,6 +413,10 @@ impl Builder {
         }
         if let Some(t) = transform::replacement::from_kustomization(k, &files)? {
             steps.push(Box::new(t));
+        }
+        if !k.transformers.is_empty() {
+            let configs = self.plugin_configs(&k.transformers, kust, chain)?;
+            steps.extend(plugin::load_transformers(&configs, self.plugin_context(kust))?);
         }
         for step in steps {
             step.apply(&mut acc.resources)
