@@ -312,7 +312,10 @@ impl Builder {
                     r
                 })
                 .with_context(|| {
-                    format!("generating resources of {}: merging from generator", kust.file.display())
+                    format!(
+                        "generating resources of {}: merging from generator",
+                        kust.file.display()
+                    )
                 })?;
             }
         }
@@ -416,7 +419,10 @@ impl Builder {
         }
         if !k.transformers.is_empty() {
             let configs = self.plugin_configs(&k.transformers, kust, chain)?;
-            steps.extend(plugin::load_transformers(&configs, self.plugin_context(kust))?);
+            steps.extend(plugin::load_transformers(
+                &configs,
+                self.plugin_context(kust),
+            )?);
         }
         for step in steps {
             step.apply(&mut acc.resources)

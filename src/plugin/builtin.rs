@@ -100,11 +100,7 @@ impl Builtin {
 /// plugin before it checks the plugin's role, so configuration errors win
 /// over "not a generator"; the caller reports a role mismatch by the
 /// variant returned.
-pub fn configure(
-    kind: Builtin,
-    config: &Resource,
-    ctx: PluginContext<'_>,
-) -> Result<Plugin> {
+pub fn configure(kind: Builtin, config: &Resource, ctx: PluginContext<'_>) -> Result<Plugin> {
     let json: serde_json::Value = (&config.value).into();
     if kind.is_generator() {
         return Ok(Plugin::Generator(configure_generator(
@@ -126,7 +122,9 @@ fn configure_generator(
             Box::new(DataGenerator::new(spec, ctx)?)
         }
         Builtin::IamPolicyGenerator => Box::new(iam_policy::IamPolicyGenerator::from_config(json)?),
-        Builtin::HelmChartInflationGenerator => Box::new(helm::HelmGenerator::from_plugin(json, ctx)?),
+        Builtin::HelmChartInflationGenerator => {
+            Box::new(helm::HelmGenerator::from_plugin(json, ctx)?)
+        }
         _ => unreachable!("only called for generators"),
     })
 }
@@ -153,9 +151,7 @@ fn configure_transformer(
         Builtin::PatchTransformer => {
             Box::new(decode::<patch::PatchTransformer>(json)?.load(&files)?)
         }
-        Builtin::PrefixSuffixTransformer => {
-            boxed::<prefix_suffix::PrefixSuffixTransformer>(json)?
-        }
+        Builtin::PrefixSuffixTransformer => boxed::<prefix_suffix::PrefixSuffixTransformer>(json)?,
         Builtin::PrefixTransformer => boxed::<prefix_suffix::PrefixTransformer>(json)?,
         Builtin::SuffixTransformer => boxed::<prefix_suffix::SuffixTransformer>(json)?,
         Builtin::ReplacementTransformer => {

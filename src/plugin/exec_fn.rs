@@ -131,7 +131,11 @@ pub struct KrmFunction {
 }
 
 /// Configures the function `spec` declared by `config`.
-pub fn configure(spec: FunctionSpec, config: &Resource, ctx: PluginContext<'_>) -> Result<KrmFunction> {
+pub fn configure(
+    spec: FunctionSpec,
+    config: &Resource,
+    ctx: PluginContext<'_>,
+) -> Result<KrmFunction> {
     if !spec.container.image.is_empty() {
         bail!(
             "plugin {}: container functions are not supported (image '{}'): \
@@ -219,7 +223,9 @@ impl KrmFunction {
     }
 
     fn origin(&self) -> &Path {
-        self.program.as_deref().unwrap_or(Path::new("function output"))
+        self.program
+            .as_deref()
+            .unwrap_or(Path::new("function output"))
     }
 }
 
@@ -244,7 +250,9 @@ fn generated_with_options(mut resource: Resource) -> Result<GeneratedResource> {
     let needs_hash = match take_annotation(&mut resource.value, NEEDS_HASH_ANNOTATION) {
         None => false,
         Some(text) => parse_go_bool(&text).ok_or_else(|| {
-            anyhow!("the annotation \"{NEEDS_HASH_ANNOTATION}\" contains an invalid value (\"{text}\")")
+            anyhow!(
+                "the annotation \"{NEEDS_HASH_ANNOTATION}\" contains an invalid value (\"{text}\")"
+            )
         })?,
     };
     Ok(GeneratedResource {

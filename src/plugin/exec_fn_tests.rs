@@ -19,9 +19,23 @@ fn reads_function_declarations() {
     let spec = FunctionSpec::from_config(&exec).unwrap().unwrap();
     assert_eq!(spec.exec.path, "./fn.sh");
     let old = annotated(FUNCTION_ANNOTATIONS[1], "container:\n  image: a/b\n");
-    assert_eq!(FunctionSpec::from_config(&old).unwrap().unwrap().container.image, "a/b");
+    assert_eq!(
+        FunctionSpec::from_config(&old)
+            .unwrap()
+            .unwrap()
+            .container
+            .image,
+        "a/b"
+    );
     let legacy = annotated(CONTAINER_ANNOTATION, "a/c");
-    assert_eq!(FunctionSpec::from_config(&legacy).unwrap().unwrap().container.image, "a/c");
+    assert_eq!(
+        FunctionSpec::from_config(&legacy)
+            .unwrap()
+            .unwrap()
+            .container
+            .image,
+        "a/c"
+    );
     let unknown = annotated(FUNCTION_ANNOTATIONS[0], "exec:\n  command: x\n");
     assert!(FunctionSpec::from_config(&unknown).is_err());
     let none = annotated("other", "x");
@@ -40,13 +54,19 @@ fn container_functions_are_refused() {
     let config = annotated(CONTAINER_ANNOTATION, "a/c");
     let spec = FunctionSpec::from_config(&config).unwrap().unwrap();
     let err = configure(spec, &config, ctx).unwrap_err().to_string();
-    assert!(err.contains("container functions are not supported"), "{err}");
+    assert!(
+        err.contains("container functions are not supported"),
+        "{err}"
+    );
 }
 
 #[test]
 fn ids_and_annotations() {
     let id = resource(serde_json::json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"}})).id();
-    assert_eq!(id_yaml(&id), "group: apps\nkind: Deployment\nname: d\nversion: v1\n");
+    assert_eq!(
+        id_yaml(&id),
+        "group: apps\nkind: Deployment\nname: d\nversion: v1\n"
+    );
     let mut value = Value::from(&serde_json::json!({"metadata": {"name": "x"}}));
     set_annotation(&mut value, "a", "1");
     assert_eq!(take_annotation(&mut value, "a").as_deref(), Some("1"));
@@ -72,7 +92,9 @@ fn generated_objects_carry_their_options() {
 #[test]
 fn outputs_replace_add_and_remove() {
     let cm = |name: &str, v: &str| {
-        resource(serde_json::json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name}, "data": {"k": v}}))
+        resource(
+            serde_json::json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name}, "data": {"k": v}}),
+        )
     };
     let mut list = ResourceList::new();
     list.push(cm("a", "1")).unwrap();

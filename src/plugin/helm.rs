@@ -193,14 +193,21 @@ pub fn from_kustomization(k: &Kustomization, ctx: PluginContext<'_>) -> Result<V
 /// charts and globals.
 fn split_legacy(
     entries: &[serde_json::Value],
-) -> (Vec<serde_json::Value>, serde_json::Map<String, serde_json::Value>) {
+) -> (
+    Vec<serde_json::Value>,
+    serde_json::Map<String, serde_json::Value>,
+) {
     let mut globals = serde_json::Map::new();
     let charts = entries
         .iter()
         .map(|old| {
             let field = |k: &str| old.get(k).cloned().unwrap_or(serde_json::Value::Null);
             for (from, to) in [("helmHome", "configHome"), ("chartHome", "chartHome")] {
-                if old.get(from).and_then(|v| v.as_str()).is_some_and(|s| !s.is_empty()) {
+                if old
+                    .get(from)
+                    .and_then(|v| v.as_str())
+                    .is_some_and(|s| !s.is_empty())
+                {
                     globals.insert(to.into(), field(from));
                 }
             }
@@ -233,7 +240,10 @@ impl HelmGenerator {
         if !options.enable_helm {
             bail!("must specify --enable-helm");
         }
-        let command = options.helm_command.clone().unwrap_or_else(|| "helm".into());
+        let command = options
+            .helm_command
+            .clone()
+            .unwrap_or_else(|| "helm".into());
         if command.is_empty() {
             bail!("must specify --helm-command");
         }
@@ -267,7 +277,11 @@ impl HelmGenerator {
         }
         if chart.values_file.is_empty() {
             let home = self.abs_chart_home();
-            self.chart.values_file = home.join(&self.chart.name).join("values.yaml").display().to_string();
+            self.chart.values_file = home
+                .join(&self.chart.name)
+                .join("values.yaml")
+                .display()
+                .to_string();
         }
         for file in &mut self.chart.additional_values_files {
             self.files
@@ -295,7 +309,10 @@ impl HelmGenerator {
     fn run_helm(&self, args: &[String], config_home: &Path) -> Result<String> {
         let env = [
             ("HELM_CONFIG_HOME", config_home.display().to_string()),
-            ("HELM_CACHE_HOME", format!("{}/.cache", config_home.display())),
+            (
+                "HELM_CACHE_HOME",
+                format!("{}/.cache", config_home.display()),
+            ),
             ("HELM_DATA_HOME", format!("{}/.data", config_home.display())),
         ];
         let shown = || {
@@ -333,7 +350,10 @@ impl HelmGenerator {
     }
 
     fn check_helm_version(&self, config_home: &Path) -> Result<()> {
-        let out = self.run_helm(&["version".into(), "-c".into(), "--short".into()], config_home)?;
+        let out = self.run_helm(
+            &["version".into(), "-c".into(), "--short".into()],
+            config_home,
+        )?;
         let pattern = regex::Regex::new(r"v?\d+(\.\d+)+").expect("valid pattern");
         let Some(found) = pattern.find(&out) else {
             bail!("cannot find version string in {out}");
@@ -350,7 +370,9 @@ impl HelmGenerator {
     fn write_values(&self, dir: &Path) -> Result<PathBuf> {
         let inline = self.chart.values_inline.as_ref().filter(|m| !m.is_empty());
         let text = match inline {
-            None => String::from_utf8_lossy(&self.files.load(&self.chart.values_file)?).into_owned(),
+            None => {
+                String::from_utf8_lossy(&self.files.load(&self.chart.values_file)?).into_owned()
+            }
             Some(inline) => {
                 let inline = serde_json::Value::Object(inline.clone());
                 let merged = match self.chart.values_merge.as_str() {

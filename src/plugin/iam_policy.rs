@@ -107,7 +107,10 @@ mod tests {
             .generate()
             .unwrap();
         let r = &out[0].resource;
-        assert_eq!((r.kind(), r.name(), r.namespace()), ("ServiceAccount", "ksa", "ns"));
+        assert_eq!(
+            (r.kind(), r.name(), r.namespace()),
+            ("ServiceAccount", "ksa", "ns")
+        );
         let annotation = r.string_map("annotations").unwrap().get(GKE_ANNOTATION);
         assert_eq!(
             annotation.and_then(Value::as_str),

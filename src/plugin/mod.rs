@@ -76,7 +76,8 @@ mod tests {
     use crate::yaml::Value;
 
     fn resource(annotation: Option<Value>) -> Resource {
-        let mut doc = serde_json::json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}});
+        let mut doc =
+            serde_json::json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}});
         if let Some(value) = annotation {
             let value: serde_json::Value = (&value).into();
             doc["metadata"]["annotations"] = serde_json::json!({ LOCAL_CONFIG_ANNOTATION: value });

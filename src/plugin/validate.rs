@@ -12,7 +12,10 @@ pub const VALIDATED_BY_LABEL: &str = "validated-by";
 
 /// Runs each validator in turn, failing when one changed anything besides
 /// the `validated-by` label.
-pub fn run_validators(validators: &[Box<dyn Transform>], resources: &mut ResourceList) -> Result<()> {
+pub fn run_validators(
+    validators: &[Box<dyn Transform>],
+    resources: &mut ResourceList,
+) -> Result<()> {
     for validator in validators {
         let before: Vec<Resource> = resources.as_slice().to_vec();
         validator.apply(resources)?;
@@ -47,7 +50,10 @@ fn same_except_label(before: &[Resource], after: &[Resource]) -> Result<()> {
 }
 
 fn remove_label(value: &mut crate::yaml::Value) {
-    let Some(metadata) = value.get_path_mut(&["metadata"]).and_then(|m| m.as_map_mut()) else {
+    let Some(metadata) = value
+        .get_path_mut(&["metadata"])
+        .and_then(|m| m.as_map_mut())
+    else {
         return;
     };
     if let Some(crate::yaml::Value::Map(labels)) = metadata.get_mut("labels") {
@@ -67,7 +73,10 @@ mod tests {
     impl Transform for AddLabel {
         fn apply(&self, resources: &mut ResourceList) -> Result<()> {
             for r in resources.iter_mut() {
-                let labels = r.metadata_mut().entry("labels".to_string()).or_insert_with(Value::new_map);
+                let labels = r
+                    .metadata_mut()
+                    .entry("labels".to_string())
+                    .or_insert_with(Value::new_map);
                 if let Value::Map(m) = labels {
                     m.insert(self.0.to_string(), "v".into());
                 }
@@ -77,7 +86,8 @@ mod tests {
     }
 
     fn list() -> ResourceList {
-        let json = serde_json::json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}});
+        let json =
+            serde_json::json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}});
         let mut list = ResourceList::new();
         list.push(Resource::new(Value::from(&json), None)).unwrap();
         list
@@ -88,7 +98,10 @@ mod tests {
         let mut resources = list();
         let validators: Vec<Box<dyn Transform>> = vec![Box::new(AddLabel(VALIDATED_BY_LABEL))];
         run_validators(&validators, &mut resources).unwrap();
-        assert!(resources.as_slice()[0].value.str_at(&["metadata", "labels", VALIDATED_BY_LABEL]).is_some());
+        assert!(resources.as_slice()[0]
+            .value
+            .str_at(&["metadata", "labels", VALIDATED_BY_LABEL])
+            .is_some());
     }
 
     #[test]
