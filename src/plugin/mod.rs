@@ -82,7 +82,7 @@ mod tests {
             let value: serde_json::Value = (&value).into();
             doc["metadata"]["annotations"] = serde_json::json!({ LOCAL_CONFIG_ANNOTATION: value });
         }
-        Resource::new(Value::from(doc), None)
+        Resource::new(Value::from(&doc), None)
     }
 
     #[test]
