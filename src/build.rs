@@ -12,13 +12,14 @@
 //! Printing is [`crate::output`]'s job.
 
 use crate::fieldspec::{merge_kustomization_config, TransformerConfig};
-use crate::generate::{self, DiskLoader};
+use crate::generate;
 use crate::load::{
     BuildChain, Entry, KustomizationRole, LoadRestrictor, LoadedKustomization, Loader,
 };
 use crate::openapi::custom::SchemaScope;
 use crate::order::{Reorder, SortOrder};
 use crate::patch::source::PatchFiles;
+use crate::plugin;
 use crate::resource::ResourceList;
 use crate::sops;
 use crate::transform::{self, Transform};
@@ -26,7 +27,6 @@ use anyhow::{anyhow, Context, Result};
 use rayon::prelude::*;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
 
 /// Options of a build (the `krust build` flags).
 #[derive(Debug, Clone, Default)]
@@ -67,6 +67,22 @@ pub struct PluginOptions {
     /// `-e/--env`: environment variables passed to functions (`NAME=value`,
     /// or `NAME` to pass the current value).
     pub function_env: Vec<String>,
+    /// `--mount`, `--network`, `--network-name`, `--as-current-user`.
+    pub container: ContainerOptions,
+}
+
+/// The flags that only concern container functions, which krust accepts
+/// but cannot run.
+#[derive(Debug, Clone, Default)]
+pub struct ContainerOptions {
+    /// `--mount`: storage mounts.
+    pub mounts: Vec<String>,
+    /// `--network`: allow network access.
+    pub network: bool,
+    /// `--network-name`: the docker network (kustomize's default: bridge).
+    pub network_name: String,
+    /// `--as-current-user`: run as the current uid and gid.
+    pub as_current_user: bool,
 }
 
 /// The result of a build: the resources, and the warnings kustomize would
@@ -112,6 +128,7 @@ pub fn build_with_warnings(dir: &Path, options: &BuildOptions) -> Result<Built> 
     let active_schema = builder.schema.activate();
     resolve_names(&mut acc.resources, &config)?;
     drop(active_schema);
+    crate::plugin::drop_local_configs(&mut acc.resources);
     crate::finalize::clean_annotations(&mut acc.resources, crate::finalize::Keep::default());
     let (order, warning) =
         SortOrder::choose(top.kustomization.sort_options.as_ref(), options.reorder)?;
@@ -198,11 +215,12 @@ impl Builder {
         self.accumulate_resources(kust, chain, acc)
             .context("accumulating resources")?;
         self.merge_own_config(kust, acc)?;
-        self.run_generators(kust, acc)?;
+        self.run_generators(kust, chain, acc)?;
         self.accumulate_components(kust, chain, acc)
             .context("accumulating components")?;
         let _schema = self.schema.activate();
-        self.run_transformers(kust, acc)?;
+        self.run_transformers(kust, chain, acc)?;
+        self.run_validators(kust, chain, acc)?;
         for var in &kust.kustomization.vars {
             let name = var.get("name").and_then(|n| n.as_str()).unwrap_or_default();
             declare_var(&mut acc.var_names, name)?;
@@ -310,69 +328,48 @@ impl Builder {
         }
     }
 
-    /// configMapGenerator and secretGenerator: each generated object is
-    /// created, or merged into / replaces one already accumulated.
-    fn run_generators(&self, kust: &LoadedKustomization, acc: &mut Accumulated) -> Result<()> {
-        self.run_builtin_generators(kust, acc)?;
-        self.run_ksops_generators(kust, acc)
-    }
-
-    fn run_builtin_generators(
+    /// The generators in kustomize's order: configMapGenerator,
+    /// secretGenerator, helmCharts, then the `generators:` plugins. All are
+    /// configured first; then each runs and its objects are created, merged
+    /// into or replace accumulated ones before the next one runs.
+    fn run_generators(
         &self,
         kust: &LoadedKustomization,
+        chain: &BuildChain,
         acc: &mut Accumulated,
     ) -> Result<()> {
         let k = &kust.kustomization;
-        if k.config_map_generator.is_empty() && k.secret_generator.is_empty() {
-            return Ok(());
+        let ctx = self.plugin_context(kust);
+        let mut generators: Vec<Box<dyn plugin::Generate>> = Vec::new();
+        for config in generate::kustomization_generators(k)? {
+            generators.push(Box::new(plugin::builtin::DataGenerator::new(config, ctx)?));
         }
-        let restrict = self.loader.restrictor() == LoadRestrictor::RootOnly;
-        let files = DiskLoader::new(&kust.dir, restrict)?;
-        let source: Arc<Path> = Arc::from(kust.file.as_path());
-        generate::run_kustomization_generators(
-            k,
-            &files,
-            Some(source),
-            acc.resources.items_mut(),
-            |generated| {
-                let mut r = generated.resource;
-                r.state.needs_hash = generated.needs_hash;
-                r
-            },
-        )
-        .with_context(|| format!("generating resources of {}", kust.file.display()))
-    }
-
-    /// `generators:` entries that are files of KSOPS configs, run natively
-    /// (see [`generate::ksops`]); other entries are left to the plugin
-    /// dispatch.
-    fn run_ksops_generators(
-        &self,
-        kust: &LoadedKustomization,
-        acc: &mut Accumulated,
-    ) -> Result<()> {
-        for entry in &kust.kustomization.generators {
-            let Ok(Entry::File(path)) = kust.resolve(&self.loader, entry) else {
-                continue;
-            };
-            let text = std::fs::read_to_string(&path)
-                .with_context(|| format!("cannot read generator config {}", path.display()))?;
-            let configs = crate::yaml::parse_documents(&text, &path).map_err(|e| anyhow!(e))?;
-            if configs.is_empty() || !configs.iter().all(generate::ksops::is_ksops_config) {
-                continue;
-            }
-            for config in &configs {
-                let generated = generate::ksops::generate(config, &kust.dir, sops::env_keys())
-                    .with_context(|| format!("running the KSOPS generator {}", path.display()))?;
-                for resource in generated {
-                    let generated = generate::ksops::into_generated(resource)?;
-                    generate::absorb(acc.resources.items_mut(), generated, |g| {
-                        let mut r = g.resource;
-                        r.state.needs_hash = g.needs_hash;
-                        r
-                    })
-                    .with_context(|| format!("merging from generator {}", path.display()))?;
-                }
+        for chart in plugin::helm::from_kustomization(k, ctx)? {
+            generators.push(Box::new(chart));
+        }
+        if !k.generators.is_empty() {
+            let configs = self
+                .plugin_configs(&k.generators, kust, chain)
+                .and_then(|configs| plugin::load_generators(&configs, ctx))
+                .context("loading generator plugins")?;
+            generators.extend(configs);
+        }
+        for generator in generators {
+            let generated = generator
+                .generate()
+                .with_context(|| format!("generating resources of {}", kust.file.display()))?;
+            for g in generated {
+                generate::absorb(acc.resources.items_mut(), g, |g| {
+                    let mut r = g.resource;
+                    r.state.needs_hash = g.needs_hash;
+                    r
+                })
+                .with_context(|| {
+                    format!(
+                        "generating resources of {}: merging from generator",
+                        kust.file.display()
+                    )
+                })?;
             }
         }
         Ok(())
@@ -414,8 +411,57 @@ impl Builder {
         })
     }
 
-    /// The builtin transformers in kustomize's fixed order.
-    fn run_transformers(&self, kust: &LoadedKustomization, acc: &mut Accumulated) -> Result<()> {
+    /// The plugin configs named by `generators:`, `transformers:` or
+    /// `validators:` entries; a directory entry is built as a kustomization.
+    fn plugin_configs(
+        &self,
+        entries: &[String],
+        kust: &LoadedKustomization,
+        chain: &BuildChain,
+    ) -> Result<ResourceList> {
+        plugin::collect_configs(entries, kust, &self.loader, |dir| {
+            let chain = chain.descend(dir)?;
+            let child = self
+                .loader
+                .load_kustomization_as(dir, KustomizationRole::Resource)?;
+            Ok(self.accumulate_target(&child, &chain)?.resources)
+        })
+    }
+
+    fn plugin_context<'a>(&'a self, kust: &'a LoadedKustomization) -> plugin::PluginContext<'a> {
+        plugin::PluginContext {
+            dir: &kust.dir,
+            file: &kust.file,
+            loader: self.loader,
+            options: &self.options.plugins,
+        }
+    }
+
+    /// `validators:`: transformer plugins that may only add the
+    /// `validated-by` label.
+    fn run_validators(
+        &self,
+        kust: &LoadedKustomization,
+        chain: &BuildChain,
+        acc: &mut Accumulated,
+    ) -> Result<()> {
+        let k = &kust.kustomization;
+        if k.validators.is_empty() {
+            return Ok(());
+        }
+        let configs = self.plugin_configs(&k.validators, kust, chain)?;
+        let validators = plugin::load_transformers(&configs, self.plugin_context(kust))?;
+        plugin::validate::run_validators(&validators, &mut acc.resources)
+    }
+
+    /// The builtin transformers in kustomize's fixed order, then the
+    /// `transformers:` plugins (all configured before any runs).
+    fn run_transformers(
+        &self,
+        kust: &LoadedKustomization,
+        chain: &BuildChain,
+        acc: &mut Accumulated,
+    ) -> Result<()> {
         let k = &kust.kustomization;
         let defaults;
         let tc = match &acc.config {
@@ -459,6 +505,13 @@ impl Builder {
         }
         if let Some(t) = transform::replacement::from_kustomization(k, &files)? {
             steps.push(Box::new(t));
+        }
+        if !k.transformers.is_empty() {
+            let configs = self.plugin_configs(&k.transformers, kust, chain)?;
+            steps.extend(plugin::load_transformers(
+                &configs,
+                self.plugin_context(kust),
+            )?);
         }
         for step in steps {
             step.apply(&mut acc.resources)

@@ -36,6 +36,7 @@ pub mod openapi;
 pub mod order;
 pub mod output;
 pub mod patch;
+pub mod plugin;
 pub mod render_all;
 pub mod resource;
 pub mod sops;

@@ -116,6 +116,19 @@ struct BuildArgs {
     /// the current value.
     #[arg(short = 'e', long = "env", value_name = "ENV")]
     env: Vec<String>,
+    /// Storage mounts for container functions (accepted; krust runs no
+    /// container functions).
+    #[arg(long = "mount", value_name = "MOUNT")]
+    mount: Vec<String>,
+    /// Let container functions that declare it use the network (accepted).
+    #[arg(long)]
+    network: bool,
+    /// The docker network for container functions (accepted).
+    #[arg(long, value_name = "NAME", default_value = "bridge")]
+    network_name: String,
+    /// Run container functions as the current user (accepted).
+    #[arg(long)]
+    as_current_user: bool,
     /// Add the label app.kubernetes.io/managed-by to every resource.
     #[arg(long)]
     enable_managedby_label: bool,
@@ -220,6 +233,12 @@ fn run_build(args: &BuildArgs) -> Result<()> {
             helm_api_versions: args.helm_api_versions.clone(),
             helm_debug: args.helm_debug,
             function_env: args.env.clone(),
+            container: krust::build::ContainerOptions {
+                mounts: args.mount.clone(),
+                network: args.network,
+                network_name: args.network_name.clone(),
+                as_current_user: args.as_current_user,
+            },
         },
         managed_by_label: args.enable_managedby_label,
         decrypt: args.decrypt || std::env::var("KRUST_DECRYPT").is_ok_and(|v| v == "1"),

@@ -1,0 +1,221 @@
+//! kustomize's builtin plugins, configured from their plugin config
+//! documents. Each runs on the very implementation its kustomization field
+//! uses; this module only decodes the config and wraps the result.
+
+use super::dispatch::Plugin;
+use super::{helm, iam_policy, Generate, PluginContext};
+use crate::generate::{self, DiskLoader, GeneratedResource, GeneratorConfig};
+use crate::load::LoadRestrictor;
+use crate::patch::source::PatchFiles;
+use crate::resource::Resource;
+use crate::transform::{self, Transform};
+use anyhow::{bail, Result};
+use serde::de::DeserializeOwned;
+use std::path::Path;
+use std::sync::Arc;
+
+/// The builtin plugin kinds kustomize accepts under `apiVersion: builtin`.
+/// (SortOrderTransformer is deliberately not one: kustomize only applies
+/// `sortOptions` at the top of a build.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Builtin {
+    /// ConfigMapGenerator.
+    ConfigMapGenerator,
+    /// SecretGenerator.
+    SecretGenerator,
+    /// IAMPolicyGenerator.
+    IamPolicyGenerator,
+    /// HelmChartInflationGenerator.
+    HelmChartInflationGenerator,
+    /// AnnotationsTransformer.
+    AnnotationsTransformer,
+    /// HashTransformer.
+    HashTransformer,
+    /// ImageTagTransformer.
+    ImageTagTransformer,
+    /// LabelTransformer.
+    LabelTransformer,
+    /// NamespaceTransformer.
+    NamespaceTransformer,
+    /// PatchJson6902Transformer.
+    PatchJson6902Transformer,
+    /// PatchStrategicMergeTransformer.
+    PatchStrategicMergeTransformer,
+    /// PatchTransformer.
+    PatchTransformer,
+    /// PrefixSuffixTransformer (a prefix and a suffix transformer in one).
+    PrefixSuffixTransformer,
+    /// PrefixTransformer.
+    PrefixTransformer,
+    /// SuffixTransformer.
+    SuffixTransformer,
+    /// ReplacementTransformer.
+    ReplacementTransformer,
+    /// ReplicaCountTransformer.
+    ReplicaCountTransformer,
+    /// ValueAddTransformer (known to kustomize, not implemented here).
+    ValueAddTransformer,
+}
+
+impl Builtin {
+    /// The builtin named by a config's `kind`.
+    pub fn from_kind(kind: &str) -> Option<Builtin> {
+        use Builtin::*;
+        Some(match kind {
+            "ConfigMapGenerator" => ConfigMapGenerator,
+            "SecretGenerator" => SecretGenerator,
+            "IAMPolicyGenerator" => IamPolicyGenerator,
+            "HelmChartInflationGenerator" => HelmChartInflationGenerator,
+            "AnnotationsTransformer" => AnnotationsTransformer,
+            "HashTransformer" => HashTransformer,
+            "ImageTagTransformer" => ImageTagTransformer,
+            "LabelTransformer" => LabelTransformer,
+            "NamespaceTransformer" => NamespaceTransformer,
+            "PatchJson6902Transformer" => PatchJson6902Transformer,
+            "PatchStrategicMergeTransformer" => PatchStrategicMergeTransformer,
+            "PatchTransformer" => PatchTransformer,
+            "PrefixSuffixTransformer" => PrefixSuffixTransformer,
+            "PrefixTransformer" => PrefixTransformer,
+            "SuffixTransformer" => SuffixTransformer,
+            "ReplacementTransformer" => ReplacementTransformer,
+            "ReplicaCountTransformer" => ReplicaCountTransformer,
+            "ValueAddTransformer" => ValueAddTransformer,
+            _ => return None,
+        })
+    }
+
+    /// True for the generators; every other builtin is a transformer.
+    pub fn is_generator(self) -> bool {
+        matches!(
+            self,
+            Builtin::ConfigMapGenerator
+                | Builtin::SecretGenerator
+                | Builtin::IamPolicyGenerator
+                | Builtin::HelmChartInflationGenerator
+        )
+    }
+}
+
+/// Configures a builtin from its config document. kustomize configures the
+/// plugin before it checks the plugin's role, so configuration errors win
+/// over "not a generator"; the caller reports a role mismatch by the
+/// variant returned.
+pub fn configure(kind: Builtin, config: &Resource, ctx: PluginContext<'_>) -> Result<Plugin> {
+    let json: serde_json::Value = (&config.value).into();
+    if kind.is_generator() {
+        return Ok(Plugin::Generator(configure_generator(
+            kind, config, json, ctx,
+        )?));
+    }
+    Ok(Plugin::Transformer(configure_transformer(kind, json, ctx)?))
+}
+
+fn configure_generator(
+    kind: Builtin,
+    config: &Resource,
+    json: serde_json::Value,
+    ctx: PluginContext<'_>,
+) -> Result<Box<dyn Generate>> {
+    Ok(match kind {
+        Builtin::ConfigMapGenerator | Builtin::SecretGenerator => {
+            let spec = GeneratorConfig::from_plugin(&config.value)?;
+            Box::new(DataGenerator::new(spec, ctx)?)
+        }
+        Builtin::IamPolicyGenerator => Box::new(iam_policy::IamPolicyGenerator::from_config(json)?),
+        Builtin::HelmChartInflationGenerator => {
+            Box::new(helm::HelmGenerator::from_plugin(json, ctx)?)
+        }
+        _ => unreachable!("only called for generators"),
+    })
+}
+
+fn configure_transformer(
+    kind: Builtin,
+    json: serde_json::Value,
+    ctx: PluginContext<'_>,
+) -> Result<Box<dyn Transform>> {
+    use transform::*;
+    let files = PatchFiles::new(ctx.loader, ctx.dir);
+    Ok(match kind {
+        Builtin::AnnotationsTransformer => boxed::<annotations::AnnotationsTransformer>(json)?,
+        Builtin::HashTransformer => Box::new(hash_suffix::HashSuffix),
+        Builtin::ImageTagTransformer => boxed::<images::ImageTagTransformer>(json)?,
+        Builtin::LabelTransformer => boxed::<labels::LabelTransformer>(json)?,
+        Builtin::NamespaceTransformer => boxed::<namespace::NamespaceTransformer>(json)?,
+        Builtin::PatchJson6902Transformer => {
+            Box::new(decode::<patch_legacy::PatchJson6902Transformer>(json)?.load(&files)?)
+        }
+        Builtin::PatchStrategicMergeTransformer => {
+            Box::new(decode::<patch_legacy::PatchStrategicMergeTransformer>(json)?.load(&files)?)
+        }
+        Builtin::PatchTransformer => {
+            Box::new(decode::<patch::PatchTransformer>(json)?.load(&files)?)
+        }
+        Builtin::PrefixSuffixTransformer => boxed::<prefix_suffix::PrefixSuffixTransformer>(json)?,
+        Builtin::PrefixTransformer => boxed::<prefix_suffix::PrefixTransformer>(json)?,
+        Builtin::SuffixTransformer => boxed::<prefix_suffix::SuffixTransformer>(json)?,
+        Builtin::ReplacementTransformer => {
+            Box::new(replacement::from_plugin_config(&json, &files)?)
+        }
+        Builtin::ReplicaCountTransformer => boxed::<replicas::ReplicaCountTransformer>(json)?,
+        Builtin::ValueAddTransformer => bail!("the builtin ValueAddTransformer is not supported"),
+        _ => unreachable!("only called for transformers"),
+    })
+}
+
+/// Decodes a config document into a transformer's config type (unknown
+/// fields ignored, as kustomize's plugin configs are read).
+fn decode<T: DeserializeOwned>(json: serde_json::Value) -> Result<T> {
+    Ok(serde_json::from_value(json)?)
+}
+
+fn boxed<T: DeserializeOwned + Transform + 'static>(
+    json: serde_json::Value,
+) -> Result<Box<dyn Transform>> {
+    Ok(Box::new(decode::<T>(json)?))
+}
+
+/// A ConfigMap or Secret generator with the files of the kustomization
+/// that lists it.
+pub struct DataGenerator {
+    config: GeneratorConfig,
+    files: DiskLoader,
+    source: Arc<Path>,
+}
+
+impl DataGenerator {
+    /// The generator `config`, reading `files`/`envs` relative to the
+    /// kustomization of `ctx` under its load restrictor.
+    pub fn new(config: GeneratorConfig, ctx: PluginContext<'_>) -> Result<DataGenerator> {
+        let restrict = ctx.loader.restrictor() == LoadRestrictor::RootOnly;
+        Ok(DataGenerator {
+            config,
+            files: DiskLoader::new(ctx.dir, restrict)?,
+            source: Arc::from(ctx.file),
+        })
+    }
+}
+
+impl Generate for DataGenerator {
+    fn generate(&self) -> Result<Vec<GeneratedResource>> {
+        let generated = generate::generate(&self.config, &self.files, Some(self.source.clone()))?;
+        Ok(vec![generated])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_and_roles() {
+        assert_eq!(
+            Builtin::from_kind("ConfigMapGenerator"),
+            Some(Builtin::ConfigMapGenerator)
+        );
+        assert!(Builtin::from_kind("SortOrderTransformer").is_none());
+        assert!(Builtin::from_kind("configmapgenerator").is_none());
+        assert!(Builtin::IamPolicyGenerator.is_generator());
+        assert!(!Builtin::PrefixSuffixTransformer.is_generator());
+    }
+}
