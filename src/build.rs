@@ -19,6 +19,7 @@ use crate::load::{
 use crate::order::{Reorder, SortOrder};
 use crate::patch::source::PatchFiles;
 use crate::resource::ResourceList;
+use crate::transform::vars::VarSet;
 use crate::transform::{self, Transform};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
@@ -97,6 +98,8 @@ pub fn build_with_warnings(dir: &Path, options: &BuildOptions) -> Result<Built> 
         .take()
         .unwrap_or_else(TransformerConfig::defaults);
     resolve_names(&mut acc.resources, &config)?;
+    let unused = transform::vars::resolve(&mut acc.resources, &acc.vars, &config.var_reference)?;
+    acc.warnings.extend(transform::vars::unused_warning(&unused));
     crate::finalize::clean_annotations(&mut acc.resources, crate::finalize::Keep::default());
     let (order, warning) =
         SortOrder::choose(top.kustomization.sort_options.as_ref(), options.reorder)?;
@@ -118,9 +121,9 @@ struct Accumulated {
     config: Option<TransformerConfig>,
     /// Warnings of this kustomization and everything below it, depth first.
     warnings: Vec<String>,
-    /// Names of the `vars` declared here and below; a name may be declared
-    /// only once in a build.
-    var_names: Vec<String>,
+    /// The `vars` declared here and below; a name may be declared only once
+    /// in a build.
+    vars: VarSet,
 }
 
 struct Builder {
@@ -143,7 +146,7 @@ impl Builder {
             resources: ResourceList::new(),
             config: Some(TransformerConfig::defaults()),
             warnings: Vec::new(),
-            var_names: Vec::new(),
+            vars: VarSet::new(),
         };
         self.accumulate_into(kust, chain, &mut acc)?;
         Ok(acc)
@@ -166,11 +169,8 @@ impl Builder {
         self.accumulate_components(kust, chain, acc)
             .context("accumulating components")?;
         self.run_transformers(kust, acc)?;
-        for var in &kust.kustomization.vars {
-            let name = var.get("name").and_then(|n| n.as_str()).unwrap_or_default();
-            declare_var(&mut acc.var_names, name)?;
-        }
-        Ok(())
+        acc.vars
+            .declare(&kust.kustomization.vars, &mut acc.resources)
     }
 
     /// `components`: each is a directory holding a `kind: Component`, applied
@@ -219,13 +219,12 @@ impl Builder {
                     .merge(config)?;
             }
             acc.warnings.extend(part.warnings);
-            for name in &part.var_names {
-                declare_var(&mut acc.var_names, name)
-                    .with_context(|| format!("recursed merging from '{entry}'"))?;
-            }
             acc.resources
                 .append(part.resources)
                 .with_context(|| format!("merging resources from '{entry}'"))?;
+            acc.vars
+                .absorb(part.vars)
+                .with_context(|| format!("recursed merging from '{entry}'"))?;
         }
         Ok(())
     }
@@ -342,13 +341,4 @@ impl Builder {
 fn resolve_names(resources: &mut ResourceList, config: &TransformerConfig) -> Result<()> {
     transform::hash_suffix::HashSuffix.apply(resources)?;
     transform::name_reference::fix_back_references(resources, &config.name_reference)
-}
-
-/// Records a var name, failing as kustomize does when it is already declared.
-fn declare_var(names: &mut Vec<String>, name: &str) -> Result<()> {
-    if names.iter().any(|n| n == name) {
-        anyhow::bail!("var '{name}' already encountered");
-    }
-    names.push(name.to_string());
-    Ok(())
 }
