@@ -99,7 +99,8 @@ pub fn build_with_warnings(dir: &Path, options: &BuildOptions) -> Result<Built> 
         .unwrap_or_else(TransformerConfig::defaults);
     resolve_names(&mut acc.resources, &config)?;
     let unused = transform::vars::resolve(&mut acc.resources, &acc.vars, &config.var_reference)?;
-    acc.warnings.extend(transform::vars::unused_warning(&unused));
+    acc.warnings
+        .extend(transform::vars::unused_warning(&unused));
     crate::finalize::clean_annotations(&mut acc.resources, crate::finalize::Keep::default());
     let (order, warning) =
         SortOrder::choose(top.kustomization.sort_options.as_ref(), options.reorder)?;

@@ -58,7 +58,10 @@ impl VarSet {
     /// Adds the vars of a resource's accumulation (a base), failing on a
     /// name declared on both sides.
     pub fn absorb(&mut self, other: VarSet) -> Result<()> {
-        other.vars.into_values().try_for_each(|var| self.insert(var))
+        other
+            .vars
+            .into_values()
+            .try_for_each(|var| self.insert(var))
     }
 
     fn insert(&mut self, var: Var) -> Result<()> {

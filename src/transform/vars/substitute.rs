@@ -37,18 +37,20 @@ pub fn resolve(
         }
         Some(value)
     };
+    let annotations: Vec<bool> = compiled.iter().map(reaches_annotations).collect();
     for resource in resources.iter_mut() {
         let object = &mut resource.value;
-        for spec in &compiled {
+        for (spec, &annotations) in compiled.iter().zip(&annotations) {
             spec.apply(object, CreateKind::Nothing, &mut |node| {
-                substitute_in(node, &mut lookup)
+                substitute_in(node, &mut lookup, annotations)
             })?;
         }
     }
-    Ok(values
-        .keys()
-        .filter(|name| !used.contains(**name))
-        .map(|name| name.to_string())
+    Ok(vars
+        .iter()
+        .map(|var| &var.name)
+        .filter(|name| !used.contains(*name))
+        .cloned()
         .collect())
 }
 
@@ -68,7 +70,7 @@ fn read_values<'a>(
 fn read_value(resources: &ResourceList, var: &Var) -> Result<VarValue> {
     let marked = resources
         .iter()
-        .find(|r| r.state.var_names.iter().any(|n| *n == var.name));
+        .find(|r| r.state.var_names.contains(&var.name));
     let Some(resource) = marked else {
         bail!("var '{var}' cannot be mapped to a field in the set of known resources");
     };
@@ -78,16 +80,25 @@ fn read_value(resources: &ResourceList, var: &Var) -> Result<VarValue> {
     }
 }
 
-/// The setter for one field a spec reached.
+/// True when the spec reaches the object's own annotations (the mapping
+/// or one entry of it).
+fn reaches_annotations(spec: &CompiledSpec<'_>) -> bool {
+    let mut names = spec.field_names();
+    names.next() == Some("metadata") && names.next() == Some("annotations")
+}
+
+/// The setter for one field a spec reached. `annotations` tells that the
+/// field is (or holds) the object's own annotations.
 fn substitute_in<'v>(
     node: &mut Value,
     lookup: &mut impl FnMut(&str) -> Option<&'v VarValue>,
+    annotations: bool,
 ) -> Result<(), SetError> {
     match node {
         Value::Map(entries) => {
             for value in entries.values_mut() {
                 if matches!(value, Value::String(_)) {
-                    expand_in_place(value, lookup);
+                    expand_in_place(value, lookup, annotations);
                 }
             }
         }
@@ -98,21 +109,34 @@ fn substitute_in<'v>(
                         "invalid value type expect a string".to_string(),
                     ));
                 }
-                expand_in_place(item, lookup);
+                expand_in_place(item, lookup, annotations);
             }
         }
-        Value::String(_) => expand_in_place(node, lookup),
+        Value::String(_) => expand_in_place(node, lookup, annotations),
         _ => {}
     }
     Ok(())
 }
 
 /// Replaces a string node by its expansion.
-fn expand_in_place<'v>(node: &mut Value, lookup: &mut impl FnMut(&str) -> Option<&'v VarValue>) {
+///
+/// kustomize writes a whole-field float as plain decimal text (never an
+/// exponent) tagged as a float. Annotations are printed from that text;
+/// everywhere else the number is printed, so only annotations keep the
+/// text.
+fn expand_in_place<'v>(
+    node: &mut Value,
+    lookup: &mut impl FnMut(&str) -> Option<&'v VarValue>,
+    annotations: bool,
+) {
     let Value::String(text) = node else {
         return;
     };
     match expand(text, &mut *lookup) {
+        Some(Expansion::Whole(Value::Float(f))) if annotations => {
+            // Rust's shortest decimal form is Go's `FormatFloat(f, 'f', -1)`.
+            *node = Value::String(f.to_string());
+        }
         Some(Expansion::Whole(value)) => *node = value,
         Some(Expansion::Text(new)) => *text = new,
         None => {}
@@ -207,7 +231,9 @@ mod tests {
     #[test]
     fn non_string_items_fail_only_when_vars_exist() {
         let mut list = resources();
-        let pod = list.items_mut()[1].value.get_path_mut(&["spec", "containers"]);
+        let pod = list.items_mut()[1]
+            .value
+            .get_path_mut(&["spec", "containers"]);
         let containers = pod.unwrap().as_seq_mut().unwrap();
         containers[0]
             .as_map_mut()

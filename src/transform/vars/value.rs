@@ -124,10 +124,7 @@ mod tests {
         assert_eq!(read("metadata.name"), Some(VarValue::Str("svc".into())));
         assert_eq!(read("spec.ports[1].port"), Some(VarValue::Int(443)));
         assert_eq!(read("spec.ports.0.port"), Some(VarValue::Int(8080)));
-        assert_eq!(
-            read("spec.ports.[name=tls].port"),
-            Some(VarValue::Int(443))
-        );
+        assert_eq!(read("spec.ports.[name=tls].port"), Some(VarValue::Int(443)));
         assert_eq!(read("spec.ratio"), Some(VarValue::Float(1.5)));
         assert_eq!(read("spec.on"), Some(VarValue::Bool(true)));
         assert_eq!(read("spec.gone"), Some(VarValue::Str("null".into())));
