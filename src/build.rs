@@ -22,6 +22,7 @@ use crate::patch::source::PatchFiles;
 use crate::plugin;
 use crate::resource::ResourceList;
 use crate::sops;
+use crate::transform::vars::VarSet;
 use crate::transform::{self, Transform};
 use anyhow::{anyhow, Context, Result};
 use rayon::prelude::*;
@@ -127,6 +128,9 @@ pub fn build_with_warnings(dir: &Path, options: &BuildOptions) -> Result<Built> 
         .unwrap_or_else(TransformerConfig::defaults);
     let active_schema = builder.schema.activate();
     resolve_names(&mut acc.resources, &config)?;
+    let unused = transform::vars::resolve(&mut acc.resources, &acc.vars, &config.var_reference)?;
+    acc.warnings
+        .extend(transform::vars::unused_warning(&unused));
     drop(active_schema);
     crate::plugin::drop_local_configs(&mut acc.resources);
     crate::finalize::clean_annotations(&mut acc.resources, crate::finalize::Keep::default());
@@ -151,9 +155,9 @@ struct Accumulated {
     config: Option<TransformerConfig>,
     /// Warnings of this kustomization and everything below it, depth first.
     warnings: Vec<String>,
-    /// Names of the `vars` declared here and below; a name may be declared
-    /// only once in a build.
-    var_names: Vec<String>,
+    /// The `vars` declared here and below; a name may be declared only once
+    /// in a build.
+    vars: VarSet,
 }
 
 struct Builder {
@@ -195,7 +199,7 @@ impl Builder {
             resources: ResourceList::new(),
             config: Some(TransformerConfig::default()),
             warnings: Vec::new(),
-            var_names: Vec::new(),
+            vars: VarSet::new(),
         };
         self.accumulate_into(kust, chain, &mut acc)?;
         Ok(acc)
@@ -221,11 +225,8 @@ impl Builder {
         let _schema = self.schema.activate();
         self.run_transformers(kust, chain, acc)?;
         self.run_validators(kust, chain, acc)?;
-        for var in &kust.kustomization.vars {
-            let name = var.get("name").and_then(|n| n.as_str()).unwrap_or_default();
-            declare_var(&mut acc.var_names, name)?;
-        }
-        Ok(())
+        acc.vars
+            .declare(&kust.kustomization.vars, &mut acc.resources)
     }
 
     /// Merges the kustomization's `configurations:` (over the defaults) and
@@ -286,13 +287,12 @@ impl Builder {
                     .merge(config)?;
             }
             acc.warnings.extend(part.warnings);
-            for name in &part.var_names {
-                declare_var(&mut acc.var_names, name)
-                    .with_context(|| format!("recursed merging from '{entry}'"))?;
-            }
             acc.resources
                 .append(part.resources)
                 .with_context(|| format!("merging resources from '{entry}'"))?;
+            acc.vars
+                .absorb(part.vars)
+                .with_context(|| format!("recursed merging from '{entry}'"))?;
         }
         Ok(())
     }
@@ -527,13 +527,4 @@ impl Builder {
 fn resolve_names(resources: &mut ResourceList, config: &TransformerConfig) -> Result<()> {
     transform::hash_suffix::HashSuffix.apply(resources)?;
     transform::name_reference::fix_back_references(resources, &config.name_reference)
-}
-
-/// Records a var name, failing as kustomize does when it is already declared.
-fn declare_var(names: &mut Vec<String>, name: &str) -> Result<()> {
-    if names.iter().any(|n| n == name) {
-        anyhow::bail!("var '{name}' already encountered");
-    }
-    names.push(name.to_string());
-    Ok(())
 }

@@ -70,7 +70,7 @@ pub struct Kustomization {
     #[serde(default, deserialize_with = "nullable")]
     pub replicas: Vec<Replica>,
     #[serde(default, deserialize_with = "nullable")]
-    pub vars: Vec<serde_json::Value>,
+    pub vars: Vec<crate::transform::vars::Var>,
     #[serde(default, deserialize_with = "nullable")]
     pub sort_options: Option<SortOptions>,
     #[serde(default, deserialize_with = "nullable")]

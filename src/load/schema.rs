@@ -87,6 +87,12 @@ pub fn normalize_field_names(json: &mut serde_json::Value) {
     each("images", fold_keys::<Image>);
     each("imageTags", fold_keys::<Image>);
     each("replicas", fold_keys::<Replica>);
+    each("vars", |var| {
+        use crate::transform::vars::{FieldRef, ObjectRef, Var};
+        fold_keys::<Var>(var);
+        fold_list::<ObjectRef>(var, "objref");
+        fold_list::<FieldRef>(var, "fieldref");
+    });
     each("sortOptions", |options| {
         fold_keys::<SortOptions>(options);
         fold_list::<LegacySortOptions>(options, "legacySortOptions");

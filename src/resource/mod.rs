@@ -38,6 +38,9 @@ pub struct BuildState {
     /// A generated ConfigMap or Secret whose name still needs a content-hash
     /// suffix at the end of the build.
     pub needs_hash: bool,
+    /// Names of the `vars` whose object reference picked this resource; the
+    /// vars read their values from it at the end of the build.
+    pub var_names: Vec<String>,
 }
 
 impl Resource {

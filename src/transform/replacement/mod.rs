@@ -8,7 +8,7 @@
 //! selectors.
 
 mod config;
-mod path;
+pub(crate) mod path;
 mod typed;
 
 pub use config::{
