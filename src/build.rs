@@ -11,6 +11,7 @@
 //!
 //! Printing is [`crate::output`]'s job.
 
+use crate::buildmeta::BuildMetadata;
 use crate::fieldspec::TransformerConfig;
 use crate::generate::{self, DiskLoader};
 use crate::load::{
@@ -87,9 +88,11 @@ pub fn build_with_warnings(dir: &Path, options: &BuildOptions) -> Result<Built> 
         loader: Loader::new(options.load_restrictor),
         options: options.clone(),
     };
-    let top = builder
+    let mut top = builder
         .loader
         .load_kustomization_as(dir, KustomizationRole::Root)?;
+    crate::buildmeta::start_tracking(&mut top);
+    let metadata = BuildMetadata::new(&top.kustomization, options.managed_by_label);
     let chain = BuildChain::new(top.dir.clone());
     let mut acc = builder.accumulate_target(&top, &chain)?;
     let config = acc
@@ -97,10 +100,13 @@ pub fn build_with_warnings(dir: &Path, options: &BuildOptions) -> Result<Built> 
         .take()
         .unwrap_or_else(TransformerConfig::defaults);
     resolve_names(&mut acc.resources, &config)?;
-    crate::finalize::clean_annotations(&mut acc.resources, crate::finalize::Keep::default());
+    crate::finalize::clean_annotations(&mut acc.resources, metadata.keep());
     let (order, warning) =
         SortOrder::choose(top.kustomization.sort_options.as_ref(), options.reorder)?;
     order.apply(&mut acc.resources);
+    if metadata.managed_by_label {
+        crate::buildmeta::add_managed_by_label(&mut acc.resources)?;
+    }
     let mut warnings = acc.warnings;
     warnings.extend(warning.map(str::to_string));
     Ok(Built {
@@ -186,9 +192,10 @@ impl Builder {
                 format!("components entry '{entry}' of {}", kust.file.display())
             })?;
             let chain = chain.descend(&dir)?;
-            let component = self
+            let mut component = self
                 .loader
                 .load_kustomization_as(&dir, KustomizationRole::Component)?;
+            component.origin = kust.origin.descend(entry);
             self.accumulate_into(&component, &chain, acc)
                 .with_context(|| format!("accumulating component '{}'", dir.display()))?;
         }
@@ -239,7 +246,9 @@ impl Builder {
         match kust.resolve(&self.loader, entry)? {
             Entry::File(path) => {
                 let mut resources = ResourceList::new();
-                for r in crate::load::read_resources(&path)? {
+                let origin = kust.origin.file(entry);
+                for mut r in crate::load::read_resources(&path)? {
+                    r.state.origin.clone_from(&origin);
                     resources.push(r)?;
                 }
                 Ok(Accumulated {
@@ -249,9 +258,10 @@ impl Builder {
             }
             Entry::Dir(dir) => {
                 let chain = chain.descend(&dir)?;
-                let child = self
+                let mut child = self
                     .loader
                     .load_kustomization_as(&dir, KustomizationRole::Resource)?;
+                child.origin = kust.origin.descend(entry);
                 self.accumulate_target(&child, &chain)
                     .with_context(|| format!("recursed accumulation of path '{}'", dir.display()))
             }
@@ -273,6 +283,7 @@ impl Builder {
             &files,
             Some(source),
             acc.resources.items_mut(),
+            |kind| crate::buildmeta::builtin_generator_origin(kust, kind.plugin_kind()),
             |generated| {
                 let mut r = generated.resource;
                 r.state.needs_hash = generated.needs_hash;
@@ -332,6 +343,7 @@ impl Builder {
             step.apply(&mut acc.resources)
                 .with_context(|| format!("transforming resources of {}", kust.file.display()))?;
         }
+        crate::buildmeta::record_builtin_transformers(kust, &mut acc.resources);
         Ok(())
     }
 }
