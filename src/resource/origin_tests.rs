@@ -29,14 +29,14 @@ fn configured_origin_text_leaves_out_empty_fields() {
     let named = Origin::configured(
         "kustomization.yaml".to_string(),
         ConfiguredBy {
-            name: "n".to_string(),
+            name: "cfg".to_string(),
             namespace: "test".to_string(),
             ..ConfiguredBy::builtin("NamespaceTransformer")
         },
     );
     assert!(named
         .annotation_text()
-        .ends_with("  kind: NamespaceTransformer\n  name: n\n  namespace: test\n"));
+        .ends_with("  kind: NamespaceTransformer\n  name: cfg\n  namespace: test\n"));
 }
 
 #[test]
@@ -76,7 +76,10 @@ fn transformer_becomes_the_origin_of_a_resource_without_one() {
     let mut without = service(None);
     record_transformation([&mut with_origin, &mut without], &transformer);
     assert_eq!(with_origin.origin(), Some(&file));
-    assert_eq!(with_origin.transformations(), &[transformer.clone()]);
+    assert_eq!(
+        with_origin.transformations(),
+        std::slice::from_ref(&transformer)
+    );
     assert_eq!(without.origin(), Some(&transformer));
     assert!(without.transformations().is_empty());
 }
