@@ -11,6 +11,7 @@
 //!
 //! Printing is [`crate::output`]'s job.
 
+use crate::buildmeta::BuildMetadata;
 use crate::fieldspec::{merge_kustomization_config, TransformerConfig};
 use crate::generate;
 use crate::load::{
@@ -20,6 +21,7 @@ use crate::openapi::custom::SchemaScope;
 use crate::order::{Reorder, SortOrder};
 use crate::patch::source::PatchFiles;
 use crate::plugin;
+use crate::resource::origin::Origin;
 use crate::resource::ResourceList;
 use crate::sops;
 use crate::transform::vars::VarSet;
@@ -28,6 +30,7 @@ use anyhow::{anyhow, Context, Result};
 use rayon::prelude::*;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 /// Options of a build (the `krust build` flags).
 #[derive(Debug, Clone, Default)]
@@ -109,9 +112,11 @@ pub fn build_with_warnings(dir: &Path, options: &BuildOptions) -> Result<Built> 
         encrypted_passed: AtomicUsize::new(0),
         schema: SchemaScope::parallel(),
     };
-    let top = builder
+    let mut top = builder
         .loader
         .load_kustomization_as(dir, KustomizationRole::Root)?;
+    crate::buildmeta::start_tracking(&mut top);
+    let metadata = BuildMetadata::new(&top.kustomization, options.managed_by_label);
     let chain = BuildChain::new(top.dir.clone());
     let mut acc = builder.accumulate_top(&top, &chain);
     if builder.schema.needs_sequential_rerun() {
@@ -133,10 +138,13 @@ pub fn build_with_warnings(dir: &Path, options: &BuildOptions) -> Result<Built> 
         .extend(transform::vars::unused_warning(&unused));
     drop(active_schema);
     crate::plugin::drop_local_configs(&mut acc.resources);
-    crate::finalize::clean_annotations(&mut acc.resources, crate::finalize::Keep::default());
+    crate::finalize::clean_annotations(&mut acc.resources, metadata.keep());
     let (order, warning) =
         SortOrder::choose(top.kustomization.sort_options.as_ref(), options.reorder)?;
     order.apply(&mut acc.resources);
+    if metadata.managed_by_label {
+        crate::buildmeta::add_managed_by_label(&mut acc.resources)?;
+    }
     let mut warnings = acc.warnings;
     warnings.extend(warning.map(str::to_string));
     warnings.extend(builder.encrypted_note());
@@ -252,9 +260,10 @@ impl Builder {
                 format!("components entry '{entry}' of {}", kust.file.display())
             })?;
             let chain = chain.descend(&dir)?;
-            let component = self
+            let mut component = self
                 .loader
                 .load_kustomization_as(&dir, KustomizationRole::Component)?;
+            component.origin = kust.origin.descend(entry);
             self.enter_nested(&component)?;
             self.accumulate_into(&component, &chain, acc)
                 .with_context(|| format!("accumulating component '{}'", dir.display()))?;
@@ -306,7 +315,9 @@ impl Builder {
         match kust.resolve(&self.loader, entry)? {
             Entry::File(path) => {
                 let mut resources = ResourceList::new();
-                for r in self.read_resource_file(&path)? {
+                let origin = kust.origin.file(entry);
+                for mut r in self.read_resource_file(&path)? {
+                    r.state.origin.clone_from(&origin);
                     resources.push(r)?;
                 }
                 self.schema
@@ -318,9 +329,10 @@ impl Builder {
             }
             Entry::Dir(dir) => {
                 let chain = chain.descend(&dir)?;
-                let child = self
+                let mut child = self
                     .loader
                     .load_kustomization_as(&dir, KustomizationRole::Resource)?;
+                child.origin = kust.origin.descend(entry);
                 self.enter_nested(&child)?;
                 self.accumulate_target(&child, &chain)
                     .with_context(|| format!("recursed accumulation of path '{}'", dir.display()))
@@ -340,25 +352,38 @@ impl Builder {
     ) -> Result<()> {
         let k = &kust.kustomization;
         let ctx = self.plugin_context(kust);
-        let mut generators: Vec<Box<dyn plugin::Generate>> = Vec::new();
+        // Each generator with the origin its objects get (when tracked).
+        let mut generators: Vec<(Box<dyn plugin::Generate>, Option<Arc<Origin>>)> = Vec::new();
         for config in generate::kustomization_generators(k)? {
-            generators.push(Box::new(plugin::builtin::DataGenerator::new(config, ctx)?));
+            let origin =
+                crate::buildmeta::builtin_generator_origin(kust, config.kind.plugin_kind());
+            generators.push((
+                Box::new(plugin::builtin::DataGenerator::new(config, ctx)?),
+                origin,
+            ));
         }
         for chart in plugin::helm::from_kustomization(k, ctx)? {
-            generators.push(Box::new(chart));
+            let origin =
+                crate::buildmeta::builtin_generator_origin(kust, "HelmChartInflationGenerator");
+            generators.push((Box::new(chart), origin));
         }
         if !k.generators.is_empty() {
             let configs = self
                 .plugin_configs(&k.generators, kust, chain)
-                .and_then(|configs| plugin::load_generators(&configs, ctx))
                 .context("loading generator plugins")?;
-            generators.extend(configs);
+            let loaded =
+                plugin::load_generators(&configs, ctx).context("loading generator plugins")?;
+            let origins = configs.iter().map(Origin::from_plugin_config);
+            generators.extend(loaded.into_iter().zip(origins));
         }
-        for generator in generators {
+        for (generator, origin) in generators {
             let generated = generator
                 .generate()
                 .with_context(|| format!("generating resources of {}", kust.file.display()))?;
-            for g in generated {
+            for mut g in generated {
+                if let Some(origin) = &origin {
+                    g.resource.set_origin_if_missing(origin);
+                }
                 generate::absorb(acc.resources.items_mut(), g, |g| {
                     let mut r = g.resource;
                     r.state.needs_hash = g.needs_hash;
@@ -506,16 +531,26 @@ impl Builder {
         if let Some(t) = transform::replacement::from_kustomization(k, &files)? {
             steps.push(Box::new(t));
         }
+        let mut plugins = Vec::new();
         if !k.transformers.is_empty() {
             let configs = self.plugin_configs(&k.transformers, kust, chain)?;
-            steps.extend(plugin::load_transformers(
-                &configs,
-                self.plugin_context(kust),
-            )?);
+            let loaded = plugin::load_transformers(&configs, self.plugin_context(kust))?;
+            plugins = loaded
+                .into_iter()
+                .zip(configs.iter().map(Origin::from_plugin_config))
+                .collect();
         }
         for step in steps {
             step.apply(&mut acc.resources)
                 .with_context(|| format!("transforming resources of {}", kust.file.display()))?;
+        }
+        crate::buildmeta::record_builtin_transformers(kust, &mut acc.resources);
+        for (step, origin) in plugins {
+            step.apply(&mut acc.resources)
+                .with_context(|| format!("transforming resources of {}", kust.file.display()))?;
+            if let Some(origin) = &origin {
+                crate::resource::origin::record_transformation(acc.resources.iter_mut(), origin);
+            }
         }
         Ok(())
     }

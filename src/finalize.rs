@@ -8,9 +8,14 @@
 //! * annotation values are written back as strings (`x: 1` becomes
 //!   `x: "1"`, a null value becomes `"null"`);
 //! * an `annotations` field left empty (or null) is removed.
+//!
+//! With `buildMetadata`, the origin and transformations krust tracked in the
+//! build state are written out as annotations first, and kept.
 
-use crate::resource::ResourceList;
-use crate::yaml::Value;
+use crate::resource::origin::transformations_text;
+pub use crate::resource::origin::{ORIGIN_ANNOTATION, TRANSFORMER_ANNOTATION};
+use crate::resource::{Resource, ResourceList};
+use crate::yaml::{Mapping, Value};
 
 /// Annotations kustomize uses internally and never prints.
 pub const INTERNAL_ANNOTATIONS: &[&str] = &[
@@ -34,14 +39,6 @@ pub const INTERNAL_ANNOTATIONS: &[&str] = &[
     "config.k8s.io/id",
 ];
 
-/// Records where a resource came from; kept only with
-/// `buildMetadata: [originAnnotations]`.
-pub const ORIGIN_ANNOTATION: &str = "config.kubernetes.io/origin";
-
-/// Records which transformers touched a resource; kept only with
-/// `buildMetadata: [transformerAnnotations]`.
-pub const TRANSFORMER_ANNOTATION: &str = "alpha.config.kubernetes.io/transformations";
-
 /// Which build-metadata annotations survive the clean-up.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Keep {
@@ -52,9 +49,11 @@ pub struct Keep {
 }
 
 /// Strips internal annotations from every resource, as kustomize does after
-/// a build.
+/// a build, after writing out the tracked origins and transformations that
+/// `keep` asks for.
 pub fn clean_annotations(resources: &mut ResourceList, keep: Keep) {
     for r in resources.iter_mut() {
+        write_build_metadata(r, keep);
         let Some(Value::Map(meta)) = r.map_mut().get_mut("metadata") else {
             continue;
         };
@@ -76,6 +75,43 @@ pub fn clean_annotations(resources: &mut ResourceList, keep: Keep) {
             meta.shift_remove("annotations");
         }
     }
+}
+
+/// Writes the tracked origin (`config.kubernetes.io/origin`) and
+/// transformations (`alpha.config.kubernetes.io/transformations`) into the
+/// resource's annotations, when `keep` asks for them and they were tracked.
+fn write_build_metadata(r: &mut Resource, keep: Keep) {
+    let origin = match &r.state.origin {
+        Some(origin) if keep.origin => Some(origin.annotation_text().to_string()),
+        _ => None,
+    };
+    let transformations = match r.state.transformations.as_slice() {
+        [] => None,
+        records if keep.transformations => Some(transformations_text(records)),
+        _ => None,
+    };
+    if origin.is_none() && transformations.is_none() {
+        return;
+    }
+    let Some(annotations) = annotations_mut(r) else {
+        return;
+    };
+    let entries = [
+        (ORIGIN_ANNOTATION, origin),
+        (TRANSFORMER_ANNOTATION, transformations),
+    ];
+    for (key, text) in entries {
+        if let Some(text) = text {
+            annotations.insert(key.to_string(), Value::String(text));
+        }
+    }
+}
+
+/// `metadata.annotations` as a mapping, created (or replacing a null) when
+/// needed.
+fn annotations_mut(r: &mut Resource) -> Option<&mut Mapping> {
+    r.value.ensure_map("metadata")?;
+    r.value.get_mut("metadata")?.ensure_map("annotations")
 }
 
 fn keeps(key: &str, keep: Keep) -> bool {

@@ -13,6 +13,8 @@
 //! * [`generate`]: configMapGenerator and secretGenerator, with kustomize's
 //!   content hash.
 //! * [`transform`]: the builtin transformers, one module each.
+//! * [`buildmeta`]: the `buildMetadata` field (origin and transformer
+//!   annotations, the managed-by label).
 //! * [`finalize`]: kustomize's clean-up of internal annotations.
 //! * [`order`]: the final resource order.
 //! * [`sops`]: decryption of SOPS-encrypted files with age keys.
@@ -25,6 +27,7 @@
 
 pub mod argocd;
 pub mod build;
+pub mod buildmeta;
 pub mod diff;
 pub mod edit;
 pub mod fieldspec;

@@ -248,6 +248,11 @@ fn run_build(args: &BuildArgs) -> Result<()> {
             "Flag --reorder has been deprecated, use the new 'sortOptions' field in kustomization.yaml instead."
         );
     }
+    if args.enable_managedby_label {
+        eprintln!(
+            "Flag --enable-managedby-label has been deprecated, The flag `enable-managedby-label` has been deprecated. Use the `managedByLabel` option in the `buildMetadata` field instead."
+        );
+    }
     let built = krust::build::build_with_warnings(&args.dir, &options)?;
     for warning in &built.warnings {
         eprintln!("{warning}");

@@ -16,7 +16,9 @@
 //!   turned to strings, the generated side winning). Every other field comes
 //!   from the generated object alone: a `merge` drops the old `immutable`
 //!   and takes the generated Secret `type`. The result needs a hash suffix
-//!   only if both the old entry and the generated object did;
+//!   only if both the old entry and the generated object did. Tracked
+//!   origins follow the annotation rules: `replace` takes the generated
+//!   object's, `merge` keeps the old one's;
 //! * several matches: an error.
 
 use super::spec::Behavior;
@@ -83,6 +85,8 @@ impl AbsorbTarget for Resource {
     fn replace_object(&mut self, resource: Resource, needs_hash: bool) {
         self.value = resource.value;
         self.state.needs_hash = needs_hash;
+        self.state.origin = resource.state.origin;
+        self.state.transformations = resource.state.transformations;
     }
 }
 
@@ -137,6 +141,8 @@ pub fn combine(
         old.string_map("annotations"),
         resource.string_map("annotations"),
     );
+    resource.state.origin = surviving_origin(old, &resource, behavior);
+    resource.state.transformations = old.state.transformations.clone();
     set_or_remove(resource.metadata_mut(), "labels", labels);
     set_or_remove(resource.metadata_mut(), "annotations", annotations);
     resource.set_name(old.name());
@@ -155,6 +161,27 @@ pub fn combine(
         }
     }
     (resource, old_needs_hash && needs_hash)
+}
+
+/// The origin of the combined object: `replace` takes the generated
+/// object's origin, `merge` keeps the old one's; either falls back to the
+/// other side when its choice has none. (kustomize merges the annotations,
+/// generated side winning, then puts back the old origin on `merge`.) The
+/// old object's transformations always survive: generated objects have none.
+fn surviving_origin(
+    old: &Resource,
+    generated: &Resource,
+    behavior: Behavior,
+) -> Option<std::sync::Arc<crate::resource::Origin>> {
+    let (first, second) = match behavior {
+        Behavior::Merge => (old, generated),
+        _ => (generated, old),
+    };
+    first
+        .state
+        .origin
+        .clone()
+        .or_else(|| second.state.origin.clone())
 }
 
 /// `old` overlaid with `new`, every value as its scalar text (collections

@@ -368,3 +368,41 @@ fn build_annotations_come_from_the_old_side_only() {
         ]))
     );
 }
+
+#[test]
+fn merge_keeps_the_old_origin_and_replace_takes_the_new_one() {
+    use crate::resource::{ConfiguredBy, Origin};
+    use std::sync::Arc;
+    let origin = |file: &str| {
+        Arc::new(Origin::configured(
+            file.to_string(),
+            ConfiguredBy::builtin("ConfigMapGenerator"),
+        ))
+    };
+    let (base_origin, overlay_origin) = (origin("../base/kustomization.yaml"), origin("k.yaml"));
+    for (behavior, want) in [
+        (Behavior::Merge, &base_origin),
+        (Behavior::Replace, &overlay_origin),
+    ] {
+        let mut base = generated(
+            GeneratorKind::ConfigMap,
+            "bob",
+            Behavior::Unspecified,
+            &["a=1"],
+            GeneratorOptions::default(),
+        );
+        base.resource.set_origin(base_origin.clone());
+        base.resource.state.transformations.push(origin("t.yaml"));
+        let mut overlay = generated(
+            GeneratorKind::ConfigMap,
+            "bob",
+            behavior,
+            &["b=2"],
+            GeneratorOptions::default(),
+        );
+        overlay.resource.set_origin(overlay_origin.clone());
+        let (combined, _) = combine(&base.resource, true, overlay);
+        assert_eq!(combined.origin(), Some(want), "{behavior:?}");
+        assert_eq!(combined.transformations().len(), 1);
+    }
+}

@@ -25,7 +25,7 @@ pub use merge::{absorb, combine, AbsorbTarget};
 pub use spec::{Behavior, GeneratorConfig, GeneratorKind};
 
 use crate::kustomization::{GeneratorOptions, Kustomization};
-use crate::resource::Resource;
+use crate::resource::{Origin, Resource};
 use crate::yaml::{Mapping, Value};
 use anyhow::{bail, Context, Result};
 use std::path::Path;
@@ -122,15 +122,23 @@ pub fn generate_from_kustomization(
 /// each result into `items` right away, as kustomize does: all configs are
 /// checked first, then each generator runs and is merged before the next
 /// one reads its sources. `wrap` makes a new entry for a created object.
+///
+/// `origin_of` gives the origin of what each kind of generator makes (None
+/// when origins are not tracked); it is set before merging, so that
+/// `merge` and `replace` can pick the surviving one.
 pub fn run_kustomization_generators<T: AbsorbTarget>(
     k: &Kustomization,
     loader: &dyn FileLoader,
     source: Option<Arc<Path>>,
     items: &mut Vec<T>,
+    origin_of: impl Fn(GeneratorKind) -> Option<Arc<Origin>>,
     mut wrap: impl FnMut(GeneratedResource) -> T,
 ) -> Result<()> {
     for config in kustomization_generators(k)? {
-        let generated = generate(&config, loader, source.clone())?;
+        let mut generated = generate(&config, loader, source.clone())?;
+        if let Some(origin) = origin_of(config.kind) {
+            generated.resource.set_origin_if_missing(&origin);
+        }
         absorb(items, generated, &mut wrap).context("merging from generator")?;
     }
     Ok(())

@@ -211,7 +211,7 @@ fn run_and_absorb_in_order() {
         ..Kustomization::default()
     };
     let mut items: Vec<GeneratedResource> = Vec::new();
-    run_kustomization_generators(&k, &no_files, None, &mut items, |g| g).unwrap();
+    run_kustomization_generators(&k, &no_files, None, &mut items, |_| None, |g| g).unwrap();
     assert_eq!(items.len(), 1);
     assert_eq!(content_hash(&items[0].resource.value), "gc87g97b68");
     // A second `create` of the same name fails while merging.
@@ -220,7 +220,8 @@ fn run_and_absorb_in_order() {
         ..Kustomization::default()
     };
     let mut items: Vec<GeneratedResource> = Vec::new();
-    let err = run_kustomization_generators(&k, &no_files, None, &mut items, |g| g).unwrap_err();
+    let err =
+        run_kustomization_generators(&k, &no_files, None, &mut items, |_| None, |g| g).unwrap_err();
     assert_eq!(
         format!("{err:#}"),
         "merging from generator: id ConfigMap.v1.[noGrp]/a.[noNs] exists; behavior must be merge or replace"

@@ -26,6 +26,15 @@ impl GeneratorKind {
             GeneratorKind::Secret => "Secret",
         }
     }
+
+    /// The builtin plugin's kind (`ConfigMapGenerator`, `SecretGenerator`),
+    /// as origin annotations name it.
+    pub fn plugin_kind(self) -> &'static str {
+        match self {
+            GeneratorKind::ConfigMap => "ConfigMapGenerator",
+            GeneratorKind::Secret => "SecretGenerator",
+        }
+    }
 }
 
 /// What to do when an object with the generated identity already exists.

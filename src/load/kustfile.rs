@@ -23,6 +23,10 @@ pub struct LoadedKustomization {
     /// The deprecation warnings kustomize would print for this file, one
     /// line each, in kustomize's order.
     pub warnings: Vec<String>,
+    /// Where it sits in the build for origin annotations (its path from the
+    /// build root, when origins are tracked). Loading leaves it untracked;
+    /// the build sets it as it descends.
+    pub origin: crate::resource::OriginScope,
 }
 
 /// Why a kustomization is being loaded, which decides whether
@@ -57,6 +61,7 @@ impl Loader {
             file,
             kustomization,
             warnings,
+            origin: Default::default(),
         })
     }
 
@@ -231,6 +236,7 @@ mod tests {
                 ..Default::default()
             },
             warnings: Vec::new(),
+            origin: Default::default(),
         }
     }
 

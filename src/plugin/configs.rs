@@ -27,7 +27,9 @@ pub fn collect_configs(
     for entry in entries {
         match inline_configs(entry, &kust.file) {
             Some(resources) => {
-                for r in resources {
+                let origin = kust.origin.inline(&kust.file);
+                for mut r in resources {
+                    r.state.origin.clone_from(&origin);
                     configs.push(r)?;
                 }
             }
@@ -38,7 +40,9 @@ pub fn collect_configs(
         let part = match kust.resolve(loader, entry)? {
             Entry::File(path) => {
                 let mut list = ResourceList::new();
-                for r in crate::load::read_resources(&path)? {
+                let origin = kust.origin.file(entry);
+                for mut r in crate::load::read_resources(&path)? {
+                    r.state.origin.clone_from(&origin);
                     list.push(r)?;
                 }
                 list

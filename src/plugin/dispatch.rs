@@ -88,11 +88,7 @@ pub fn configure(config: &Resource, role: Role, ctx: PluginContext<'_>) -> Resul
 
 /// Third-party plugins krust implements itself, matched on `apiVersion`
 /// and `kind`; `None` for every other config.
-fn native_plugin(
-    config: &Resource,
-    _role: Role,
-    ctx: PluginContext<'_>,
-) -> Result<Option<Plugin>> {
+fn native_plugin(config: &Resource, _role: Role, ctx: PluginContext<'_>) -> Result<Option<Plugin>> {
     if crate::generate::ksops::is_ksops_config(&config.value) {
         // KSOPS: SOPS-encrypted Secrets, decrypted in process (no exec
         // plugin, no flags).

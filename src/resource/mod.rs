@@ -2,11 +2,15 @@
 
 mod id;
 mod list;
+pub mod origin;
+pub mod origin_path;
 pub mod scope;
 mod state;
 
 pub use id::{Gvk, ResId};
 pub use list::ResourceList;
+pub use origin::{ConfiguredBy, Origin};
+pub use origin_path::OriginScope;
 
 use crate::yaml::{Mapping, Value};
 use std::path::Path;
@@ -24,9 +28,11 @@ pub struct Resource {
     pub state: BuildState,
 }
 
-/// Build-time facts about a resource that kustomize keeps in internal
-/// annotations and never prints: earlier identities, applied name prefixes
-/// and suffixes, and whether a generated name still needs its hash.
+/// Build-time facts about a resource that kustomize keeps in annotations:
+/// earlier identities, applied name prefixes and suffixes, whether a
+/// generated name still needs its hash (never printed), and where the
+/// resource came from and what transformed it (printed on request, see
+/// [`origin`]).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct BuildState {
     /// Identities the resource had before renames, oldest first.
@@ -41,6 +47,12 @@ pub struct BuildState {
     /// Names of the `vars` whose object reference picked this resource; the
     /// vars read their values from it at the end of the build.
     pub var_names: Vec<String>,
+    /// Where the resource came from; set only when origins are tracked.
+    /// Shared by every resource of the same file or generator.
+    pub origin: Option<Arc<Origin>>,
+    /// The transformers that ran on it, oldest first; recorded only when
+    /// origins are tracked.
+    pub transformations: Vec<Arc<Origin>>,
 }
 
 impl Resource {

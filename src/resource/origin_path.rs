@@ -1,0 +1,182 @@
+//! The paths in origin annotations: every one is relative to the directory
+//! being built, made by joining the `resources` (or `components`) entries
+//! that lead to it, as kustomize does with Go's `filepath.Join`.
+//!
+//! So a base listed as `../base` in the overlay being built gives its file
+//! `namespace.yaml` the path `../base/namespace.yaml`, and its kustomization
+//! file `../base/kustomization.yaml` as `configuredIn`, however the
+//! directories are laid out on disk.
+
+use super::origin::{ConfiguredBy, Origin};
+use std::path::Path;
+use std::sync::Arc;
+
+/// Where a kustomization sits in the build for origin annotations: the
+/// joined path of the entries leading to it from the build root, or nothing
+/// when origins are not tracked (no `buildMetadata` at the top).
+///
+/// Cheap to clone: the path is shared.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OriginScope {
+    dir: Option<Arc<str>>,
+}
+
+impl OriginScope {
+    /// The scope of the directory being built. kustomize tracks origins when
+    /// the top kustomization's `buildMetadata` lists anything at all, and
+    /// strips the annotations at the end unless asked to keep them.
+    pub fn for_build_root(build_metadata: &[String]) -> OriginScope {
+        OriginScope {
+            dir: (!build_metadata.is_empty()).then(|| Arc::from("")),
+        }
+    }
+
+    /// A scope that tracks nothing.
+    pub fn untracked() -> OriginScope {
+        OriginScope::default()
+    }
+
+    /// True when origins are tracked in this build.
+    pub fn is_tracking(&self) -> bool {
+        self.dir.is_some()
+    }
+
+    /// The scope of the kustomization (or component) at `entry`, a
+    /// directory entry of the kustomization in this scope.
+    pub fn descend(&self, entry: &str) -> OriginScope {
+        OriginScope {
+            dir: self
+                .dir
+                .as_deref()
+                .map(|dir| Arc::from(go_join(dir, entry))),
+        }
+    }
+
+    /// The origin of the resources read from the file `entry` (a
+    /// `resources`, `generators` or `transformers` entry of the
+    /// kustomization in this scope). Build it once per file and share it.
+    pub fn file(&self, entry: &str) -> Option<Arc<Origin>> {
+        let dir = self.dir.as_deref()?;
+        Some(Arc::new(Origin::file(go_join(dir, entry))))
+    }
+
+    /// The origin of a config written inline in the kustomization file
+    /// `kustomization` (a `generators:`/`transformers:` entry that is YAML
+    /// rather than a path): kustomize gives it the kustomization file's path.
+    pub fn inline(&self, kustomization: &Path) -> Option<Arc<Origin>> {
+        self.file(&file_name(kustomization))
+    }
+
+    /// The origin of what a builtin generator or transformer configured by
+    /// the kustomization file `kustomization` made or changed; `kind` is the
+    /// builtin's name (`ConfigMapGenerator`, `PrefixTransformer`, ...).
+    pub fn builtin(&self, kustomization: &Path, kind: &str) -> Option<Arc<Origin>> {
+        let dir = self.dir.as_deref()?;
+        Some(Arc::new(Origin::configured(
+            go_join(dir, &file_name(kustomization)),
+            ConfiguredBy::builtin(kind),
+        )))
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Go's `filepath.Join(dir, entry)` on a Unix system: the non-empty parts
+/// joined with `/` and cleaned; empty when both are empty.
+pub fn go_join(dir: &str, entry: &str) -> String {
+    match (dir.is_empty(), entry.is_empty()) {
+        (true, true) => String::new(),
+        (true, false) => go_clean(entry),
+        (false, true) => go_clean(dir),
+        (false, false) => go_clean(&format!("{dir}/{entry}")),
+    }
+}
+
+/// Go's `filepath.Clean` on a Unix system: repeated and trailing slashes,
+/// `.` elements and `..` elements that follow a name are removed; `..` at
+/// the start of a rooted path is dropped; an empty result is `.`.
+pub fn go_clean(path: &str) -> String {
+    let rooted = path.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => match parts.last() {
+                Some(&last) if last != ".." => {
+                    parts.pop();
+                }
+                _ if rooted => {}
+                _ => parts.push(".."),
+            },
+            name => parts.push(name),
+        }
+    }
+    let joined = parts.join("/");
+    match (rooted, joined.is_empty()) {
+        (true, _) => format!("/{joined}"),
+        (false, true) => ".".to_string(),
+        (false, false) => joined,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_follows_go() {
+        for (input, want) in [
+            ("", "."),
+            (".", "."),
+            ("a/./b/", "a/b"),
+            ("a//b", "a/b"),
+            ("a/../..", ".."),
+            ("../base/../x", "../x"),
+            ("../../a", "../../a"),
+            ("/..", "/"),
+            ("/a/../../b", "/b"),
+            ("./service.yaml", "service.yaml"),
+        ] {
+            assert_eq!(go_clean(input), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn join_skips_empty_parts() {
+        assert_eq!(go_join("", ""), "");
+        assert_eq!(go_join("", "./a.yaml"), "a.yaml");
+        assert_eq!(go_join("../base/", ""), "../base");
+        assert_eq!(go_join("../base", "ns.yaml"), "../base/ns.yaml");
+        // An absolute entry under a relative directory is simply appended.
+        assert_eq!(go_join("../base", "/abs/x.yaml"), "../base/abs/x.yaml");
+    }
+
+    #[test]
+    fn untracked_scopes_give_no_origins() {
+        let scope = OriginScope::for_build_root(&[]);
+        assert!(!scope.is_tracking());
+        assert!(scope.descend("../base").file("a.yaml").is_none());
+        let kust = Path::new("/k/kustomization.yaml");
+        assert!(scope.builtin(kust, "PrefixTransformer").is_none());
+    }
+
+    #[test]
+    fn tracked_scopes_join_entries() {
+        let root = OriginScope::for_build_root(&["managedByLabel".to_string()]);
+        assert!(root.is_tracking());
+        let base = root.descend("../base/");
+        assert_eq!(base.file("ns.yaml").unwrap().path, "../base/ns.yaml");
+        let kust = Path::new("/k/base/kustomization.yml");
+        let builtin = base.builtin(kust, "PrefixTransformer").unwrap();
+        assert_eq!(builtin.configured_in, "../base/kustomization.yml");
+        assert_eq!(
+            builtin.configured_by.as_ref().unwrap().kind,
+            "PrefixTransformer"
+        );
+        assert_eq!(root.inline(kust).unwrap().path, "kustomization.yml");
+    }
+}
