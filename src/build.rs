@@ -154,6 +154,9 @@ pub fn build_with_warnings(dir: &Path, options: &BuildOptions) -> Result<Built> 
     })
 }
 
+/// A configured generator and the origin its objects get (when tracked).
+type GeneratorWithOrigin = (Box<dyn plugin::Generate>, Option<Arc<Origin>>);
+
 /// What accumulating one kustomization produces and hands to its parent.
 #[derive(Debug, Default)]
 struct Accumulated {
@@ -353,7 +356,7 @@ impl Builder {
         let k = &kust.kustomization;
         let ctx = self.plugin_context(kust);
         // Each generator with the origin its objects get (when tracked).
-        let mut generators: Vec<(Box<dyn plugin::Generate>, Option<Arc<Origin>>)> = Vec::new();
+        let mut generators: Vec<GeneratorWithOrigin> = Vec::new();
         for config in generate::kustomization_generators(k)? {
             let origin =
                 crate::buildmeta::builtin_generator_origin(kust, config.kind.plugin_kind());
