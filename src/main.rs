@@ -15,6 +15,7 @@ use std::process::ExitCode;
 /// mimalloc: the build allocates many small strings and maps from several
 /// threads at once, where glibc's allocator spends much of its time growing
 /// per-thread arenas.
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -262,7 +263,13 @@ fn run_build(args: &BuildArgs) -> Result<()> {
             krust::output::write_individual_files(&built.resources, path)?;
         }
         Some(path) => write_file(path, &krust::output::render(&built.resources)?)?,
-        None => write_stdout(&krust::output::render(&built.resources)?)?,
+        None => {
+            let docs = krust::output::render_documents(&built.resources)?;
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            krust::output::write_documents(&docs, &mut out)?;
+            out.flush()?;
+            std::mem::forget(docs);
+        }
     }
     // The process ends right after this; freeing a large tree piece by
     // piece would only add to the wall time.

@@ -26,6 +26,26 @@ pub fn render(resources: &ResourceList) -> Result<String> {
     Ok(out)
 }
 
+/// Prints every resource into its own string, in output order. All of them
+/// are printed before anything is written, so a failure leaves the output
+/// untouched; writing them with [`write_documents`] avoids joining them into
+/// one more copy of the whole stream.
+pub fn render_documents(resources: &ResourceList) -> Result<Vec<String>> {
+    render_each(resources.as_slice())
+}
+
+/// Writes documents from [`render_documents`] joined with `---\n`, exactly
+/// as [`render`] would print them.
+pub fn write_documents(docs: &[String], out: &mut impl std::io::Write) -> std::io::Result<()> {
+    for (i, doc) in docs.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b"---\n")?;
+        }
+        out.write_all(doc.as_bytes())?;
+    }
+    Ok(())
+}
+
 /// Prints each resource on its own, in parallel for large lists.
 fn render_each(resources: &[Resource]) -> Result<Vec<String>> {
     let print_one = |r: &Resource| -> Result<String> {

@@ -67,7 +67,7 @@ fn fold_helm_args(doc: &mut Mapping) {
         ];
         let chart: Mapping = RENAMES
             .iter()
-            .filter_map(|(from, to)| args.get(*from).map(|v| (to.to_string(), v.clone())))
+            .filter_map(|(from, to)| args.get(from).map(|v| (to.to_string(), v.clone())))
             .collect();
         charts.push(Value::Map(chart));
         if !str_at(&args, "helmHome").is_empty() {
@@ -116,7 +116,7 @@ fn fold_common_labels(doc: &mut Mapping) -> Result<()> {
     if let Some(Value::Seq(labels)) = doc.get("labels") {
         for label in labels {
             let pairs = label.get("pairs").and_then(Value::as_map);
-            if let Some(name) = pairs.and_then(|p| p.keys().find(|k| common.contains_key(*k))) {
+            if let Some(name) = pairs.and_then(|p| p.keys().find(|k| common.contains_key(k))) {
                 bail!("label name '{name}' exists in both commonLabels and labels");
             }
         }

@@ -198,13 +198,13 @@ fn merged_strings(old: Option<&Mapping>, new: Option<&Mapping>) -> Mapping {
 fn merged_annotations(old: Option<&Mapping>, new: Option<&Mapping>) -> Mapping {
     let mut merged = merged_strings(old, new);
     for key in BUILD_ANNOTATIONS {
-        match old.and_then(|m| m.get(*key)) {
+        match old.and_then(|m| m.get(key)) {
             Some(value) => {
                 let text = value.scalar_text().unwrap_or_default();
                 merged.insert(key.to_string(), Value::String(text));
             }
             None => {
-                merged.shift_remove(*key);
+                merged.shift_remove(key);
             }
         }
     }

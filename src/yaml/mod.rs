@@ -4,6 +4,7 @@
 
 pub mod float;
 pub mod keyorder;
+pub mod mapping;
 mod parse;
 mod parse_folded;
 mod parse_repair;

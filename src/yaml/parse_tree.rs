@@ -291,7 +291,7 @@ impl Builder<'_> {
         };
         // The key takes its place now (one hash lookup) and gets its value
         // when that is complete.
-        let (index, previous) = frame.map.insert_full(text, Value::Null);
+        let (index, previous) = frame.map.insert_full(fit(text), Value::Null);
         if previous.is_some() && schema == Schema::V3 {
             let key = frame.map.get_index(index).map_or("", |(k, _)| k.as_str());
             return Err(TreeError::at(
@@ -305,18 +305,25 @@ impl Builder<'_> {
 
     fn on_collection_end(&mut self) -> Result<(), TreeError> {
         let (value, anchor) = match self.stack.pop() {
-            Some(Frame::Seq(items, anchor, _)) => (Value::Seq(items), anchor),
-            Some(Frame::Map(frame)) => (
-                Value::Map(apply_v3_merges(frame.map, frame.merges)),
-                frame.anchor,
-            ),
+            Some(Frame::Seq(mut items, anchor, _)) => {
+                items.shrink_to_fit();
+                (Value::Seq(items), anchor)
+            }
+            Some(Frame::Map(frame)) => {
+                let mut map = apply_v3_merges(frame.map, frame.merges);
+                map.shrink_to_fit();
+                (Value::Map(map), frame.anchor)
+            }
             None => return Ok(()),
         };
         self.attach(value, anchor)
     }
 
     /// Records an anchored value and hands a finished value to its parent.
-    fn attach(&mut self, value: Value, anchor: usize) -> Result<(), TreeError> {
+    fn attach(&mut self, mut value: Value, anchor: usize) -> Result<(), TreeError> {
+        if let Value::String(s) = value {
+            value = Value::String(fit(s));
+        }
         if anchor != 0 {
             self.anchors.insert(anchor, value.clone());
         }
@@ -342,6 +349,16 @@ impl Builder<'_> {
         }
         Ok(())
     }
+}
+
+/// The parser hands scalars over in buffers with room to spare (plain
+/// scalars start at 32 bytes); the tree keeps every key and string for the
+/// whole build, so give the spare room back.
+fn fit(mut s: String) -> String {
+    if s.capacity() > s.len() {
+        s.shrink_to_fit();
+    }
+    s
 }
 
 /// Character-indexed access to the source (parser positions count

@@ -7,15 +7,7 @@
 //! yaml.v3's rules (see [`crate::yaml::resolve`]); nothing downstream has to
 //! re-interpret text.
 
-use indexmap::IndexMap;
-
-/// A string-keyed mapping that remembers insertion order.
-///
-/// Printing sorts keys with kustomize's comparator, but the insertion order
-/// still matters: it is the order kustomize's own (unstable) sort starts
-/// from, and keeping it makes output deterministic where the comparator is
-/// not a total order.
-pub type Mapping = IndexMap<String, Value>;
+pub use crate::yaml::mapping::Mapping;
 
 /// One YAML/JSON value after yaml.v3 resolution.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -246,6 +238,18 @@ mod tests {
         assert_eq!(v.str_at(&["metadata", "namespace"]), None);
         let mut s = Value::String("a".into());
         assert!(s.ensure_map("k").is_none());
+    }
+
+    #[test]
+    fn value_stays_small() {
+        // Every node of every resource is a Value: its size is most of the
+        // build's memory.
+        eprintln!(
+            "Value: {} bytes, Mapping: {} bytes",
+            std::mem::size_of::<Value>(),
+            std::mem::size_of::<Mapping>()
+        );
+        assert!(std::mem::size_of::<Value>() <= 32);
     }
 
     #[test]
