@@ -132,3 +132,11 @@ fn bare_nulls_are_noted_with_their_paths() {
     );
     assert!(docs[1].1.is_empty());
 }
+
+#[test]
+fn block_scalar_on_an_unterminated_last_line_has_no_final_break() {
+    let data = |text: &str| parse(text)[0].str_at(&["a"]).map(str::to_string);
+    assert_eq!(data("a: |\n  x\n  y").as_deref(), Some("x\ny"));
+    assert_eq!(data("a: |+\n  x").as_deref(), Some("x"));
+    assert_eq!(data("a: |\n  x\n").as_deref(), Some("x\n"));
+}

@@ -120,10 +120,35 @@ pub fn read_first_document_noting_bare_nulls(
                     "found a tab character where an indentation space is expected (the first line of a block scalar sets its indentation)",
                 ));
             }
+            Event::Scalar(
+                value,
+                style @ (ScalarStyle::Literal | ScalarStyle::Folded),
+                anchor,
+                tag,
+            ) if value.ends_with('\n') && ends_unterminated_text(&mut builder.source, span) => {
+                // The parser gives a block scalar on the text's last line a
+                // line break the text does not have; yaml.v3 does not.
+                let mut value = value.into_owned();
+                value.pop();
+                let event = Event::Scalar(Cow::Owned(value), style, anchor, tag);
+                builder.on_event(event, span.start)?;
+            }
             event => builder.on_event(event, span.start)?,
         }
     }
     Ok((builder.root, builder.bare_nulls))
+}
+
+/// Whether `span` reaches the end of a text whose last line has content
+/// and no line break (only blanks may follow the span).
+fn ends_unterminated_text(source: &mut SourceChars<'_>, span: Span) -> bool {
+    if source.text.trim_end_matches([' ', '\t']).ends_with('\n') {
+        return false;
+    }
+    match source.byte_offset(span.end.index()) {
+        Some(offset) => source.text[offset..].trim_matches([' ', '\t']).is_empty(),
+        None => true,
+    }
 }
 
 /// Whether the header of the block scalar whose content starts at `span`
