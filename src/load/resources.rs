@@ -25,8 +25,38 @@ use std::sync::Arc;
 pub fn read_resources(path: &Path) -> Result<Vec<Resource>> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read resource file {}", path.display()))?;
-    let docs = crate::yaml::parse_documents(&text, path).map_err(|e| anyhow!(e))?;
-    resources_from_documents(docs, path)
+    let docs =
+        crate::yaml::parse_documents_noting_bare_nulls(&text, path).map_err(|e| anyhow!(e))?;
+    let has_bare_nulls = docs.iter().any(|(_, nulls)| !nulls.is_empty());
+    if !has_bare_nulls {
+        return resources_from_documents(docs.into_iter().map(|(doc, _)| doc).collect(), path);
+    }
+    let kept_nulls: Vec<_> = docs
+        .iter()
+        .filter(|(doc, _)| !is_nil_or_empty(doc))
+        .map(|(_, nulls)| nulls.clone())
+        .collect();
+    let any_list = docs.iter().any(|(doc, _)| is_any_list(doc));
+    let mut resources =
+        resources_from_documents(docs.into_iter().map(|(doc, _)| doc).collect(), path)?;
+    // Without lists, the resources are the non-empty documents in order.
+    if !any_list && kept_nulls.len() == resources.len() {
+        for (res, nulls) in resources.iter_mut().zip(kept_nulls) {
+            res.state.bare_nulls = nulls;
+        }
+    }
+    Ok(resources)
+}
+
+/// A document that list expansion would replace by its items.
+fn is_any_list(doc: &Value) -> bool {
+    is_wrapping_list(doc)
+        || doc.as_map().is_some_and(|map| {
+            map.get("kind")
+                .and_then(Value::as_str)
+                .is_some_and(|kind| kind.ends_with("List"))
+                && map.contains_key("items")
+        })
 }
 
 /// Reads many files in parallel. The results keep the input order; when

@@ -46,6 +46,9 @@
 //! name (unless `allowNameChange`), kind (unless `allowKindChange`) and
 //! namespace (always). That is the caller's job.
 
+#[cfg(test)]
+#[path = "smp_bare_null_tests.rs"]
+mod smp_bare_null_tests;
 #[path = "smp_elements.rs"]
 mod smp_elements;
 #[path = "smp_list.rs"]
@@ -55,7 +58,7 @@ mod smp_list;
 mod smp_tests;
 
 use crate::openapi::{Schema, SchemaRef};
-use crate::yaml::{Mapping, Value};
+use crate::yaml::{BareNullPath, Mapping, PathStep, Value};
 use smp_elements::{raw_text, wrong_kind};
 use smp_list::ListSources;
 
@@ -107,6 +110,26 @@ pub fn merge_patch_with_schema(
     } else {
         Outcome::Merged
     })
+}
+
+/// Removes from `target` the fields that its file wrote with no value
+/// (`key:`) and that a strategic merge walks, before a patch is merged.
+///
+/// kustomize's merge keeps a target's `null` only when it was spelled out
+/// (`null`, `~`): a field with no value at all is dropped wherever the merge
+/// walks, whatever the patch says. The walk covers mappings and the elements
+/// of merging lists, not lists that are replaced.
+pub fn drop_bare_nulls(target: &mut Value, paths: &[BareNullPath]) {
+    let walker = |schema: &Schema, target: &mut Value| {
+        let walker = Walker { schema };
+        for path in paths {
+            walker.drop_bare_null(target, path);
+        }
+    };
+    match crate::openapi::custom::active_custom_schema() {
+        Some(custom) => walker(&custom, target),
+        None => walker(Schema::builtin(), target),
+    }
 }
 
 /// What a walk decided for one node.
@@ -189,6 +212,40 @@ impl<'s> Walker<'s> {
                 self.schema.resource(api_version, kind)
             })
         })
+    }
+
+    /// Follows `path` from `node` and removes the field it ends at if that
+    /// still holds a null and the merge walk reaches it.
+    fn drop_bare_null(&self, node: &mut Value, path: &[PathStep]) {
+        let mut node = node;
+        let mut schema = None;
+        for (depth, step) in path.iter().enumerate() {
+            schema = self.schema_for(schema, [node, node]);
+            match (step, node) {
+                (PathStep::Key(key), Value::Map(map)) if depth + 1 == path.len() => {
+                    if map.get(key).is_some_and(Value::is_null) {
+                        map.shift_remove(key);
+                    }
+                    return;
+                }
+                (PathStep::Key(key), Value::Map(map)) => {
+                    let Some(next) = map.get_mut(key) else { return };
+                    schema = schema.and_then(|s| s.field(key));
+                    node = next;
+                }
+                (PathStep::Index(index), Value::Seq(list)) => {
+                    let Some(merging) = schema.filter(|s| s.has_merge_strategy()) else {
+                        return;
+                    };
+                    let Some(next) = list.get_mut(*index) else {
+                        return;
+                    };
+                    schema = merging.elements();
+                    node = next;
+                }
+                _ => return,
+            }
+        }
     }
 
     /// Merges patch node `origin` into target node `dest` (either may be

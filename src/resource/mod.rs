@@ -53,6 +53,11 @@ pub struct BuildState {
     /// The transformers that ran on it, oldest first; recorded only when
     /// origins are tracked.
     pub transformations: Vec<Arc<Origin>>,
+    /// Fields the resource's file wrote with no value (`key:`), which the
+    /// first strategic merge patch applied to it drops (see
+    /// [`crate::patch::strategic_merge::drop_bare_nulls`]). Emptied by any
+    /// patch, as kustomize's patches leave only spelled-out nulls behind.
+    pub bare_nulls: Vec<crate::yaml::BareNullPath>,
 }
 
 impl Resource {

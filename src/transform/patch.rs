@@ -11,7 +11,7 @@ use super::Transform;
 use crate::kustomization::{Kustomization, Patch, Selector};
 use crate::patch::json6902::JsonPatch;
 use crate::patch::source::{quoted, strategic_merge_patches, PatchFiles};
-use crate::patch::strategic_merge::{merge_patch, Outcome};
+use crate::patch::strategic_merge::{drop_bare_nulls, merge_patch, Outcome};
 use crate::patch::target::Target;
 use crate::resource::{ResId, Resource, ResourceList};
 use crate::yaml::Value;
@@ -261,6 +261,10 @@ fn merge_into(res: &mut Resource, patch: &Value, changes: AllowedChanges) -> Res
     if changes.name || changes.kind {
         res.store_previous_id();
     }
+    if !res.state.bare_nulls.is_empty() {
+        let bare_nulls = std::mem::take(&mut res.state.bare_nulls);
+        drop_bare_nulls(&mut res.value, &bare_nulls);
+    }
     let outcome =
         merge_patch(&mut res.value, patch).with_context(|| format!("merging into {}", res.id()))?;
     if outcome == Outcome::Delete || res.value.as_map().is_none_or(|m| m.is_empty()) {
@@ -312,6 +316,9 @@ pub(crate) fn apply_json_to(
         }
     }
     let id = res.id();
+    // kustomize patches the object's JSON form: every null comes back
+    // spelled out.
+    res.state.bare_nulls.clear();
     json.apply(&mut res.value)
         .with_context(|| format!("patching {id}"))?;
     if res.value.as_map().is_none() {

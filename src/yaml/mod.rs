@@ -23,6 +23,8 @@ mod resolve_num;
 mod resolve_time;
 mod value;
 
-pub use parse::{parse_documents, parse_documents_lenient, YamlError};
+pub use parse::{
+    parse_documents, parse_documents_lenient, parse_documents_noting_bare_nulls, YamlError,
+};
 pub use print::{print_document, print_documents, PrintError};
-pub use value::{Mapping, Value};
+pub use value::{BareNullPath, Mapping, PathStep, Value};

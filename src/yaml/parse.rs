@@ -8,8 +8,9 @@
 use super::parse_repair::repair_for_retry;
 use super::parse_split::{split_documents, Chunk};
 use super::parse_text::{find_forbidden_raw_char, line_col};
-use super::parse_tree::{read_first_document, TreeError};
+use super::parse_tree::{read_first_document_noting_bare_nulls, TreeError};
 use super::resolve::Schema;
+use super::BareNullPath;
 use super::Value;
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -48,6 +49,16 @@ impl YamlError {
 /// `.inf`/`.nan`, tags that do not fit their scalar, and control
 /// characters.
 pub fn parse_documents(text: &str, file: &Path) -> Result<Vec<Value>, YamlError> {
+    let documents = parse_documents_noting_bare_nulls(text, file)?;
+    Ok(documents.into_iter().map(|(doc, _)| doc).collect())
+}
+
+/// [`parse_documents`], with each document the paths of its mapping fields
+/// written with no value at all (see [`BareNullPath`]); usually none.
+pub fn parse_documents_noting_bare_nulls(
+    text: &str,
+    file: &Path,
+) -> Result<Vec<(Value, Vec<BareNullPath>)>, YamlError> {
     check_raw_chars(text, file)?;
     let text = normalize_line_ends(text);
     let chunks = split_documents(&text).map_err(|e| {
@@ -64,8 +75,8 @@ pub fn parse_documents(text: &str, file: &Path) -> Result<Vec<Value>, YamlError>
     for chunk in &chunks {
         refuse_directives(chunk, file)?;
         match parse_first(&nel_as_line_break(chunk.text), Schema::V3) {
-            Ok(Some(Value::Null) | None) => {}
-            Ok(Some(doc)) => documents.push(doc),
+            Ok((Some(Value::Null) | None, _)) => {}
+            Ok((Some(doc), bare_nulls)) => documents.push((doc, bare_nulls)),
             Err(e) => return Err(locate(e, chunk.first_line, file)),
         }
     }
@@ -89,8 +100,8 @@ pub fn parse_documents_lenient(text: &str, file: &Path) -> Result<Vec<Value>, Ya
     check_raw_chars(text, file)?;
     let text = normalize_line_ends(text);
     match parse_first(&nel_as_line_break(&text), Schema::V2) {
-        Ok(Some(Value::Null) | None) => Ok(Vec::new()),
-        Ok(Some(doc)) => Ok(vec![doc]),
+        Ok((Some(Value::Null) | None, _)) => Ok(Vec::new()),
+        Ok((Some(doc), _)) => Ok(vec![doc]),
         Err(e) => Err(locate(e, 1, file)),
     }
 }
@@ -98,13 +109,16 @@ pub fn parse_documents_lenient(text: &str, file: &Path) -> Result<Vec<Value>, Ya
 /// Parses the first document of `text`. Where the event parser is
 /// stricter than yaml.v3, the text is repaired and parsed again (see
 /// [`repair_for_retry`]).
-fn parse_first(text: &str, schema: Schema) -> Result<Option<Value>, TreeError> {
+fn parse_first(
+    text: &str,
+    schema: Schema,
+) -> Result<(Option<Value>, Vec<BareNullPath>), TreeError> {
     // Each repair fixes one scalar; the cap bounds the work on hostile
     // input.
     const MAX_REPAIRS: usize = 256;
     let mut text = Cow::Borrowed(text);
     for _ in 0..MAX_REPAIRS {
-        let err = match read_first_document(&text, schema) {
+        let err = match read_first_document_noting_bare_nulls(&text, schema) {
             Ok(doc) => return Ok(doc),
             Err(e) => e,
         };
@@ -113,7 +127,7 @@ fn parse_first(text: &str, schema: Schema) -> Result<Option<Value>, TreeError> {
             None => return Err(err),
         }
     }
-    read_first_document(&text, schema)
+    read_first_document_noting_bare_nulls(&text, schema)
 }
 
 fn check_raw_chars(text: &str, file: &Path) -> Result<(), YamlError> {

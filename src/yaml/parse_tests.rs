@@ -1,4 +1,5 @@
 use super::*;
+use crate::yaml::PathStep;
 
 fn parse(text: &str) -> Vec<Value> {
     parse_documents(text, Path::new("r.yaml")).unwrap_or_else(|e| panic!("{text:?}: {e}"))
@@ -114,4 +115,28 @@ fn lenient_last_duplicate_wins_and_first_document_only() {
         .unwrap()
         .is_empty());
     assert!(parse_documents_lenient("a: [\n", file).is_err());
+}
+
+#[test]
+fn bare_nulls_are_noted_with_their_paths() {
+    let text = "a:\nb: null\nc:\n  - x:\n    y: ~\n    z: !!null\nd: {e: }\n---\nk: v\n";
+    let docs = parse_documents_noting_bare_nulls(text, Path::new("r.yaml")).unwrap();
+    let key = |k: &str| PathStep::Key(k.to_string());
+    assert_eq!(
+        docs[0].1,
+        vec![
+            vec![key("a")],
+            vec![key("c"), PathStep::Index(0), key("x")],
+            vec![key("c"), PathStep::Index(0), key("z")],
+        ]
+    );
+    assert!(docs[1].1.is_empty());
+}
+
+#[test]
+fn block_scalar_on_an_unterminated_last_line_has_no_final_break() {
+    let data = |text: &str| parse(text)[0].str_at(&["a"]).map(str::to_string);
+    assert_eq!(data("a: |\n  x\n  y").as_deref(), Some("x\ny"));
+    assert_eq!(data("a: |+\n  x").as_deref(), Some("x"));
+    assert_eq!(data("a: |\n  x\n").as_deref(), Some("x\n"));
 }

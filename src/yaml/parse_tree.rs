@@ -5,7 +5,7 @@
 use super::parse_folded::{folded_round_trip, writable_as_block};
 use super::parse_text::json_round_trip_string;
 use super::resolve::{resolve_scalar, resolve_text, Resolved, Schema, TagKind};
-use super::{Mapping, Value};
+use super::{BareNullPath, Mapping, PathStep, Value};
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError, Span, Tag};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -75,7 +75,17 @@ impl Frame {
 }
 
 /// Reads the first document of `text`. `None` when there is none.
+#[cfg(test)]
 pub fn read_first_document(text: &str, schema: Schema) -> Result<Option<Value>, TreeError> {
+    read_first_document_noting_bare_nulls(text, schema).map(|(doc, _)| doc)
+}
+
+/// [`read_first_document`], also returning the paths of the mapping fields
+/// written with no value (see [`BareNullPath`]).
+pub fn read_first_document_noting_bare_nulls(
+    text: &str,
+    schema: Schema,
+) -> Result<(Option<Value>, Vec<BareNullPath>), TreeError> {
     let mut parser = Parser::new_from_str(text);
     let mut builder = Builder {
         schema,
@@ -83,6 +93,7 @@ pub fn read_first_document(text: &str, schema: Schema) -> Result<Option<Value>, 
         anchors: HashMap::new(),
         root: None,
         source: SourceChars::new(text),
+        bare_nulls: Vec::new(),
     };
     // yaml.v3 has no `\/` escape; only look for one when the text could
     // hold it.
@@ -109,10 +120,35 @@ pub fn read_first_document(text: &str, schema: Schema) -> Result<Option<Value>, 
                     "found a tab character where an indentation space is expected (the first line of a block scalar sets its indentation)",
                 ));
             }
+            Event::Scalar(
+                value,
+                style @ (ScalarStyle::Literal | ScalarStyle::Folded),
+                anchor,
+                tag,
+            ) if value.ends_with('\n') && ends_unterminated_text(&mut builder.source, span) => {
+                // The parser gives a block scalar on the text's last line a
+                // line break the text does not have; yaml.v3 does not.
+                let mut value = value.into_owned();
+                value.pop();
+                let event = Event::Scalar(Cow::Owned(value), style, anchor, tag);
+                builder.on_event(event, span.start)?;
+            }
             event => builder.on_event(event, span.start)?,
         }
     }
-    Ok(builder.root)
+    Ok((builder.root, builder.bare_nulls))
+}
+
+/// Whether `span` reaches the end of a text whose last line has content
+/// and no line break (only blanks may follow the span).
+fn ends_unterminated_text(source: &mut SourceChars<'_>, span: Span) -> bool {
+    if source.text.trim_end_matches([' ', '\t']).ends_with('\n') {
+        return false;
+    }
+    match source.byte_offset(span.end.index()) {
+        Some(offset) => source.text[offset..].trim_matches([' ', '\t']).is_empty(),
+        None => true,
+    }
 }
 
 /// Whether the header of the block scalar whose content starts at `span`
@@ -157,6 +193,7 @@ struct Builder<'t> {
     anchors: HashMap<usize, Value>,
     root: Option<Value>,
     source: SourceChars<'t>,
+    bare_nulls: Vec<BareNullPath>,
 }
 
 impl Builder<'_> {
@@ -236,6 +273,9 @@ impl Builder<'_> {
             let value = self.json_string(Value::String(text.into_owned()), at)?;
             return self.attach(value, anchor);
         }
+        if text.is_empty() && !quoted && matches!(tag, TagKind::Untagged | TagKind::Null) {
+            self.note_bare_null();
+        }
         let mut value =
             resolve_scalar(text, quoted, tag, self.schema).map_err(|e| TreeError::at(at, e.0))?;
         if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) && self.schema == Schema::V3
@@ -244,6 +284,28 @@ impl Builder<'_> {
         }
         let value = self.json_string(value, at)?;
         self.attach(value, anchor)
+    }
+
+    /// Records the path of the value about to be attached, when it is a
+    /// mapping field in block style. Content of `<<` merge sources is left
+    /// out: it is copied, not walked in place.
+    fn note_bare_null(&mut self) {
+        let mut path = Vec::with_capacity(self.stack.len());
+        for frame in &self.stack {
+            match frame {
+                Frame::Seq(items, ..) => path.push(PathStep::Index(items.len())),
+                Frame::Map(map) => match map.pending {
+                    Pending::Value(index) => match map.map.get_index(index) {
+                        Some((key, _)) => path.push(PathStep::Key(key.clone())),
+                        None => return,
+                    },
+                    _ => return,
+                },
+            }
+        }
+        if matches!(path.last(), Some(PathStep::Key(_))) {
+            self.bare_nulls.push(path);
+        }
     }
 
     fn on_alias(&mut self, id: usize, at: Marker) -> Result<(), TreeError> {

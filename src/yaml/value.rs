@@ -9,6 +9,21 @@
 
 pub use crate::yaml::mapping::Mapping;
 
+/// One step of a path into a document: a mapping key or a list position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathStep {
+    /// A field of a mapping.
+    Key(String),
+    /// An element of a sequence.
+    Index(usize),
+}
+
+/// The path of a mapping field written with no value at all (`key:`), a
+/// "bare" null. The value model cannot tell it from `key: null`, but
+/// kustomize's strategic merge does: it drops bare nulls from the target it
+/// walks and keeps spelled-out ones.
+pub type BareNullPath = Vec<PathStep>;
+
 /// One YAML/JSON value after yaml.v3 resolution.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub enum Value {
