@@ -262,16 +262,30 @@ impl Builder {
             let dir = self.loader.resolve_dir(&kust.dir, entry).with_context(|| {
                 format!("components entry '{entry}' of {}", kust.file.display())
             })?;
-            let chain = chain.descend(&dir)?;
-            let mut component = self
-                .loader
-                .load_kustomization_as(&dir, KustomizationRole::Component)?;
-            component.origin = kust.origin.descend(entry);
-            self.enter_nested(&component)?;
+            let (component, chain) =
+                self.load_nested(kust, entry, &dir, KustomizationRole::Component, chain)?;
             self.accumulate_into(&component, &chain, acc)
                 .with_context(|| format!("accumulating component '{}'", dir.display()))?;
         }
         Ok(())
+    }
+
+    /// Loads the kustomization in `dir`, named by `entry` of `kust`, as a
+    /// nested build: one level down `chain`, with its origins relative to
+    /// the entry and its `openapi:` noted.
+    fn load_nested(
+        &self,
+        kust: &LoadedKustomization,
+        entry: &str,
+        dir: &Path,
+        role: KustomizationRole,
+        chain: &BuildChain,
+    ) -> Result<(LoadedKustomization, BuildChain)> {
+        let chain = chain.descend(dir)?;
+        let mut nested = self.loader.load_kustomization_as(dir, role)?;
+        nested.origin = kust.origin.descend(entry);
+        self.enter_nested(&nested)?;
+        Ok((nested, chain))
     }
 
     /// Loads every `resources` entry (in parallel) and appends them in order.
@@ -331,12 +345,8 @@ impl Builder {
                 })
             }
             Entry::Dir(dir) => {
-                let chain = chain.descend(&dir)?;
-                let mut child = self
-                    .loader
-                    .load_kustomization_as(&dir, KustomizationRole::Resource)?;
-                child.origin = kust.origin.descend(entry);
-                self.enter_nested(&child)?;
+                let (child, chain) =
+                    self.load_nested(kust, entry, &dir, KustomizationRole::Resource, chain)?;
                 self.accumulate_target(&child, &chain)
                     .with_context(|| format!("recursed accumulation of path '{}'", dir.display()))
             }

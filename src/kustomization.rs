@@ -20,7 +20,9 @@ pub const KUSTOMIZATION_VERSION: &str = "kustomize.config.k8s.io/v1beta1";
 pub const COMPONENT_VERSION: &str = "kustomize.config.k8s.io/v1alpha1";
 
 /// Deserialises `null` as the type's default, as Go's JSON decoder does.
-fn nullable<'de, D, T>(d: D) -> std::result::Result<T, D::Error>
+/// Shared by every configuration schema (kustomization, plugin configs,
+/// field specs, vars).
+pub(crate) fn nullable<'de, D, T>(d: D) -> std::result::Result<T, D::Error>
 where
     D: Deserializer<'de>,
     T: Deserialize<'de> + Default,

@@ -24,18 +24,10 @@ pub use files::{config_from_text, configurations_config, crds_config, merge_kust
 pub use gosort::go_sort;
 pub use walk::{apply_field_spec, apply_field_specs, split_path, CompiledSpec, CreateKind, Setter};
 
+use crate::kustomization::nullable;
 use crate::resource::Gvk;
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use std::fmt;
-
-/// Deserialises `null` as the type's default, as Go's JSON decoder does.
-fn nullable<'de, D, T>(d: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de> + Default,
-{
-    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
-}
 
 /// One place a transformer acts on: a path in resources of a kind.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]

@@ -20,7 +20,7 @@
 //! File paths are relative to the kustomization's directory, which is
 //! where kustomize runs KSOPS; as with KSOPS, they are not load-restricted.
 
-use super::{Behavior, GeneratedResource};
+use super::GeneratedResource;
 use crate::resource::Resource;
 use crate::sops::{Format, Keys};
 use crate::yaml::{Mapping, Value};
@@ -30,10 +30,7 @@ use base64::Engine;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// The annotation a plugin sets to ask for a hash suffix.
-pub const NEEDS_HASH_ANNOTATION: &str = "kustomize.config.k8s.io/needs-hash";
-/// The annotation a plugin sets to merge into or replace an object.
-pub const BEHAVIOR_ANNOTATION: &str = "kustomize.config.k8s.io/behavior";
+pub use super::plugin_output::{BEHAVIOR_ANNOTATION, NEEDS_HASH_ANNOTATION};
 
 /// True when a document is a KSOPS generator config (`kind: ksops` in the
 /// `viaduct.ai` group; KSOPS itself accepts `v1` and `v2`).
@@ -70,41 +67,10 @@ pub fn generate(config: &Value, dir: &Path, keys: &Keys) -> Result<Vec<Resource>
     Ok(out)
 }
 
-/// kustomize's treatment of a generator plugin's output object: the
-/// needs-hash and behavior annotations are read and removed (an empty
-/// annotation map is removed too), no hash suffix unless asked for.
-pub fn into_generated(mut resource: Resource) -> Result<GeneratedResource> {
-    let mut needs_hash = false;
-    let mut behavior = Behavior::Unspecified;
-    let annotations = resource.value.get_path_mut(&["metadata", "annotations"]);
-    if let Some(Value::Map(map)) = annotations {
-        if let Some(flag) = map.shift_remove(NEEDS_HASH_ANNOTATION) {
-            needs_hash = parse_go_bool(&flag).ok_or_else(|| {
-                anyhow!("the annotation \"{NEEDS_HASH_ANNOTATION}\" contains an invalid value")
-            })?;
-        }
-        if let Some(word) = map.shift_remove(BEHAVIOR_ANNOTATION) {
-            behavior = Behavior::parse(word.as_str().unwrap_or_default());
-        }
-        if map.is_empty() {
-            if let Some(Value::Map(meta)) = resource.value.get_mut("metadata") {
-                meta.shift_remove("annotations");
-            }
-        }
-    }
-    Ok(GeneratedResource {
-        resource,
-        behavior,
-        needs_hash,
-    })
-}
-
-fn parse_go_bool(value: &Value) -> Option<bool> {
-    match value.scalar_text()?.as_str() {
-        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
-        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
-        _ => None,
-    }
+/// kustomize's treatment of a generator plugin's output object (see
+/// [`super::plugin_output`]).
+pub fn into_generated(resource: Resource) -> Result<GeneratedResource> {
+    super::plugin_output::from_plugin_output(resource)
 }
 
 /// A list of strings under `field`; `None` when absent or null.

@@ -1,4 +1,5 @@
 use super::*;
+use crate::generate::Behavior;
 use crate::sops::encrypt::{encrypt_bytes, EncryptOptions};
 
 /// A temporary directory with encrypted files, and the keys to read them.

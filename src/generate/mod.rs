@@ -16,6 +16,7 @@ pub mod ksops;
 pub mod kv;
 pub mod loader;
 pub mod merge;
+pub mod plugin_output;
 pub mod secret;
 pub mod spec;
 

@@ -3,10 +3,11 @@
 //! kustomization (with `generatorOptions` merged in), or a builtin plugin
 //! config listed under `generators:`.
 
+use crate::kustomization::nullable;
 use crate::kustomization::{GeneratorArgs, GeneratorOptions, StringMap};
 use crate::yaml::Value;
 use anyhow::{bail, Context, Result};
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 
 /// Which object a generator makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -284,15 +285,6 @@ fn add_missing(local: &mut StringMap, global: &StringMap) {
     for (key, value) in global {
         local.entry(key.clone()).or_insert_with(|| value.clone());
     }
-}
-
-/// Deserialises `null` as the type's default, as Go's JSON decoder does.
-fn nullable<'de, D, T>(d: D) -> std::result::Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de> + Default,
-{
-    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
 /// The plugin form as written; unknown fields are ignored.

@@ -10,7 +10,10 @@
 //! runtime, which krust does not drive: they are an error.
 
 use super::{resource_list, Generate, PluginContext, LOCAL_CONFIG_ANNOTATION};
-use crate::generate::{Behavior, GeneratedResource};
+use crate::generate::plugin_output::{from_plugin_output, take_annotation};
+#[cfg(test)]
+use crate::generate::plugin_output::{parse_go_bool, BEHAVIOR_ANNOTATION, NEEDS_HASH_ANNOTATION};
+use crate::generate::GeneratedResource;
 use crate::load::resources_from_documents;
 use crate::resource::{ResId, Resource, ResourceList};
 use crate::transform::Transform;
@@ -28,10 +31,6 @@ const CONTAINER_ANNOTATION: &str = "config.kubernetes.io/container";
 /// Set by kustomize on a transformer function's inputs; removed from its
 /// outputs.
 const ID_ANNOTATION: &str = "kustomize.config.k8s.io/id";
-/// On a generator function's outputs: whether the name needs a hash suffix.
-const NEEDS_HASH_ANNOTATION: &str = "kustomize.config.k8s.io/needs-hash";
-/// On a generator function's outputs: create, merge or replace.
-const BEHAVIOR_ANNOTATION: &str = "kustomize.config.k8s.io/behavior";
 
 /// A function declaration, as the annotation spells it (unknown fields are
 /// errors, as in kustomize).
@@ -238,36 +237,8 @@ impl Generate for KrmFunction {
         let items = self.run(vec![config.clone()], &config)?;
         resources_from_documents(items, self.origin())?
             .into_iter()
-            .map(generated_with_options)
+            .map(from_plugin_output)
             .collect()
-    }
-}
-
-/// Reads and removes the hash and behavior annotations of a generated
-/// object: it gets a hash suffix only when it asks for one.
-fn generated_with_options(mut resource: Resource) -> Result<GeneratedResource> {
-    let behavior = take_annotation(&mut resource.value, BEHAVIOR_ANNOTATION);
-    let needs_hash = match take_annotation(&mut resource.value, NEEDS_HASH_ANNOTATION) {
-        None => false,
-        Some(text) => parse_go_bool(&text).ok_or_else(|| {
-            anyhow!(
-                "the annotation \"{NEEDS_HASH_ANNOTATION}\" contains an invalid value (\"{text}\")"
-            )
-        })?,
-    };
-    Ok(GeneratedResource {
-        resource,
-        behavior: Behavior::parse(behavior.as_deref().unwrap_or("")),
-        needs_hash,
-    })
-}
-
-/// Go's `strconv.ParseBool`.
-fn parse_go_bool(text: &str) -> Option<bool> {
-    match text {
-        "1" | "t" | "T" | "true" | "TRUE" | "True" => Some(true),
-        "0" | "f" | "F" | "false" | "FALSE" | "False" => Some(false),
-        _ => None,
     }
 }
 
@@ -348,23 +319,6 @@ fn set_annotation(value: &mut Value, key: &str, text: &str) {
     if let Value::Map(map) = annotations {
         map.insert(key.to_string(), Value::String(text.to_string()));
     }
-}
-
-/// Removes an annotation and returns its text; an annotations map left
-/// empty is removed, as kustomize does.
-fn take_annotation(value: &mut Value, key: &str) -> Option<String> {
-    let metadata = value.get_path_mut(&["metadata"])?.as_map_mut()?;
-    let Some(Value::Map(annotations)) = metadata.get_mut("annotations") else {
-        return None;
-    };
-    let taken = annotations.shift_remove(key)?;
-    if annotations.is_empty() {
-        metadata.shift_remove("annotations");
-    }
-    Some(match taken {
-        Value::String(s) => s,
-        other => serde_json::Value::from(&other).to_string(),
-    })
 }
 
 #[cfg(test)]

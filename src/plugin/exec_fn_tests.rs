@@ -1,5 +1,7 @@
 use super::*;
 use crate::build::PluginOptions;
+use crate::generate::plugin_output::from_plugin_output as generated_with_options;
+use crate::generate::Behavior;
 use crate::load::Loader;
 
 fn resource(json: serde_json::Value) -> Resource {

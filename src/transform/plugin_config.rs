@@ -8,18 +8,10 @@
 //! converts scalars toward the target field's type).
 
 use crate::fieldspec::FieldSpec;
+pub(crate) use crate::kustomization::nullable;
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer};
 use std::collections::BTreeMap;
-
-/// Deserialises `null` as the type's default, as Go's JSON decoder does.
-pub(crate) fn nullable<'de, D, T>(d: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de> + Default,
-{
-    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
-}
 
 /// A string field of a plugin config: null is empty, numbers and booleans
 /// become their text.

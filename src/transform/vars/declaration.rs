@@ -6,21 +6,13 @@
 //! where the object reference shows only its type, because that is the only
 //! part with a string form.
 
+use crate::kustomization::nullable;
 use crate::resource::{Gvk, ResId};
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use std::fmt;
 
 /// The field a var reads when `fieldref` names none.
 pub const DEFAULT_FIELD_PATH: &str = "metadata.name";
-
-/// Reads `null` as the type's default, as Go's JSON decoder does.
-fn nullable<'de, D, T>(d: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de> + Default,
-{
-    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
-}
 
 /// One `vars` entry, as written in the kustomization.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
