@@ -102,7 +102,7 @@ fn write_build_metadata(r: &mut Resource, keep: Keep) {
     ];
     for (key, text) in entries {
         if let Some(text) = text {
-            annotations.insert(key.to_string(), Value::String(text));
+            annotations.insert(key.into(), Value::String(text.into()));
         }
     }
 }
@@ -132,7 +132,7 @@ fn stringify(v: &mut Value) {
         *v = Value::String("null".into());
     } else if let Some(text) = v.scalar_text() {
         if !matches!(v, Value::String(_)) {
-            *v = Value::String(text);
+            *v = Value::String(text.into());
         }
     }
 }

@@ -378,7 +378,7 @@ mod tests {
 
     #[test]
     fn unknown_fields_are_errors() {
-        let err = parse(&[("resourcez", Value::Seq(vec![]))]).unwrap_err();
+        let err = parse(&[("resourcez", Value::Seq(vec![].into()))]).unwrap_err();
         assert!(format!("{err:#}").contains("unknown field"));
     }
 
@@ -386,7 +386,7 @@ mod tests {
     fn null_fields_are_unset_and_bases_fold_into_resources() {
         let k = parse(&[
             ("resources", Value::Null),
-            ("bases", Value::Seq(vec!["../base".into()])),
+            ("bases", Value::Seq(vec!["../base".into()].into())),
         ])
         .unwrap();
         assert_eq!(k.resources, vec!["../base".to_string()]);

@@ -37,7 +37,7 @@ impl Masker {
         for field in ["data", "stringData"] {
             if let Some(Value::Map(map)) = masked.get_mut(field) {
                 for entry in map.values_mut() {
-                    *entry = Value::String(self.marker(entry));
+                    *entry = Value::String(self.marker(entry).into());
                 }
             }
         }

@@ -335,7 +335,7 @@ fn run_set(file: &mut KustFile, command: SetCommand) -> Result<Outcome> {
         SetCommand::Annotation(v) => set_metadata(doc, MetadataKind::Annotation, &v.values)?,
         SetCommand::Buildmetadata(v) => {
             let options = parse_build_metadata(&v.values)?;
-            let options = options.into_iter().map(Value::String).collect();
+            let options = options.into_iter().map(Value::from).collect();
             doc.insert("buildMetadata".into(), Value::Seq(options));
         }
     }

@@ -26,15 +26,15 @@ pub fn is_set(map: &Mapping, key: &str) -> bool {
 
 /// Replaces the list at `key` with `items`.
 pub fn set_strings(map: &mut Mapping, key: &str, items: Vec<String>) {
-    let items = items.into_iter().map(Value::String).collect();
-    map.insert(key.to_string(), Value::Seq(items));
+    let items = items.into_iter().map(Value::from).collect();
+    map.insert(key.into(), Value::Seq(items));
 }
 
 /// The list at `key`, created (or replacing a non-list) when needed.
-pub fn seq_mut<'a>(map: &'a mut Mapping, key: &str) -> &'a mut Vec<Value> {
-    let slot = map.entry(key.to_string()).or_insert(Value::Null);
+pub fn seq_mut<'a>(map: &'a mut Mapping, key: &str) -> &'a mut crate::yaml::Seq {
+    let slot = map.entry(key.into()).or_insert(Value::Null);
     if !matches!(slot, Value::Seq(_)) {
-        *slot = Value::Seq(Vec::new());
+        *slot = Value::Seq(Vec::new().into());
     }
     match slot {
         Value::Seq(items) => items,
@@ -44,7 +44,7 @@ pub fn seq_mut<'a>(map: &'a mut Mapping, key: &str) -> &'a mut Vec<Value> {
 
 /// The mapping at `key`, created (or replacing a non-mapping) when needed.
 pub fn map_mut<'a>(map: &'a mut Mapping, key: &str) -> &'a mut Mapping {
-    let slot = map.entry(key.to_string()).or_insert(Value::Null);
+    let slot = map.entry(key.into()).or_insert(Value::Null);
     if !matches!(slot, Value::Map(_)) {
         *slot = Value::new_map();
     }
@@ -69,6 +69,6 @@ pub fn fold_list_into(map: &mut Mapping, from: &str, to: &str) {
 pub fn string_mapping<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Mapping {
     pairs
         .into_iter()
-        .map(|(k, v)| (k.to_string(), Value::String(v.to_string())))
+        .map(|(k, v)| (k.to_string(), Value::String(v.into())))
         .collect()
 }

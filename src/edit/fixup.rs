@@ -41,7 +41,7 @@ pub fn on_read(doc: &mut Mapping) {
 fn fold_env(args: &mut Mapping) {
     let env = str_at(args, "env").to_string();
     if !env.is_empty() {
-        seq_mut(args, "envs").push(Value::String(env));
+        seq_mut(args, "envs").push(Value::String(env.into()));
         args.shift_remove("env");
     }
 }

@@ -187,7 +187,7 @@ fn merge_global_options(local: &mut Mapping, global: &Mapping) {
         let pairs = map_mut(local, field);
         for (key, value) in global_pairs {
             if !had || !pairs.contains_key(key) {
-                pairs.insert(key.clone(), value.clone());
+                pairs.insert(key.into(), value.clone());
             }
         }
     }

@@ -303,7 +303,7 @@ pub fn encode(field: &str, value: &Value, ty: Ty, omitempty: bool) -> Result<Opt
         (Ty::Ptr(_) | Ty::Strs | Ty::StrMap | Ty::BoolMap | Ty::Any | Ty::List(_), Value::Null) => {
             Value::Null
         }
-        (Ty::Str, Value::Null) => Value::String(String::new()),
+        (Ty::Str, Value::Null) => Value::String(String::new().into()),
         (Ty::Bool, Value::Null) => Value::Bool(false),
         (Ty::Int, Value::Null) => Value::Int(0),
         (Ty::Str, Value::String(_)) | (Ty::Bool, Value::Bool(_)) | (Ty::Int, Value::Int(_)) => {
@@ -357,7 +357,7 @@ fn encode_struct(field: &str, map: &Mapping, fields: &'static [Field]) -> Result
     for (Field(name, ty, omitempty), value) in fields.iter().zip(decoded) {
         let value = value.unwrap_or(&Value::Null);
         if let Some(encoded) = encode(name, value, *ty, *omitempty)? {
-            out.insert((*name).to_string(), encoded);
+            out.insert((*name).into(), encoded);
         }
     }
     Ok(Value::Map(out))
@@ -377,14 +377,14 @@ fn encode_list(field: &str, items: &[Value], inner: Ty) -> Result<Value> {
         // List items are never omitted: a nil pointer item stays `null`.
         out.push(encode(field, item, inner, false)?.unwrap_or(Value::Null));
     }
-    Ok(Value::Seq(out))
+    Ok(Value::Seq(out.into()))
 }
 
 fn encode_map(field: &str, map: &Mapping, inner: Ty) -> Result<Value> {
     let mut out = Mapping::with_capacity(map.len());
     for (key, value) in map {
         let encoded = encode(field, value, inner, false)?.unwrap_or(Value::Null);
-        out.insert(key.clone(), encoded);
+        out.insert(key.into(), encoded);
     }
     Ok(Value::Map(out))
 }
@@ -448,7 +448,7 @@ mod tests {
         let ty = Ty::List(&Ty::Obj(IMAGE));
         let out = encode("images", &images, ty, true).unwrap().unwrap();
         assert_eq!(out, yaml("- name: a\n  newTag: v1\n"));
-        assert!(encode("images", &Value::Seq(vec![]), ty, true)
+        assert!(encode("images", &Value::Seq(vec![].into()), ty, true)
             .unwrap()
             .is_none());
     }

@@ -56,7 +56,7 @@ impl ImageEntry {
         let map = fields
             .into_iter()
             .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| (k.to_string(), Value::String(v.clone())))
+            .map(|(k, v)| (k.to_string(), Value::String(v.as_str().into())))
             .collect();
         Value::Map(map)
     }
@@ -120,7 +120,7 @@ pub fn set_images(doc: &mut Mapping, args: &[String]) -> Result<()> {
     }
     let existing = match doc.get("images") {
         Some(Value::Seq(items)) => items.clone(),
-        _ => Vec::new(),
+        _ => Vec::new().into(),
     };
     for old in existing
         .iter()

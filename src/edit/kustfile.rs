@@ -120,7 +120,7 @@ impl KustFile {
             return Ok(());
         };
         let mut single = Mapping::with_capacity(1);
-        single.insert(field.json_name.to_string(), encoded);
+        single.insert(field.json_name.into(), encoded);
         crate::yaml::print_document(&Value::Map(single), out)
             .map_err(|e| anyhow!("cannot write {}: {e}", self.name))
     }

@@ -59,7 +59,7 @@ pub fn add_paths(doc: &mut Mapping, field: &str, paths: &[String], own_name: &st
             notes.push(format!("{word} {path} already in kustomization file"));
             continue;
         }
-        seq_mut(doc, field).push(Value::String(path.clone()));
+        seq_mut(doc, field).push(Value::String(path.as_str().into()));
     }
     notes
 }
@@ -161,7 +161,7 @@ pub fn remove_patch(doc: &mut Mapping, spec: &PatchSpec) -> Result<Option<String
     let wanted = spec.to_value();
     let patches = match doc.get("patches") {
         Some(Value::Seq(patches)) => patches.clone(),
-        _ => Vec::new(),
+        _ => Vec::new().into(),
     };
     let mut kept = Vec::with_capacity(patches.len());
     for patch in &patches {
@@ -175,7 +175,7 @@ pub fn remove_patch(doc: &mut Mapping, spec: &PatchSpec) -> Result<Option<String
             spec.patch
         )));
     }
-    doc.insert("patches".into(), Value::Seq(kept));
+    doc.insert("patches".into(), Value::Seq(kept.into()));
     Ok(None)
 }
 

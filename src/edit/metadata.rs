@@ -137,7 +137,7 @@ fn write_pairs(
         if !overwrite && target.contains_key(key) {
             bail!("{} {key} already in kustomization file", kind.word());
         }
-        target.insert(key.clone(), Value::String(value.clone()));
+        target.insert(key.clone().into(), Value::String(value.as_str().into()));
     }
     Ok(())
 }

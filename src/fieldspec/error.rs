@@ -231,7 +231,7 @@ mod tests {
             e.to_string(),
             "visit traversal on path: [matchLabels]: expected sequence or mapping node"
         );
-        let w = SetError::wrong_kind(NodeKind::Scalar, &Value::Seq(vec!["x".into()]));
+        let w = SetError::wrong_kind(NodeKind::Scalar, &Value::Seq(vec!["x".into()].into()));
         assert_eq!(
             w.to_string(),
             "wrong node kind: expected ScalarNode but got SequenceNode: node contents:\n- x\n"

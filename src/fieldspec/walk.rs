@@ -236,13 +236,13 @@ impl Walker<'_> {
         let may_create = !is_seq && self.create != CreateKind::Nothing;
         let index = match map.get_index_of(key) {
             Some(index) => index,
-            None if may_create => map.insert_full(key.to_string(), Value::Null).0,
+            None if may_create => map.insert_full(key.into(), Value::Null).0,
             None => return Ok(()),
         };
         let field = &mut map[index];
         if field.is_null() {
             match shape {
-                Shape::Seq => *field = Value::Seq(Vec::new()),
+                Shape::Seq => *field = Value::Seq(Vec::new().into()),
                 Shape::Map => *field = Value::new_map(),
                 Shape::Scalar | Shape::Keep => {}
             }

@@ -24,11 +24,11 @@ pub fn configmap_object(
     for (key, bytes) in pairs {
         match String::from_utf8(bytes) {
             Ok(text) => {
-                data.insert(key, Value::String(text));
+                data.insert(key.into(), Value::String(text.into()));
             }
             Err(err) => {
                 let encoded = base64::encode_wrapped(err.as_bytes());
-                binary.insert(key, Value::String(encoded));
+                binary.insert(key.into(), Value::String(encoded.into()));
             }
         }
     }

@@ -126,7 +126,7 @@ fn write_json(out: &mut String, value: &Value) {
 }
 
 fn write_map(out: &mut String, map: &Mapping) {
-    let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+    let mut entries: Vec<(&str, &Value)> = map.iter().collect();
     entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
     out.push('{');
     for (i, (key, value)) in entries.into_iter().enumerate() {

@@ -183,7 +183,7 @@ fn null_and_odd_fields() {
     );
     let seq = map(&[
         ("kind", "ConfigMap".into()),
-        ("binaryData", Value::Seq(vec![])),
+        ("binaryData", Value::Seq(vec![].into())),
     ]);
     assert_eq!(
         configmap_json(&seq),

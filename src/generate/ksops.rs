@@ -187,7 +187,7 @@ fn object_meta(metadata: Option<&Value>) -> Value {
         }
         let strings: Mapping = map
             .iter()
-            .map(|(k, v)| (k.clone(), v.scalar_text().unwrap_or_default().into()))
+            .map(|(k, v)| (k.to_string(), v.scalar_text().unwrap_or_default().into()))
             .collect();
         out.insert(field.into(), Value::Map(strings));
     }

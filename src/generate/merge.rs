@@ -190,7 +190,7 @@ fn merged_strings(old: Option<&Mapping>, new: Option<&Mapping>) -> Mapping {
     let mut merged = Mapping::new();
     for (key, value) in old.into_iter().chain(new).flatten() {
         let text = value.scalar_text().unwrap_or_default();
-        merged.insert(key.clone(), Value::String(text));
+        merged.insert(key.into(), Value::String(text.into()));
     }
     merged
 }
@@ -201,7 +201,7 @@ fn merged_annotations(old: Option<&Mapping>, new: Option<&Mapping>) -> Mapping {
         match old.and_then(|m| m.get(key)) {
             Some(value) => {
                 let text = value.scalar_text().unwrap_or_default();
-                merged.insert(key.to_string(), Value::String(text));
+                merged.insert((*key).into(), Value::String(text.into()));
             }
             None => {
                 merged.shift_remove(key);
@@ -215,7 +215,7 @@ fn set_or_remove(map: &mut Mapping, field: &str, value: Mapping) {
     if value.is_empty() {
         map.shift_remove(field);
     } else {
-        map.insert(field.to_string(), Value::Map(value));
+        map.insert(field.into(), Value::Map(value));
     }
 }
 

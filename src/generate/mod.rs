@@ -148,13 +148,13 @@ pub fn run_kustomization_generators<T: AbsorbTarget>(
 /// `apiVersion: v1`, `kind` and `metadata` with name and (if any) namespace.
 fn new_object(kind: &str, name: &str, namespace: &str) -> Mapping {
     let mut metadata = Mapping::new();
-    metadata.insert("name".into(), Value::String(name.to_string()));
+    metadata.insert("name".into(), Value::String(name.into()));
     if !namespace.is_empty() {
-        metadata.insert("namespace".into(), Value::String(namespace.to_string()));
+        metadata.insert("namespace".into(), Value::String(namespace.into()));
     }
     let mut object = Mapping::new();
     object.insert("apiVersion".into(), "v1".into());
-    object.insert("kind".into(), Value::String(kind.to_string()));
+    object.insert("kind".into(), Value::String(kind.into()));
     object.insert("metadata".into(), Value::Map(metadata));
     object
 }
@@ -175,9 +175,9 @@ fn set_options(object: &mut Mapping, options: &GeneratorOptions) {
         sorted.sort();
         let map: Mapping = sorted
             .into_iter()
-            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .map(|(k, v)| (k.clone(), Value::String(v.as_str().into())))
             .collect();
-        metadata.insert(field.to_string(), Value::Map(map));
+        metadata.insert(field.into(), Value::Map(map));
     }
     if options.immutable {
         object.insert("immutable".into(), Value::Bool(true));

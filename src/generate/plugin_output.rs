@@ -53,7 +53,7 @@ pub fn take_annotation(value: &mut Value, key: &str) -> Option<String> {
         metadata.shift_remove("annotations");
     }
     Some(match taken {
-        Value::String(s) => s,
+        Value::String(s) => s.to_string(),
         other => serde_json::Value::from(&other).to_string(),
     })
 }

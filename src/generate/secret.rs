@@ -24,10 +24,10 @@ pub fn secret_object(
     } else {
         secret_type
     };
-    object.insert("type".into(), Value::String(secret_type.to_string()));
+    object.insert("type".into(), Value::String(secret_type.into()));
     let data: Mapping = pairs
         .into_iter()
-        .map(|(key, bytes)| (key, Value::String(base64::encode_wrapped(&bytes))))
+        .map(|(key, bytes)| (key, Value::String(base64::encode_wrapped(&bytes).into())))
         .collect();
     object.insert("data".into(), Value::Map(data));
     set_options(&mut object, options);

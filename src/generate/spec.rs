@@ -260,7 +260,7 @@ fn value_strings(value: &Value) -> Box<dyn Iterator<Item = &str> + '_> {
         Value::Seq(items) => Box::new(items.iter().flat_map(value_strings)),
         Value::Map(map) => Box::new(
             map.iter()
-                .flat_map(|(k, v)| std::iter::once(k.as_str()).chain(value_strings(v))),
+                .flat_map(|(k, v)| std::iter::once(k).chain(value_strings(v))),
         ),
         _ => Box::new(std::iter::empty()),
     }

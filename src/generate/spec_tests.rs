@@ -112,7 +112,7 @@ fn plugin_form_is_lenient() {
             ]),
         ),
         ("env", "a.env".into()),
-        ("literals", Value::Seq(vec!["a=1".into()])),
+        ("literals", Value::Seq(vec!["a=1".into()].into())),
         ("type", "ignored".into()),
         ("unknownfield", Value::Int(3)),
         ("options", map(&[("labels", map(&[("ol", "2".into())]))])),
@@ -139,7 +139,7 @@ fn plugin_top_level_name_wins_over_metadata() {
         ("name", "topname".into()),
         ("namespace", "topns".into()),
         ("type", "mytype".into()),
-        ("literals", Value::Seq(vec!["a=1".into()])),
+        ("literals", Value::Seq(vec!["a=1".into()].into())),
         ("behavior", "create".into()),
         ("options", Value::Null),
     ]);
@@ -174,7 +174,7 @@ fn plugin_errors() {
     // yaml: control characters are not allowed
     let control = map(&[
         ("kind", "ConfigMapGenerator".into()),
-        ("literals", Value::Seq(vec!["a=\u{7f}".into()])),
+        ("literals", Value::Seq(vec!["a=\u{7f}".into()].into())),
     ]);
     let err = GeneratorConfig::from_plugin(&control).unwrap_err();
     assert!(err

@@ -92,7 +92,9 @@ fn text(value: Option<&Value>) -> String {
 fn string_pairs(value: Option<&Value>) -> Option<Vec<(String, String)>> {
     let value = value.filter(|v| !is_nil_or_empty(v))?;
     let pairs = value.as_map().map_or_else(Vec::new, |m: &Mapping| {
-        m.iter().map(|(k, v)| (k.clone(), text(Some(v)))).collect()
+        m.iter()
+            .map(|(k, v)| (k.to_string(), text(Some(v))))
+            .collect()
     });
     Some(pairs)
 }

@@ -101,7 +101,7 @@ fn unwrap_single_list(mut docs: Vec<Value>) -> Vec<Value> {
             unreachable!("checked to be a mapping by is_wrapping_list");
         };
         return match map.shift_remove("items") {
-            Some(Value::Seq(items)) => items,
+            Some(Value::Seq(items)) => items.to_vec(),
             // A mapping's keys and values become nodes of their own, which
             // then fail validation, as in kustomize.
             Some(Value::Map(m)) => m
@@ -151,7 +151,7 @@ fn embedded_list_items(node: &mut Value) -> Result<Option<Vec<Value>>> {
         _ => return Ok(None),
     };
     match map.get_mut("items").map(std::mem::take) {
-        Some(Value::Seq(items)) => Ok(Some(items)),
+        Some(Value::Seq(items)) => Ok(Some(items.to_vec())),
         Some(Value::Null) | None => Ok(Some(Vec::new())),
         Some(other) => bail!(
             "expected array in {kind}/items, but found {}",

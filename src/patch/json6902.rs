@@ -50,7 +50,7 @@ impl Field {
     fn of(value: Option<&Value>) -> Field {
         match value {
             None | Some(Value::Null) => Field::Missing,
-            Some(Value::String(s)) => Field::Text(s.clone()),
+            Some(Value::String(s)) => Field::Text(s.to_string()),
             Some(_) => Field::NotAString,
         }
     }
@@ -206,7 +206,7 @@ fn replace(doc: &mut Value, op: &Operation) -> Result<()> {
     // is simply set.
     let slot = match parent {
         Value::Map(m) => {
-            m.insert(key, value);
+            m.insert(key.into(), value);
             return Ok(());
         }
         Value::Seq(items) => {
@@ -357,7 +357,7 @@ fn get<'a>(parent: &'a Value, key: &str) -> Result<Option<&'a Value>> {
 fn insert(parent: &mut Value, key: &str, value: Value) -> Result<()> {
     match parent {
         Value::Map(m) => {
-            m.insert(key.to_string(), value);
+            m.insert(key.into(), value);
             Ok(())
         }
         Value::Seq(items) => {

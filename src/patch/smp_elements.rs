@@ -93,7 +93,7 @@ fn matches_key(element: &Value, key: &str, value: &str) -> anyhow::Result<bool> 
 /// kustomize, it also drops null and `{}` elements, and with no values at
 /// all it drops every non-matching element.
 pub(super) fn set_element(
-    list: &mut Vec<Value>,
+    list: &mut crate::yaml::Seq,
     element: Option<&Value>,
     keys: &[String],
     values: &[String],
@@ -105,7 +105,7 @@ pub(super) fn set_element(
         keys
     };
     let mapping_setter = !keys[0].is_empty() && values.first().is_some_and(|v| !v.is_empty());
-    let mut kept = Vec::with_capacity(list.len() + 1);
+    let mut kept = crate::yaml::Seq::with_capacity(list.len() + 1);
     let mut matched_any = false;
     for existing in std::mem::take(list) {
         if is_null_or_empty_map(&existing) {
@@ -261,7 +261,7 @@ mod tests {
 
     #[test]
     fn set_element_replaces_appends_and_removes() {
-        let mut list = vec![named("a"), Value::Null, named("b")];
+        let mut list: crate::yaml::Seq = thin_vec::thin_vec![named("a"), Value::Null, named("b")];
         set_element(
             &mut list,
             Some(&named("b")),
@@ -287,14 +287,14 @@ mod tests {
 
     #[test]
     fn set_element_without_values_keeps_nothing_else() {
-        let mut list = vec![named("a"), named("b")];
+        let mut list: crate::yaml::Seq = thin_vec::thin_vec![named("a"), named("b")];
         set_element(&mut list, Some(&named("x")), &strings(&["name"]), &[]).unwrap();
-        assert_eq!(list, vec![named("x")]);
+        assert_eq!(list.as_slice(), [named("x")]);
     }
 
     #[test]
     fn scalar_matching_rejects_mappings() {
-        let mut list = vec![named("a")];
+        let mut list: crate::yaml::Seq = thin_vec::thin_vec![named("a")];
         let err = set_element(&mut list, None, &[], &strings(&["a"])).unwrap_err();
         assert!(err
             .to_string()

@@ -21,13 +21,13 @@ use std::collections::HashSet;
 /// both parts, so that changes to one are seen through the other.
 pub(super) enum ListSources<'a> {
     /// A target list and, unless the patch lacks the field, a patch list.
-    Pair(&'a mut Vec<Value>, Option<&'a mut Vec<Value>>),
+    Pair(&'a mut crate::yaml::Seq, Option<&'a mut crate::yaml::Seq>),
     /// The patch's own list, merged with itself.
-    Same(&'a mut Vec<Value>),
+    Same(&'a mut crate::yaml::Seq),
 }
 
 impl ListSources<'_> {
-    fn dest_mut(&mut self) -> &mut Vec<Value> {
+    fn dest_mut(&mut self) -> &mut crate::yaml::Seq {
         match self {
             ListSources::Pair(dest, _) => dest,
             ListSources::Same(list) => list,
@@ -78,7 +78,7 @@ impl<'s> Walker<'s> {
         if keys.len() > 1 {
             unify_partial_values(&mut all_values);
         }
-        let mut merged = Vec::new();
+        let mut merged = crate::yaml::Seq::new();
         let mut last_keys = Vec::new();
         for values in &all_values {
             if values.is_empty() {
@@ -167,7 +167,7 @@ fn restore_keys(element: &mut Value, keys: &[String], values: &[String]) {
     };
     for (key, value) in keys.iter().zip(values) {
         if !value.is_empty() && !map.contains_key(key) {
-            map.insert(key.clone(), Value::String(value.clone()));
+            map.insert(key.clone().into(), Value::String(value.as_str().into()));
         }
     }
 }
@@ -206,8 +206,8 @@ fn primitive_values(lists: &ListSources<'_>) -> Vec<Vec<String>> {
 /// key is appended as it is and then (kustomize's quirk) re-set with no key
 /// values, which drops every other element.
 fn reinsert_target_elements(
-    merged: &mut Vec<Value>,
-    remaining: Vec<Value>,
+    merged: &mut crate::yaml::Seq,
+    remaining: crate::yaml::Seq,
     keys: &[String],
 ) -> anyhow::Result<()> {
     let scalar_list = keys.first().is_none_or(String::is_empty);

@@ -436,7 +436,7 @@ fn sorted_union(first: &Mapping, second: Option<&Mapping>) -> Vec<String> {
     let mut keys: Vec<String> = first
         .keys()
         .chain(second.into_iter().flat_map(|m| m.keys()))
-        .cloned()
+        .map(str::to_string)
         .collect();
     keys.sort_unstable();
     keys.dedup();
@@ -452,7 +452,7 @@ fn apply_field(map: &mut Mapping, key: String, walked: Walked) {
             map.shift_remove(&key);
         }
         Walked::Replaced(value) => {
-            map.insert(key, value);
+            map.insert(key.into(), value);
         }
     }
 }
@@ -483,7 +483,7 @@ fn map_directive(node: &mut Value) -> anyhow::Result<Directive> {
 /// is all it holds. Recognised, every element carrying the same directive is
 /// removed (with null and `{}` elements, as kustomize's element removal
 /// does).
-fn seq_directive(list: &mut Vec<Value>) -> anyhow::Result<Directive> {
+fn seq_directive(list: &mut crate::yaml::Seq) -> anyhow::Result<Directive> {
     let carrier = list
         .iter()
         .find_map(|e| e.as_map().filter(|m| m.contains_key(DIRECTIVE_KEY)));

@@ -311,13 +311,13 @@ fn set_annotation(value: &mut Value, key: &str, text: &str) {
         return;
     };
     let annotations = metadata
-        .entry("annotations".to_string())
+        .entry("annotations".into())
         .or_insert_with(|| Value::Map(Mapping::new()));
     if !matches!(annotations, Value::Map(_)) {
         *annotations = Value::Map(Mapping::new());
     }
     if let Value::Map(map) = annotations {
-        map.insert(key.to_string(), Value::String(text.to_string()));
+        map.insert(key.into(), Value::String(text.into()));
     }
 }
 

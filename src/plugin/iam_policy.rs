@@ -56,17 +56,17 @@ impl IamPolicyGenerator {
             "{}@{}.iam.gserviceaccount.com",
             self.service_account.name, self.service_account.project_id
         );
-        annotations.insert(GKE_ANNOTATION.to_string(), Value::String(account));
+        annotations.insert(GKE_ANNOTATION.into(), Value::String(account.into()));
         let mut metadata = Mapping::new();
         metadata.insert("annotations".into(), Value::Map(annotations));
         metadata.insert(
             "name".into(),
-            Value::String(self.kubernetes_service.name.clone()),
+            Value::String(self.kubernetes_service.name.as_str().into()),
         );
         if !self.kubernetes_service.namespace.is_empty() {
             metadata.insert(
                 "namespace".into(),
-                Value::String(self.kubernetes_service.namespace.clone()),
+                Value::String(self.kubernetes_service.namespace.as_str().into()),
             );
         }
         let mut object = Mapping::new();

@@ -18,7 +18,7 @@ pub fn encode(items: Vec<Value>, function_config: &Value) -> Result<String> {
     let mut list = Mapping::new();
     list.insert("apiVersion".into(), API_VERSION.into());
     list.insert("kind".into(), KIND.into());
-    list.insert("items".into(), Value::Seq(items));
+    list.insert("items".into(), Value::Seq(items.into()));
     list.insert("functionConfig".into(), function_config.clone());
     let mut out = String::new();
     crate::yaml::print_document(&Value::Map(list), &mut out)
@@ -55,7 +55,7 @@ fn list_items(list: &Value) -> Result<Vec<Value>> {
     }
     match list.get_path(&["items"]) {
         None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::Seq(items)) => Ok(items.clone()),
+        Some(Value::Seq(items)) => Ok(items.to_vec()),
         Some(_) => bail!("the function output's ResourceList items is not a list"),
     }
 }

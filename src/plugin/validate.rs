@@ -75,10 +75,10 @@ mod tests {
             for r in resources.iter_mut() {
                 let labels = r
                     .metadata_mut()
-                    .entry("labels".to_string())
+                    .entry("labels".to_string().into())
                     .or_insert_with(Value::new_map);
                 if let Value::Map(m) = labels {
-                    m.insert(self.0.to_string(), "v".into());
+                    m.insert(self.0.to_string().into(), "v".into());
                 }
             }
             Ok(())

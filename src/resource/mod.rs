@@ -123,15 +123,13 @@ impl Resource {
     /// Sets `metadata.name`.
     pub fn set_name(&mut self, name: &str) {
         self.metadata_mut()
-            .insert("name".to_string(), Value::String(name.to_string()));
+            .insert("name".into(), Value::String(name.into()));
     }
 
     /// Sets `metadata.namespace`.
     pub fn set_namespace(&mut self, namespace: &str) {
-        self.metadata_mut().insert(
-            "namespace".to_string(),
-            Value::String(namespace.to_string()),
-        );
+        self.metadata_mut()
+            .insert("namespace".into(), Value::String(namespace.into()));
     }
 
     /// The string map at `metadata.<field>` (labels or annotations), if any.

@@ -184,7 +184,7 @@ fn push_field(out: &mut String, indent: &str, key: &str, value: &str) {
 /// spread over several lines is written double-quoted instead.
 fn inline_scalar(value: &str) -> String {
     let mut printed = String::new();
-    if print_document(&Value::String(value.to_string()), &mut printed).is_ok() {
+    if print_document(&Value::String(value.into()), &mut printed).is_ok() {
         let single_line = printed.trim_end_matches('\n');
         if !single_line.contains('\n') && !single_line.starts_with(['|', '>']) {
             return single_line.to_string();

@@ -92,14 +92,14 @@ impl Resource {
             return value;
         };
         let slot = metadata
-            .entry("annotations".to_string())
+            .entry("annotations".into())
             .or_insert_with(Value::new_map);
         if !matches!(slot, Value::Map(_)) {
             *slot = Value::new_map();
         }
         if let Value::Map(annotations) = slot {
             for (key, text) in entries {
-                annotations.insert(key.to_string(), Value::String(text));
+                annotations.insert(key.into(), Value::String(text.into()));
             }
         }
         value

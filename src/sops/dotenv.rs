@@ -33,7 +33,7 @@ pub fn parse(text: &str) -> Result<Vec<Line>, usize> {
         let (key, value) = line.split_once('=').ok_or(index + 1)?;
         lines.push(Line::Pair(
             key.to_string(),
-            Value::String(value.replace("\\n", "\n")),
+            Value::String(value.replace("\\n", "\n").into()),
         ));
     }
     Ok(lines)
@@ -99,14 +99,14 @@ fn insert_flattened(root: &mut Value, flat: &str, value: Value) -> Result<(), St
     for (i, step) in steps.iter().enumerate() {
         let last = i + 1 == steps.len();
         let empty = || match steps.get(i + 1) {
-            Some(Step::Index(_)) => Value::Seq(Vec::new()),
+            Some(Step::Index(_)) => Value::Seq(Vec::new().into()),
             _ => Value::Map(Mapping::new()),
         };
         node = match (step, node) {
-            (Step::Key(key), Value::Map(map)) => map.entry(key.to_string()).or_insert_with(empty),
+            (Step::Key(key), Value::Map(map)) => map.entry((*key).into()).or_insert_with(empty),
             (Step::Index(index), Value::Seq(items)) => {
-                if items.len() <= *index {
-                    items.resize_with(index + 1, empty);
+                while items.len() <= *index {
+                    items.push(empty());
                 }
                 &mut items[*index]
             }

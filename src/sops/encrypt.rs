@@ -121,7 +121,7 @@ impl<'o> Sealer<'o> {
         };
         self.mac.update(&bytes);
         if self.rule.is_encrypted(path) {
-            *value = Value::String(self.seal(&bytes, kind, &additional_data(path))?);
+            *value = Value::String(self.seal(&bytes, kind, &additional_data(path))?.into());
         }
         Ok(())
     }
@@ -130,7 +130,7 @@ impl<'o> Sealer<'o> {
         match value {
             Value::Map(map) => {
                 for (key, child) in map.iter_mut() {
-                    path.push(key.as_str());
+                    path.push(key);
                     self.walk(child, path)?;
                     path.pop();
                 }
@@ -154,7 +154,7 @@ impl<'o> Sealer<'o> {
             age_entries.push(Value::Map(entry));
         }
         let mut sops = Mapping::new();
-        sops.insert("age".into(), Value::Seq(age_entries));
+        sops.insert("age".into(), Value::Seq(age_entries.into()));
         sops.insert("lastmodified".into(), last_modified.as_str().into());
         let mac = self.seal(hex.as_bytes(), "str", &last_modified)?;
         sops.insert("mac".into(), mac.into());
@@ -218,7 +218,7 @@ impl<'o> Sealer<'o> {
             let (key, raw) = line
                 .split_once('=')
                 .ok_or_else(|| anyhow!("a dotenv line is not KEY=VALUE"))?;
-            let mut value = Value::String(raw.replace("\\n", "\n"));
+            let mut value = Value::String(raw.replace("\\n", "\n").into());
             self.leaf(&mut value, &[key])?;
             let written = value.as_str().unwrap_or_default().replace('\n', "\\n");
             out.push_str(&format!("{key}={written}\n"));

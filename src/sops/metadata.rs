@@ -104,7 +104,10 @@ impl Metadata {
                 self.other_recipients.push(name);
             }
         }
-        let entries = group.get("age").and_then(Value::as_seq).map(Vec::as_slice);
+        let entries = group
+            .get("age")
+            .and_then(Value::as_seq)
+            .map(|s| s.as_slice());
         for entry in entries.unwrap_or_default() {
             let field = |name| entry.get(name).and_then(Value::as_str).unwrap_or_default();
             if field("enc").is_empty() {

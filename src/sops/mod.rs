@@ -258,7 +258,7 @@ fn decrypt_binary(text: &str, file: &Path, keys: &Keys) -> Result<Vec<u8>, SopsE
         return Ok(bytes);
     }
     match document.get("data") {
-        Some(Value::String(s)) => Ok(s.clone().into_bytes()),
+        Some(Value::String(s)) => Ok(s.as_bytes().to_vec()),
         _ => Err(SopsError::new(
             file,
             ErrorKind::Syntax,

@@ -43,7 +43,7 @@ fn emit_map(map: &crate::yaml::Mapping, depth: usize, out: &mut String) -> Optio
 
 fn scalar_text(value: &Value) -> Option<String> {
     match value {
-        Value::String(s) if is_plain(s) => Some(s.clone()),
+        Value::String(s) if is_plain(s) => Some(s.to_string()),
         Value::Int(i) => Some(i.to_string()),
         Value::UInt(u) => Some(u.to_string()),
         Value::Bool(b) => Some(b.to_string()),

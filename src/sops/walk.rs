@@ -65,7 +65,7 @@ impl<'k> Walker<'k> {
         match value {
             Value::Map(map) => {
                 for (key, child) in map.iter_mut() {
-                    path.push(key.as_str());
+                    path.push(key);
                     self.walk(child, path)?;
                     path.pop();
                 }
@@ -138,7 +138,7 @@ impl<'k> Walker<'k> {
         Ok(match plain {
             Plain::Str(s) | Plain::Time(s) => {
                 self.hasher.update(s.as_bytes());
-                Value::String(s)
+                Value::String(s.into())
             }
             Plain::Int(i) => {
                 self.hasher.update(i.to_string());
@@ -156,7 +156,7 @@ impl<'k> Walker<'k> {
                 self.hasher.update(&bytes);
                 let text = String::from_utf8_lossy(&bytes).into_owned();
                 self.raw_values.push((path.to_string(), bytes));
-                Value::String(text)
+                Value::String(text.into())
             }
             Plain::Comment(_) => return Err(CipherError::UnknownType("comment".into())),
         })
@@ -195,7 +195,10 @@ mod tests {
                 ("a".to_string(), Value::Bool(true)),
                 ("b".to_string(), Value::Float(2.5)),
                 ("c".to_string(), Value::Null),
-                ("d".to_string(), Value::Seq(vec![Value::Int(7), "x".into()])),
+                (
+                    "d".to_string(),
+                    Value::Seq(vec![Value::Int(7), "x".into()].into()),
+                ),
             ]
             .into_iter()
             .collect(),

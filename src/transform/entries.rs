@@ -88,9 +88,9 @@ pub(crate) fn set_entry(node: &mut Value, key: &str, value: &str) -> Result<(), 
         Value::Null => Ok(()),
         Value::Map(map) => {
             match map.get_mut(key) {
-                Some(slot) => *slot = Value::String(value.to_string()),
+                Some(slot) => *slot = Value::String(value.into()),
                 None => {
-                    map.insert(key.to_string(), Value::String(value.to_string()));
+                    map.insert(key.into(), Value::String(value.into()));
                 }
             }
             Ok(())
@@ -129,7 +129,7 @@ mod tests {
             .string_map("labels")
             .unwrap()
             .clone();
-        let keys: Vec<&str> = labels.keys().map(String::as_str).collect();
+        let keys: Vec<&str> = labels.keys().collect();
         assert_eq!(keys, ["x", "z", "b"]);
         assert_eq!(labels.get("x"), Some(&Value::String("1".into())));
     }
@@ -166,7 +166,7 @@ mod tests {
             .string_map("labels")
             .unwrap()
             .clone();
-        let keys: Vec<&str> = labels.keys().map(String::as_str).collect();
+        let keys: Vec<&str> = labels.keys().collect();
         assert_eq!(keys, ["a", "z", "b"]);
         let z: serde_json::Value = labels.get("z").unwrap().into();
         assert_eq!(z, serde_json::json!({"a": "1", "b": "2"}));

@@ -30,7 +30,7 @@ fn write_value(value: &Value, out: &mut String) {
             out.push(']');
         }
         Value::Map(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
+            let mut keys: Vec<&str> = map.keys().collect();
             keys.sort();
             out.push('{');
             for (i, key) in keys.into_iter().enumerate() {

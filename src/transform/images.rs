@@ -174,7 +174,7 @@ impl Rewrite<'_> {
         if !matcher.is_match(&text) {
             return Ok(());
         }
-        *node = Value::String(self.rewritten(&text));
+        *node = Value::String(self.rewritten(&text).into());
         Ok(())
     }
 

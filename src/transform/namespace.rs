@@ -231,7 +231,7 @@ fn set_namespace(node: &mut Value, namespace: &str, unset_only: bool) -> Result<
     match node {
         Value::Map(_) | Value::Seq(_) => Err(SetError::wrong_kind(NodeKind::Scalar, node)),
         _ => {
-            *node = Value::String(namespace.to_string());
+            *node = Value::String(namespace.into());
             Ok(())
         }
     }
@@ -298,7 +298,7 @@ fn set_subject(
         Some(v) if v.scalar_text().as_deref() != Some(wanted) => return Ok(()),
         Some(_) => {}
     }
-    let slot = map.entry("namespace".to_string()).or_insert(Value::Null);
+    let slot = map.entry("namespace".into()).or_insert(Value::Null);
     setter(slot).map_err(|e| e.to_string())
 }
 

@@ -308,7 +308,7 @@ pub(crate) fn apply_json_to(
     if has_state {
         if let Some(Value::Map(meta)) = res.map_mut().get_mut("metadata") {
             let slot = meta
-                .entry("annotations".to_string())
+                .entry("annotations".into())
                 .or_insert_with(Value::new_map);
             if slot.is_null() {
                 *slot = Value::new_map();

@@ -233,7 +233,7 @@ fn extend_scalar(node: &mut Value, end: End, text: &str) -> Result<(), SetError>
         End::Front => format!("{text}{current}"),
         End::Back => format!("{current}{text}"),
     };
-    *node = Value::String(joined);
+    *node = Value::String(joined.into());
     Ok(())
 }
 

@@ -14,7 +14,7 @@
 //! The method names follow `indexmap::IndexMap`'s, so code reads the same as
 //! with any ordered map.
 
-use crate::yaml::Value;
+use crate::yaml::{Str, Value};
 use std::collections::HashMap;
 use thin_vec::ThinVec;
 
@@ -29,18 +29,18 @@ const INDEX_THRESHOLD: usize = 24;
 /// not a total order.
 #[derive(Default, Clone)]
 pub struct Mapping {
-    entries: ThinVec<(String, Value)>,
+    entries: ThinVec<(Str, Value)>,
     /// Key → position; present exactly when there are more than
     /// [`INDEX_THRESHOLD`] entries. Boxed so that a mapping stays two
     /// pointers wide inside every value.
     #[allow(clippy::box_collection)]
-    index: Option<Box<HashMap<String, usize>>>,
+    index: Option<Box<HashMap<Str, usize>>>,
 }
 
 impl std::fmt::Debug for Mapping {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_map()
-            .entries(self.entries.iter().map(|(k, v)| (k, v)))
+            .entries(self.entries.iter().map(|(k, v)| (k.as_str(), v)))
             .finish()
     }
 }
@@ -113,9 +113,9 @@ impl Mapping {
     }
 
     /// The stored key and value at `key`.
-    pub fn get_key_value(&self, key: &str) -> Option<(&String, &Value)> {
+    pub fn get_key_value(&self, key: &str) -> Option<(&str, &Value)> {
         self.get_index_of(key)
-            .map(|i| (&self.entries[i].0, &self.entries[i].1))
+            .map(|i| (self.entries[i].0.as_str(), &self.entries[i].1))
     }
 
     /// True when `key` is present.
@@ -124,33 +124,33 @@ impl Mapping {
     }
 
     /// The entry at position `i`.
-    pub fn get_index(&self, i: usize) -> Option<(&String, &Value)> {
-        self.entries.get(i).map(|(k, v)| (k, v))
+    pub fn get_index(&self, i: usize) -> Option<(&str, &Value)> {
+        self.entries.get(i).map(|(k, v)| (k.as_str(), v))
     }
 
     /// The entry at position `i`, with the value mutable.
-    pub fn get_index_mut(&mut self, i: usize) -> Option<(&String, &mut Value)> {
-        self.entries.get_mut(i).map(|(k, v)| (&*k, v))
+    pub fn get_index_mut(&mut self, i: usize) -> Option<(&str, &mut Value)> {
+        self.entries.get_mut(i).map(|(k, v)| (k.as_str(), v))
     }
 
     /// The first entry.
-    pub fn first(&self) -> Option<(&String, &Value)> {
+    pub fn first(&self) -> Option<(&str, &Value)> {
         self.get_index(0)
     }
 
     /// The last entry.
-    pub fn last(&self) -> Option<(&String, &Value)> {
-        self.entries.last().map(|(k, v)| (k, v))
+    pub fn last(&self) -> Option<(&str, &Value)> {
+        self.entries.last().map(|(k, v)| (k.as_str(), v))
     }
 
     /// Sets `key` to `value`: a present key keeps its position and the old
     /// value is returned; a new key goes at the end.
-    pub fn insert(&mut self, key: String, value: Value) -> Option<Value> {
+    pub fn insert(&mut self, key: Str, value: Value) -> Option<Value> {
         self.insert_full(key, value).1
     }
 
     /// As [`Mapping::insert`], also returning the entry's position.
-    pub fn insert_full(&mut self, key: String, value: Value) -> (usize, Option<Value>) {
+    pub fn insert_full(&mut self, key: Str, value: Value) -> (usize, Option<Value>) {
         match self.get_index_of(&key) {
             Some(i) => (i, Some(std::mem::replace(&mut self.entries[i].1, value))),
             None => {
@@ -161,7 +161,7 @@ impl Mapping {
     }
 
     /// Appends a key known to be absent.
-    fn push_new(&mut self, key: String, value: Value) {
+    fn push_new(&mut self, key: Str, value: Value) {
         match &mut self.index {
             Some(index) => {
                 index.insert(key.clone(), self.entries.len());
@@ -183,7 +183,7 @@ impl Mapping {
 
     /// Removes `key` and returns it with its value, keeping the order of the
     /// others.
-    pub fn shift_remove_entry(&mut self, key: &str) -> Option<(String, Value)> {
+    pub fn shift_remove_entry(&mut self, key: &str) -> Option<(Str, Value)> {
         let i = self.get_index_of(key)?;
         let removed = self.entries.remove(i);
         self.reindex_if_indexed();
@@ -191,7 +191,7 @@ impl Mapping {
     }
 
     /// Removes the entry at position `i`, keeping the order of the others.
-    pub fn shift_remove_index(&mut self, i: usize) -> Option<(String, Value)> {
+    pub fn shift_remove_index(&mut self, i: usize) -> Option<(Str, Value)> {
         if i >= self.entries.len() {
             return None;
         }
@@ -208,7 +208,7 @@ impl Mapping {
     }
 
     /// The entry for `key`, for in-place insert-or-update.
-    pub fn entry(&mut self, key: String) -> Entry<'_> {
+    pub fn entry(&mut self, key: Str) -> Entry<'_> {
         match self.get_index_of(&key) {
             Some(index) => Entry::Occupied(OccupiedEntry { map: self, index }),
             None => Entry::Vacant(VacantEntry { map: self, key }),
@@ -216,7 +216,7 @@ impl Mapping {
     }
 
     /// Keeps the entries for which `keep` returns true, in order.
-    pub fn retain(&mut self, mut keep: impl FnMut(&String, &mut Value) -> bool) {
+    pub fn retain(&mut self, mut keep: impl FnMut(&str, &mut Value) -> bool) {
         let before = self.entries.len();
         self.entries.retain_mut(|(k, v)| keep(k, v));
         if self.entries.len() != before {
@@ -227,7 +227,7 @@ impl Mapping {
     /// Sorts the entries with `compare` (stable).
     pub fn sort_by(
         &mut self,
-        mut compare: impl FnMut(&String, &Value, &String, &Value) -> std::cmp::Ordering,
+        mut compare: impl FnMut(&str, &Value, &str, &Value) -> std::cmp::Ordering,
     ) {
         self.entries
             .sort_by(|(k1, v1), (k2, v2)| compare(k1, v1, k2, v2));
@@ -241,7 +241,7 @@ impl Mapping {
     }
 
     /// Removes and returns the last entry.
-    pub fn pop(&mut self) -> Option<(String, Value)> {
+    pub fn pop(&mut self) -> Option<(Str, Value)> {
         let last = self.entries.pop();
         self.reindex_if_indexed();
         last
@@ -258,8 +258,8 @@ impl Mapping {
     }
 
     /// Keys in order.
-    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &String> + ExactSizeIterator {
-        self.entries.iter().map(|(k, _)| k)
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &str> + ExactSizeIterator {
+        self.entries.iter().map(|(k, _)| k.as_str())
     }
 
     /// Values in order.
@@ -280,7 +280,7 @@ impl Mapping {
     }
 
     /// Keys in order, by value.
-    pub fn into_keys(self) -> impl DoubleEndedIterator<Item = String> + ExactSizeIterator {
+    pub fn into_keys(self) -> impl DoubleEndedIterator<Item = Str> + ExactSizeIterator {
         self.entries.into_iter().map(|(k, _)| k)
     }
 
@@ -291,12 +291,12 @@ impl Mapping {
 }
 
 /// Borrowing iterator over a [`Mapping`]'s entries.
-pub struct Iter<'a>(std::slice::Iter<'a, (String, Value)>);
+pub struct Iter<'a>(std::slice::Iter<'a, (Str, Value)>);
 
 impl<'a> Iterator for Iter<'a> {
-    type Item = (&'a String, &'a Value);
+    type Item = (&'a str, &'a Value);
     fn next(&mut self) -> Option<Self::Item> {
-        self.0.next().map(|(k, v)| (k, v))
+        self.0.next().map(|(k, v)| (k.as_str(), v))
     }
     fn size_hint(&self) -> (usize, Option<usize>) {
         self.0.size_hint()
@@ -305,19 +305,19 @@ impl<'a> Iterator for Iter<'a> {
 
 impl DoubleEndedIterator for Iter<'_> {
     fn next_back(&mut self) -> Option<Self::Item> {
-        self.0.next_back().map(|(k, v)| (k, v))
+        self.0.next_back().map(|(k, v)| (k.as_str(), v))
     }
 }
 
 impl ExactSizeIterator for Iter<'_> {}
 
 /// Borrowing iterator over a [`Mapping`]'s entries with mutable values.
-pub struct IterMut<'a>(std::slice::IterMut<'a, (String, Value)>);
+pub struct IterMut<'a>(std::slice::IterMut<'a, (Str, Value)>);
 
 impl<'a> Iterator for IterMut<'a> {
-    type Item = (&'a String, &'a mut Value);
+    type Item = (&'a str, &'a mut Value);
     fn next(&mut self) -> Option<Self::Item> {
-        self.0.next().map(|(k, v)| (&*k, v))
+        self.0.next().map(|(k, v)| (k.as_str(), v))
     }
     fn size_hint(&self) -> (usize, Option<usize>) {
         self.0.size_hint()
@@ -326,14 +326,14 @@ impl<'a> Iterator for IterMut<'a> {
 
 impl DoubleEndedIterator for IterMut<'_> {
     fn next_back(&mut self) -> Option<Self::Item> {
-        self.0.next_back().map(|(k, v)| (&*k, v))
+        self.0.next_back().map(|(k, v)| (k.as_str(), v))
     }
 }
 
 impl ExactSizeIterator for IterMut<'_> {}
 
 impl<'a> IntoIterator for &'a Mapping {
-    type Item = (&'a String, &'a Value);
+    type Item = (&'a str, &'a Value);
     type IntoIter = Iter<'a>;
     fn into_iter(self) -> Iter<'a> {
         self.iter()
@@ -341,7 +341,7 @@ impl<'a> IntoIterator for &'a Mapping {
 }
 
 impl<'a> IntoIterator for &'a mut Mapping {
-    type Item = (&'a String, &'a mut Value);
+    type Item = (&'a str, &'a mut Value);
     type IntoIter = IterMut<'a>;
     fn into_iter(self) -> IterMut<'a> {
         self.iter_mut()
@@ -349,31 +349,31 @@ impl<'a> IntoIterator for &'a mut Mapping {
 }
 
 impl IntoIterator for Mapping {
-    type Item = (String, Value);
-    type IntoIter = thin_vec::IntoIter<(String, Value)>;
+    type Item = (Str, Value);
+    type IntoIter = thin_vec::IntoIter<(Str, Value)>;
     fn into_iter(self) -> Self::IntoIter {
         self.entries.into_iter()
     }
 }
 
-impl FromIterator<(String, Value)> for Mapping {
-    fn from_iter<I: IntoIterator<Item = (String, Value)>>(iter: I) -> Self {
+impl<K: Into<Str>> FromIterator<(K, Value)> for Mapping {
+    fn from_iter<I: IntoIterator<Item = (K, Value)>>(iter: I) -> Self {
         let mut map = Mapping::new();
         map.extend(iter);
         map
     }
 }
 
-impl Extend<(String, Value)> for Mapping {
-    fn extend<I: IntoIterator<Item = (String, Value)>>(&mut self, iter: I) {
+impl<K: Into<Str>> Extend<(K, Value)> for Mapping {
+    fn extend<I: IntoIterator<Item = (K, Value)>>(&mut self, iter: I) {
         for (k, v) in iter {
-            self.insert(k, v);
+            self.insert(k.into(), v);
         }
     }
 }
 
-impl<const N: usize> From<[(String, Value); N]> for Mapping {
-    fn from(entries: [(String, Value); N]) -> Self {
+impl<const N: usize> From<[(Str, Value); N]> for Mapping {
+    fn from(entries: [(Str, Value); N]) -> Self {
         entries.into_iter().collect()
     }
 }
@@ -419,7 +419,7 @@ pub struct OccupiedEntry<'a> {
 /// An absent key's slot.
 pub struct VacantEntry<'a> {
     map: &'a mut Mapping,
-    key: String,
+    key: Str,
 }
 
 impl<'a> Entry<'a> {
@@ -500,7 +500,7 @@ mod tests {
         m.insert("b".into(), Value::Int(1));
         m.insert("a".into(), Value::Int(2));
         assert_eq!(m.insert("b".into(), Value::Int(3)), Some(Value::Int(1)));
-        let keys: Vec<&String> = m.keys().collect();
+        let keys: Vec<&str> = m.keys().collect();
         assert_eq!(keys, ["b", "a"]);
         assert_eq!(m.get("b"), Some(&Value::Int(3)));
     }
@@ -509,7 +509,7 @@ mod tests {
     fn large_maps_use_the_index_and_stay_consistent() {
         let mut m = Mapping::new();
         for i in 0..100 {
-            m.insert(format!("k{i}"), Value::Int(i));
+            m.insert(format!("k{i}").into(), Value::Int(i));
         }
         assert_eq!(m.get("k57"), Some(&Value::Int(57)));
         m.insert("new".into(), Value::Null);

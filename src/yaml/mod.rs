@@ -27,4 +27,4 @@ pub use parse::{
     parse_documents, parse_documents_lenient, parse_documents_noting_bare_nulls, YamlError,
 };
 pub use print::{print_document, print_documents, PrintError};
-pub use value::{BareNullPath, Mapping, PathStep, Value};
+pub use value::{BareNullPath, Mapping, PathStep, Seq, Str, Value};

@@ -45,7 +45,10 @@ fn only_the_first_document_of_a_piece_counts() {
 fn scalar_and_sequence_roots_are_returned() {
     let docs = parse("hello\n---\n- 1\n- 2\n");
     assert_eq!(docs[0], Value::String("hello".into()));
-    assert_eq!(docs[1], Value::Seq(vec![Value::Int(1), Value::Int(2)]));
+    assert_eq!(
+        docs[1],
+        Value::Seq(vec![Value::Int(1), Value::Int(2)].into())
+    );
 }
 
 #[test]

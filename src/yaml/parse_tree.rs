@@ -5,7 +5,7 @@
 use super::parse_folded::{folded_round_trip, writable_as_block};
 use super::parse_text::json_round_trip_string;
 use super::resolve::{resolve_scalar, resolve_text, Resolved, Schema, TagKind};
-use super::{BareNullPath, Mapping, PathStep, Value};
+use super::{BareNullPath, Mapping, PathStep, Str, Value};
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError, Span, Tag};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -264,13 +264,13 @@ impl Builder<'_> {
             // yaml.v3 writes an empty null inside a flow collection as ''
             // when kustomize re-encodes the resource, so it reads back as
             // an empty string.
-            return self.attach(Value::String(String::new()), anchor);
+            return self.attach(Value::String(String::new().into()), anchor);
         }
         if !quoted && tag == TagKind::Untagged && self.in_v3_flow() && text.contains(':') {
             // yaml.v3 quotes a plain scalar holding ':' inside a flow
             // collection when kustomize re-encodes the resource, so a
             // timestamp with a time part reads back as the string it was.
-            let value = self.json_string(Value::String(text.into_owned()), at)?;
+            let value = self.json_string(Value::String(text.into()), at)?;
             return self.attach(value, anchor);
         }
         if text.is_empty() && !quoted && matches!(tag, TagKind::Untagged | TagKind::Null) {
@@ -296,7 +296,7 @@ impl Builder<'_> {
                 Frame::Seq(items, ..) => path.push(PathStep::Index(items.len())),
                 Frame::Map(map) => match map.pending {
                     Pending::Value(index) => match map.map.get_index(index) {
-                        Some((key, _)) => path.push(PathStep::Key(key.clone())),
+                        Some((key, _)) => path.push(PathStep::Key(key.to_string())),
                         None => return,
                     },
                     _ => return,
@@ -322,8 +322,8 @@ impl Builder<'_> {
     /// Strings pass through JSON in kustomize; apply what that does.
     fn json_string(&self, value: Value, at: Marker) -> Result<Value, TreeError> {
         match value {
-            Value::String(s) if self.schema == Schema::V3 => json_round_trip_string(s)
-                .map(Value::String)
+            Value::String(s) if self.schema == Schema::V3 => json_round_trip_string(s.to_string())
+                .map(Value::from)
                 .map_err(|c| control_char_error(c, at)),
             v => Ok(v),
         }
@@ -353,9 +353,11 @@ impl Builder<'_> {
         };
         // The key takes its place now (one hash lookup) and gets its value
         // when that is complete.
-        let (index, previous) = frame.map.insert_full(fit(text), Value::Null);
+        let mut key = Str::from(text);
+        key.shrink_to_fit();
+        let (index, previous) = frame.map.insert_full(key, Value::Null);
         if previous.is_some() && schema == Schema::V3 {
-            let key = frame.map.get_index(index).map_or("", |(k, _)| k.as_str());
+            let key = frame.map.get_index(index).map_or("", |(k, _)| k);
             return Err(TreeError::at(
                 at,
                 format!("mapping key {key:?} already defined (keys must be unique)"),
@@ -367,10 +369,9 @@ impl Builder<'_> {
 
     fn on_collection_end(&mut self) -> Result<(), TreeError> {
         let (value, anchor) = match self.stack.pop() {
-            Some(Frame::Seq(mut items, anchor, _)) => {
-                items.shrink_to_fit();
-                (Value::Seq(items), anchor)
-            }
+            // Converting copies the items into a block of exactly their
+            // number.
+            Some(Frame::Seq(items, anchor, _)) => (Value::Seq(items.into()), anchor),
             Some(Frame::Map(frame)) => {
                 let mut map = apply_v3_merges(frame.map, frame.merges);
                 map.shrink_to_fit();
@@ -383,8 +384,8 @@ impl Builder<'_> {
 
     /// Records an anchored value and hands a finished value to its parent.
     fn attach(&mut self, mut value: Value, anchor: usize) -> Result<(), TreeError> {
-        if let Value::String(s) = value {
-            value = Value::String(fit(s));
+        if let Value::String(s) = &mut value {
+            s.shrink_to_fit();
         }
         if anchor != 0 {
             self.anchors.insert(anchor, value.clone());
@@ -411,16 +412,6 @@ impl Builder<'_> {
         }
         Ok(())
     }
-}
-
-/// The parser hands scalars over in buffers with room to spare (plain
-/// scalars start at 32 bytes); the tree keeps every key and string for the
-/// whole build, so give the spare room back.
-fn fit(mut s: String) -> String {
-    if s.capacity() > s.len() {
-        s.shrink_to_fit();
-    }
-    s
 }
 
 /// Character-indexed access to the source (parser positions count
@@ -483,7 +474,7 @@ fn block_round_trip(value: Value, style: ScalarStyle, at: Marker) -> Result<Valu
         ));
     }
     Ok(Value::String(match style {
-        ScalarStyle::Folded => folded_round_trip(s),
+        ScalarStyle::Folded => folded_round_trip(s.to_string()).into(),
         _ => s,
     }))
 }
@@ -502,7 +493,7 @@ enum KeyText<'a> {
 fn key_text(key: KeyText<'_>, is_root: bool, schema: Schema) -> Result<String, String> {
     let (text, quoted, tag) = match key {
         KeyText::Scalar(text, quoted, tag, _) => (text, quoted, tag),
-        KeyText::Alias(Value::String(s)) => return Ok(s),
+        KeyText::Alias(Value::String(s)) => return Ok(s.to_string()),
         KeyText::Alias(v) => {
             return Err(format!(
                 "expected a string mapping key, found an alias to a {}",

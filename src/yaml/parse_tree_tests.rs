@@ -16,7 +16,7 @@ fn v3_err(text: &str) -> String {
 }
 
 fn keys(v: &Value) -> Vec<&str> {
-    v.as_map().unwrap().keys().map(String::as_str).collect()
+    v.as_map().unwrap().keys().collect()
 }
 
 fn json(v: &Value) -> String {

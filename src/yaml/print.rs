@@ -103,7 +103,7 @@ impl<'a> Printer<'a, '_> {
         match value {
             Value::Map(map) if map.is_empty() => self.empty_collection("{", "}"),
             Value::Seq(items) if items.is_empty() => self.empty_collection("[", "]"),
-            Value::Map(map) => self.mapping(map.iter().map(|(k, v)| (k.as_str(), v))),
+            Value::Map(map) => self.mapping(map.iter()),
             Value::Seq(items) => self.sequence(items, context),
             Value::String(s) => self.string(s),
             Value::Null => self.word("null"),

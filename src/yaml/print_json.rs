@@ -37,7 +37,7 @@ fn count_breaks_until_multiline_key(value: &Value, breaks: &mut usize) -> bool {
             .iter()
             .any(|item| count_breaks_until_multiline_key(item, breaks)),
         Value::Map(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
+            let mut keys: Vec<&str> = map.keys().collect();
             keys.sort_unstable();
             keys.into_iter().any(|key| {
                 let in_key = count(key);

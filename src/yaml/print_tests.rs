@@ -125,7 +125,7 @@ fn print_error(value: &Value) -> String {
 
 fn map_of(key: &str, value: Value) -> Value {
     let mut map = super::Mapping::new();
-    map.insert(key.to_string(), value);
+    map.insert(key.to_string().into(), value);
     Value::Map(map)
 }
 
@@ -146,7 +146,7 @@ fn non_finite_floats_are_json_errors_and_win() {
         (f64::NEG_INFINITY, "json: unsupported value: -Inf"),
     ];
     for (f, expected) in cases {
-        let value = Value::Seq(vec![Value::from("\u{7f}"), Value::Float(f)]);
+        let value = Value::Seq(vec![Value::from("\u{7f}"), Value::Float(f)].into());
         assert_eq!(print_error(&value), expected);
     }
 }
@@ -156,7 +156,7 @@ fn scalar_and_empty_documents() {
     let mut out = String::new();
     print_document(&Value::from("text"), &mut out).unwrap();
     print_document(&Value::new_map(), &mut out).unwrap();
-    print_document(&Value::Seq(vec![]), &mut out).unwrap();
+    print_document(&Value::Seq(vec![].into()), &mut out).unwrap();
     print_document(&Value::from("a\nb\n\n"), &mut out).unwrap();
     assert_eq!(out, "text\n{}\n[]\n|+\n  a\n  b\n\n");
 }

@@ -227,9 +227,9 @@ pub fn resolve_scalar(
     schema: Schema,
 ) -> Result<Value, ResolveError> {
     match tag {
-        TagKind::Str | TagKind::Other => return Ok(Value::String(text.into_owned())),
-        TagKind::Untagged if quoted => return Ok(Value::String(text.into_owned())),
-        TagKind::Binary => return decode_binary(&text).map(Value::String),
+        TagKind::Str | TagKind::Other => return Ok(Value::String(text.into())),
+        TagKind::Untagged if quoted => return Ok(Value::String(text.into())),
+        TagKind::Binary => return decode_binary(&text).map(Value::from),
         _ => {}
     }
     let allow_timestamp = matches!(tag, TagKind::Untagged | TagKind::Timestamp);
@@ -245,8 +245,8 @@ pub fn resolve_scalar(
             "`{text}` is {}, which JSON cannot represent (json: unsupported value)",
             if f.is_nan() { "NaN" } else { "infinite" }
         ))),
-        Resolved::Timestamp(ts) if schema == Schema::V3 => Ok(Value::String(ts)),
-        Resolved::Timestamp(_) | Resolved::Str => Ok(Value::String(text.into_owned())),
+        Resolved::Timestamp(ts) if schema == Schema::V3 => Ok(Value::String(ts.into())),
+        Resolved::Timestamp(_) | Resolved::Str => Ok(Value::String(text.into())),
     }
 }
 

@@ -9,7 +9,7 @@ fn tagged(tag: TagKind, text: &str) -> Result<Value, ResolveError> {
 }
 
 fn s(text: &str) -> Value {
-    Value::String(text.to_string())
+    Value::String(text.to_string().into())
 }
 
 #[test]

@@ -106,10 +106,10 @@ fn inline_ksops(kustomization: &Path) {
         }
     }
     let map = doc.as_map_mut().unwrap();
-    map.insert("generators".into(), Value::Seq(kept));
+    map.insert("generators".into(), Value::Seq(kept.into()));
     let resources = map
-        .entry("resources".to_string())
-        .or_insert(Value::Seq(Vec::new()));
+        .entry("resources".to_string().into())
+        .or_insert(Value::Seq(Vec::new().into()));
     resources.as_seq_mut().unwrap().extend(manifests);
     std::fs::write(kustomization, print_documents([&doc]).unwrap()).unwrap();
 }

@@ -258,7 +258,7 @@ impl FieldContext<'_> {
         let lookup = self.lookup(&old_name, None, Sameness::Name);
         if let Some(referral) = self.choose(&lookup, ambiguity)? {
             if referral.name != old_name {
-                *node = Value::String(referral.name.clone());
+                *node = Value::String(referral.name.as_str().into());
             }
         }
         Ok(())
@@ -288,11 +288,11 @@ impl FieldContext<'_> {
         if referral.name == old_name && referral.namespace.is_empty() {
             return Ok(());
         }
-        map.insert("name".to_string(), Value::String(referral.name.clone()));
+        map.insert("name".into(), Value::String(referral.name.as_str().into()));
         if !referral.namespace.is_empty() {
             map.insert(
-                "namespace".to_string(),
-                Value::String(referral.namespace.clone()),
+                "namespace".into(),
+                Value::String(referral.namespace.as_str().into()),
             );
         }
         Ok(())

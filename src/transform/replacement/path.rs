@@ -121,7 +121,7 @@ pub fn lookup<'a>(root: &'a Value, path: &[String]) -> Result<Option<&'a Value>>
     Ok(Some(node))
 }
 
-fn seq_of(node: &Value) -> Result<Option<&Vec<Value>>> {
+fn seq_of(node: &Value) -> Result<Option<&crate::yaml::Seq>> {
     match node {
         Value::Seq(s) => Ok(Some(s)),
         Value::Null => Ok(None),
@@ -174,11 +174,11 @@ impl CreateKind {
     /// The placeholder node for a part whose next part is `next`.
     fn node_before(self, next: Option<&str>) -> Value {
         match next {
-            Some(n) if is_list_index(n) || is_index_number(n) => Value::Seq(Vec::new()),
+            Some(n) if is_list_index(n) || is_index_number(n) => Value::Seq(Vec::new().into()),
             Some(_) => Value::Map(Mapping::new()),
             None => match self {
                 CreateKind::Map => Value::Map(Mapping::new()),
-                CreateKind::Seq => Value::Seq(Vec::new()),
+                CreateKind::Seq => Value::Seq(Vec::new().into()),
                 _ => Value::Null,
             },
         }
@@ -264,7 +264,7 @@ fn walk_field(
             return Ok(0);
         }
         let placeholder = create.node_before(rest.first().map(String::as_str));
-        map.insert(key.to_string(), placeholder);
+        map.insert(key.into(), placeholder);
         found = Found::Created;
     }
     match map.get_mut(key) {
@@ -282,7 +282,7 @@ fn walk_index(
 ) -> Result<usize> {
     let index: usize = part.parse()?;
     if node.is_null() && create != CreateKind::None {
-        *node = Value::Seq(Vec::new());
+        *node = Value::Seq(Vec::new().into());
     }
     let Value::Seq(seq) = node else {
         if node.is_null() {
@@ -376,11 +376,11 @@ fn append_element(node: &mut Value, name: &str, value: &str) {
         scalar
     } else {
         let mut m = Mapping::new();
-        m.insert(name.to_string(), scalar);
+        m.insert(name.into(), scalar);
         Value::Map(m)
     };
     if !matches!(node, Value::Seq(_)) {
-        *node = Value::Seq(Vec::new());
+        *node = Value::Seq(Vec::new().into());
     }
     if let Value::Seq(seq) = node {
         seq.push(element);

@@ -14,7 +14,7 @@ use std::borrow::Cow;
 /// The value a plain, untagged scalar with this text has.
 pub fn untyped_scalar(text: &str) -> Value {
     resolve_scalar(Cow::Borrowed(text), false, TagKind::Untagged, Schema::V3)
-        .unwrap_or_else(|_| Value::String(text.to_string()))
+        .unwrap_or_else(|_| Value::String(text.into()))
 }
 
 /// The tag a scalar value carries.
@@ -64,7 +64,7 @@ pub fn refine_source(value: &Value, options: Option<&FieldOptions>) -> Result<Va
         })?;
     Ok(
         resolve_scalar(Cow::Borrowed(piece), false, tag_of(value), Schema::V3)
-            .unwrap_or_else(|_| Value::String(piece.to_string())),
+            .unwrap_or_else(|_| Value::String((*piece).into())),
     )
 }
 

@@ -135,10 +135,10 @@ fn expand_in_place<'v>(
     match expand(text, &mut *lookup) {
         Some(Expansion::Whole(Value::Float(f))) if annotations => {
             // Rust's shortest decimal form is Go's `FormatFloat(f, 'f', -1)`.
-            *node = Value::String(f.to_string());
+            *node = Value::String(f.to_string().into());
         }
         Some(Expansion::Whole(value)) => *node = value,
-        Some(Expansion::Text(new)) => *text = new,
+        Some(Expansion::Text(new)) => *text = new.into(),
         None => {}
     }
 }
@@ -238,7 +238,7 @@ mod tests {
         containers[0]
             .as_map_mut()
             .unwrap()
-            .insert("args".into(), Value::Seq(vec![Value::Int(1)]));
+            .insert("args".into(), Value::Seq(vec![Value::Int(1)].into()));
         assert!(resolve(&mut list, &VarSet::new(), &specs())
             .unwrap()
             .is_empty());

@@ -29,7 +29,7 @@ impl VarValue {
     /// replacement. `None` for a structured value.
     pub fn to_field(&self) -> Option<Value> {
         Some(match self {
-            VarValue::Str(s) => Value::String(s.clone()),
+            VarValue::Str(s) => Value::String(s.as_str().into()),
             VarValue::Int(i) => Value::Int(*i),
             VarValue::Float(f) => Value::Float(*f),
             VarValue::Bool(b) => Value::Bool(*b),
@@ -92,7 +92,7 @@ fn split_index_suffix(part: &str) -> Option<(&str, &str)> {
 /// reads as its text.
 fn typed(node: &Value) -> Option<VarValue> {
     Some(match node {
-        Value::String(s) => VarValue::Str(s.clone()),
+        Value::String(s) => VarValue::Str(s.to_string()),
         Value::Int(i) => VarValue::Int(*i),
         Value::UInt(u) => VarValue::Int(i64::try_from(*u).ok()?),
         Value::Float(f) if f.is_finite() => VarValue::Float(*f),
