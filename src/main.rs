@@ -1,6 +1,6 @@
 //! The `krust` command line: a thin clap layer over the `krust` library.
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use krust::diff::format::{self, ColorChoice, DiffFormat};
 use krust::diff::{diff_renders, source, DiffOptions};
@@ -260,20 +260,23 @@ fn run_build(args: &BuildArgs) -> Result<()> {
     }
     match &args.output {
         Some(path) if path.is_dir() => {
-            krust::output::write_individual_files(&built.resources, path)?;
+            krust::output::write_individual_files(built.resources, path)?;
         }
-        Some(path) => write_file(path, &krust::output::render(&built.resources)?)?,
+        Some(path) => {
+            let docs = krust::output::render_documents(built.resources)?;
+            write_documents_to_file(path, &docs)?;
+            std::mem::forget(docs);
+        }
         None => {
-            let docs = krust::output::render_documents(&built.resources)?;
+            let docs = krust::output::render_documents(built.resources)?;
             let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
             krust::output::write_documents(&docs, &mut out)?;
             out.flush()?;
+            // The process ends right after this; freeing every document
+            // one by one would only add to the wall time.
             std::mem::forget(docs);
         }
     }
-    // The process ends right after this; freeing a large tree piece by
-    // piece would only add to the wall time.
-    std::mem::forget(built);
     Ok(())
 }
 
@@ -359,11 +362,15 @@ fn run_diff(args: &DiffArgs) -> Result<ExitCode> {
     }
 }
 
-fn write_file(path: &Path, text: &str) -> Result<()> {
-    if let Err(e) = std::fs::write(path, text) {
-        bail!("writing {}: {e}", path.display());
-    }
-    Ok(())
+/// Writes a build's documents to `path`, created only once all of them
+/// printed.
+fn write_documents_to_file(path: &Path, docs: &[String]) -> Result<()> {
+    let write = || -> std::io::Result<()> {
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(path)?);
+        krust::output::write_documents(docs, &mut out)?;
+        out.flush()
+    };
+    write().with_context(|| format!("writing {}", path.display()))
 }
 
 /// Writes all of the output at once, after the build succeeded, so a failed

@@ -1,20 +1,31 @@
 //! Writing a build's result: as one YAML stream, or (`-o DIR`) as one file
 //! per resource named the way kustomize names them.
+//!
+//! Printing consumes the resources: each tree is dropped as soon as its
+//! document is printed, so the printed text grows while the trees shrink
+//! instead of both being held at their full size. Every document is printed
+//! before the first byte is written, so a resource that cannot be printed
+//! leaves the output untouched.
 
 use crate::resource::{Resource, ResourceList};
 use crate::yaml::print_document;
 use anyhow::{Context, Result};
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// Resources below this count are printed on one thread; spawning work
 /// costs more than it saves for small builds.
 const PARALLEL_THRESHOLD: usize = 64;
 
+/// Resources printed per parallel batch. Batches run in order, so the first
+/// failing resource of the stream is the one reported (as in kustomize,
+/// which prints one resource after another), and printing stops there.
+const BATCH_SIZE: usize = 256;
+
 /// Prints every resource, joined with `---\n`, exactly as kustomize does.
-pub fn render(resources: &ResourceList) -> Result<String> {
-    let docs = render_each(resources.as_slice())?;
+pub fn render(resources: ResourceList) -> Result<String> {
+    let docs = render_documents(resources)?;
     let total: usize = docs.iter().map(|d| d.len() + 4).sum();
     let mut out = String::with_capacity(total);
     for (i, doc) in docs.iter().enumerate() {
@@ -26,12 +37,14 @@ pub fn render(resources: &ResourceList) -> Result<String> {
     Ok(out)
 }
 
-/// Prints every resource into its own string, in output order. All of them
-/// are printed before anything is written, so a failure leaves the output
-/// untouched; writing them with [`write_documents`] avoids joining them into
-/// one more copy of the whole stream.
-pub fn render_documents(resources: &ResourceList) -> Result<Vec<String>> {
-    render_each(resources.as_slice())
+/// Prints each resource into its own string, in output order, dropping each
+/// resource once printed. Writing the result with [`write_documents`] gives
+/// the bytes of [`render`] without joining them into one more copy of the
+/// whole stream.
+pub fn render_documents(resources: ResourceList) -> Result<Vec<String>> {
+    let resources = resources.into_vec();
+    let count = resources.len();
+    print_in_order(resources.into_iter(), count)
 }
 
 /// Writes documents from [`render_documents`] joined with `---\n`, exactly
@@ -46,42 +59,82 @@ pub fn write_documents(docs: &[String], out: &mut impl std::io::Write) -> std::i
     Ok(())
 }
 
-/// Prints each resource on its own, in parallel for large lists.
-fn render_each(resources: &[Resource]) -> Result<Vec<String>> {
-    let print_one = |r: &Resource| -> Result<String> {
-        let mut s = String::new();
-        print_document(&r.value, &mut s).with_context(|| format!("printing {}", r.id()))?;
-        Ok(s)
-    };
-    if resources.len() < PARALLEL_THRESHOLD {
-        resources.iter().map(print_one).collect()
-    } else {
-        resources.par_iter().map(print_one).collect()
+/// Prints `count` resources in order, in parallel batches for large lists.
+/// Each resource is dropped right after it is printed, on the thread that
+/// printed it.
+fn print_in_order(resources: impl Iterator<Item = Resource>, count: usize) -> Result<Vec<String>> {
+    let parallel = count >= PARALLEL_THRESHOLD;
+    let mut resources = resources.fuse();
+    let mut docs = Vec::with_capacity(count);
+    loop {
+        let batch: Vec<Resource> = resources.by_ref().take(BATCH_SIZE).collect();
+        if batch.is_empty() {
+            return Ok(docs);
+        }
+        let printed: Vec<Result<String>> = if parallel {
+            batch
+                .into_par_iter()
+                .map_init(String::new, print_and_drop)
+                .collect()
+        } else {
+            let mut scratch = String::new();
+            batch
+                .into_iter()
+                .map(|r| print_and_drop(&mut scratch, r))
+                .collect()
+        };
+        for doc in printed {
+            docs.push(doc?);
+        }
     }
+}
+
+/// Prints one resource through `scratch` (which keeps its capacity from one
+/// document to the next) into a string of exactly the document's size, then
+/// drops the resource.
+fn print_and_drop(scratch: &mut String, resource: Resource) -> Result<String> {
+    scratch.clear();
+    print_document(&resource.value, scratch)
+        .with_context(|| format!("printing {}", resource.id()))?;
+    Ok(scratch.as_str().to_owned())
 }
 
 /// Writes one file per resource into `dir`, named like kustomize's
 /// `build -o DIR`: `<group_version_kind>_<name>.yaml` in lower case, prefixed
 /// with `<namespace>_` when the resources span more than one namespace.
-/// Returns the paths written, in resource order.
-pub fn write_individual_files(resources: &ResourceList, dir: &Path) -> Result<Vec<PathBuf>> {
-    let docs = render_each(resources.as_slice())?;
-    let namespaces: BTreeMap<&str, ()> = resources
+/// Every resource is printed before any file is written. Returns the paths
+/// written, in resource order.
+pub fn write_individual_files(resources: ResourceList, dir: &Path) -> Result<Vec<PathBuf>> {
+    let paths: Vec<PathBuf> = file_names(resources.as_slice())
+        .into_iter()
+        .map(|name| dir.join(name))
+        .collect();
+    let docs = render_documents(resources)?;
+    for (path, doc) in paths.iter().zip(docs) {
+        std::fs::write(path, doc).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(paths)
+}
+
+/// The file name of each resource, in order.
+fn file_names(resources: &[Resource]) -> Vec<String> {
+    let namespaces: BTreeSet<&str> = resources
         .iter()
         .filter(|r| !r.gvk().is_cluster_scoped())
-        .map(|r| (effective_namespace(r), ()))
+        .map(effective_namespace)
         .collect();
-    let mut written = Vec::with_capacity(docs.len());
-    for (r, doc) in resources.iter().zip(&docs) {
-        let mut name = file_name(r);
-        if namespaces.len() > 1 && !r.gvk().is_cluster_scoped() {
-            name = format!("{}_{}", effective_namespace(r).to_lowercase(), name);
-        }
-        let path = dir.join(name);
-        std::fs::write(&path, doc).with_context(|| format!("writing {}", path.display()))?;
-        written.push(path);
-    }
-    Ok(written)
+    let prefix_namespace = namespaces.len() > 1;
+    resources
+        .iter()
+        .map(|r| {
+            let name = file_name(r);
+            if prefix_namespace && !r.gvk().is_cluster_scoped() {
+                format!("{}_{}", effective_namespace(r).to_lowercase(), name)
+            } else {
+                name
+            }
+        })
+        .collect()
 }
 
 fn effective_namespace(r: &Resource) -> &str {
@@ -99,4 +152,95 @@ fn file_name(r: &Resource) -> String {
         .filter(|s| !s.is_empty())
         .collect();
     format!("{}_{}.yaml", parts.join("_"), r.name()).to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::{print_documents, Mapping, Value};
+
+    fn config_map(name: &str, namespace: &str, data: &str) -> Resource {
+        let mut meta = Mapping::new();
+        meta.insert("name".into(), name.into());
+        meta.insert("namespace".into(), namespace.into());
+        let mut entries = Mapping::new();
+        entries.insert("key".into(), data.into());
+        let mut m = Mapping::new();
+        m.insert("apiVersion".into(), "v1".into());
+        m.insert("kind".into(), "ConfigMap".into());
+        m.insert("metadata".into(), Value::Map(meta));
+        m.insert("data".into(), Value::Map(entries));
+        Resource::new(Value::Map(m), None)
+    }
+
+    /// `count` config maps; those whose index is in `failing` hold a DEL
+    /// character, which the printer rejects.
+    fn list(count: usize, failing: &[usize]) -> ResourceList {
+        let mut list = ResourceList::new();
+        for i in 0..count {
+            let data = if failing.contains(&i) {
+                "bad\u{7f}".to_string()
+            } else {
+                format!("value {i}\nsecond line")
+            };
+            list.push(config_map(&format!("cm-{i}"), "ns", &data))
+                .unwrap();
+        }
+        list
+    }
+
+    fn expected(list: &ResourceList) -> String {
+        print_documents(list.iter().map(|r| &r.value)).unwrap()
+    }
+
+    #[test]
+    fn consuming_render_keeps_the_bytes_of_printing_in_place() {
+        // One thread, one parallel batch, and several batches.
+        for count in [0, 1, 3, PARALLEL_THRESHOLD, BATCH_SIZE * 2 + 5] {
+            let resources = list(count, &[]);
+            let want = expected(&resources);
+            assert_eq!(render(resources.clone()).unwrap(), want, "{count}");
+            let mut written = Vec::new();
+            write_documents(&render_documents(resources).unwrap(), &mut written).unwrap();
+            assert_eq!(String::from_utf8(written).unwrap(), want, "{count}");
+        }
+    }
+
+    #[test]
+    fn a_resource_that_cannot_be_printed_fails_the_whole_render() {
+        for count in [3, BATCH_SIZE * 2 + 5] {
+            let err = render_documents(list(count, &[count - 1])).unwrap_err();
+            let message = format!("{err:#}");
+            assert!(message.contains("control characters"), "{message}");
+            assert!(
+                message.contains(&format!("/cm-{}.", count - 1)),
+                "{message}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_first_failing_resource_in_order_is_reported() {
+        let failing = [BATCH_SIZE * 2 + 1, BATCH_SIZE + 200, BATCH_SIZE + 7];
+        let err = render(list(BATCH_SIZE * 3, &failing)).unwrap_err();
+        let message = format!("{err:#}");
+        assert!(
+            message.contains(&format!("/cm-{}.", BATCH_SIZE + 7)),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn individual_files_are_not_written_when_one_resource_fails() {
+        let dir = std::env::temp_dir().join(format!("krust-output-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        assert!(write_individual_files(list(100, &[99]), &dir).is_err());
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+        let paths = write_individual_files(list(2, &[]), &dir).unwrap();
+        let names: Vec<_> = paths.iter().map(|p| p.file_name().unwrap()).collect();
+        assert_eq!(names, ["v1_configmap_cm-0.yaml", "v1_configmap_cm-1.yaml"]);
+        let first = std::fs::read_to_string(&paths[0]).unwrap();
+        assert_eq!(first, expected(&list(1, &[])));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

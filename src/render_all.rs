@@ -234,8 +234,8 @@ pub fn render_in_memory(dirs: &[PathBuf], options: &RenderAllOptions) -> Result<
 fn render_one(env: Environment, options: &BuildOptions) -> Result<Rendered> {
     let built =
         build_with_warnings(&env.dir, options).with_context(|| format!("{}", env.dir.display()))?;
-    let text = crate::output::render(&built.resources)
-        .with_context(|| format!("{}", env.dir.display()))?;
+    let text =
+        crate::output::render(built.resources).with_context(|| format!("{}", env.dir.display()))?;
     Ok(Rendered {
         env,
         text,

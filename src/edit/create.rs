@@ -158,5 +158,5 @@ pub fn fix(dir: &Path) -> Result<String> {
 
 fn render_build(dir: &Path) -> Result<String> {
     let built = crate::build::build_with_warnings(dir, &crate::BuildOptions::default())?;
-    crate::output::render(&built.resources)
+    crate::output::render(built.resources)
 }
