@@ -106,7 +106,7 @@ fn unwrap_single_list(mut docs: Vec<Value>) -> Vec<Value> {
             // then fail validation, as in kustomize.
             Some(Value::Map(m)) => m
                 .into_iter()
-                .flat_map(|(k, v)| [Value::String(k), v])
+                .flat_map(|(k, v)| [Value::String(k.as_str().into()), v])
                 .collect(),
             _ => Vec::new(),
         };

@@ -14,7 +14,7 @@
 //! The method names follow `indexmap::IndexMap`'s, so code reads the same as
 //! with any ordered map.
 
-use crate::yaml::{Str, Value};
+use crate::yaml::{Key, Value};
 use std::collections::HashMap;
 use thin_vec::ThinVec;
 
@@ -29,12 +29,12 @@ const INDEX_THRESHOLD: usize = 24;
 /// not a total order.
 #[derive(Default, Clone)]
 pub struct Mapping {
-    entries: ThinVec<(Str, Value)>,
+    entries: ThinVec<(Key, Value)>,
     /// Key → position; present exactly when there are more than
     /// [`INDEX_THRESHOLD`] entries. Boxed so that a mapping stays two
     /// pointers wide inside every value.
     #[allow(clippy::box_collection)]
-    index: Option<Box<HashMap<Str, usize>>>,
+    index: Option<Box<HashMap<Key, usize>>>,
 }
 
 impl std::fmt::Debug for Mapping {
@@ -96,7 +96,7 @@ impl Mapping {
         }
         let mut map = HashMap::with_capacity(self.entries.len());
         for (i, (k, _)) in self.entries.iter().enumerate() {
-            map.entry(k.clone()).or_insert(i);
+            map.entry(*k).or_insert(i);
         }
         self.index = Some(Box::new(map));
     }
@@ -145,12 +145,12 @@ impl Mapping {
 
     /// Sets `key` to `value`: a present key keeps its position and the old
     /// value is returned; a new key goes at the end.
-    pub fn insert(&mut self, key: Str, value: Value) -> Option<Value> {
+    pub fn insert(&mut self, key: Key, value: Value) -> Option<Value> {
         self.insert_full(key, value).1
     }
 
     /// As [`Mapping::insert`], also returning the entry's position.
-    pub fn insert_full(&mut self, key: Str, value: Value) -> (usize, Option<Value>) {
+    pub fn insert_full(&mut self, key: Key, value: Value) -> (usize, Option<Value>) {
         match self.get_index_of(&key) {
             Some(i) => (i, Some(std::mem::replace(&mut self.entries[i].1, value))),
             None => {
@@ -161,10 +161,10 @@ impl Mapping {
     }
 
     /// Appends a key known to be absent.
-    fn push_new(&mut self, key: Str, value: Value) {
+    fn push_new(&mut self, key: Key, value: Value) {
         match &mut self.index {
             Some(index) => {
-                index.insert(key.clone(), self.entries.len());
+                index.insert(key, self.entries.len());
                 self.entries.push((key, value));
             }
             None => {
@@ -183,7 +183,7 @@ impl Mapping {
 
     /// Removes `key` and returns it with its value, keeping the order of the
     /// others.
-    pub fn shift_remove_entry(&mut self, key: &str) -> Option<(Str, Value)> {
+    pub fn shift_remove_entry(&mut self, key: &str) -> Option<(Key, Value)> {
         let i = self.get_index_of(key)?;
         let removed = self.entries.remove(i);
         self.reindex_if_indexed();
@@ -191,7 +191,7 @@ impl Mapping {
     }
 
     /// Removes the entry at position `i`, keeping the order of the others.
-    pub fn shift_remove_index(&mut self, i: usize) -> Option<(Str, Value)> {
+    pub fn shift_remove_index(&mut self, i: usize) -> Option<(Key, Value)> {
         if i >= self.entries.len() {
             return None;
         }
@@ -208,7 +208,7 @@ impl Mapping {
     }
 
     /// The entry for `key`, for in-place insert-or-update.
-    pub fn entry(&mut self, key: Str) -> Entry<'_> {
+    pub fn entry(&mut self, key: Key) -> Entry<'_> {
         match self.get_index_of(&key) {
             Some(index) => Entry::Occupied(OccupiedEntry { map: self, index }),
             None => Entry::Vacant(VacantEntry { map: self, key }),
@@ -241,7 +241,7 @@ impl Mapping {
     }
 
     /// Removes and returns the last entry.
-    pub fn pop(&mut self) -> Option<(Str, Value)> {
+    pub fn pop(&mut self) -> Option<(Key, Value)> {
         let last = self.entries.pop();
         self.reindex_if_indexed();
         last
@@ -280,7 +280,7 @@ impl Mapping {
     }
 
     /// Keys in order, by value.
-    pub fn into_keys(self) -> impl DoubleEndedIterator<Item = Str> + ExactSizeIterator {
+    pub fn into_keys(self) -> impl DoubleEndedIterator<Item = Key> + ExactSizeIterator {
         self.entries.into_iter().map(|(k, _)| k)
     }
 
@@ -291,7 +291,7 @@ impl Mapping {
 }
 
 /// Borrowing iterator over a [`Mapping`]'s entries.
-pub struct Iter<'a>(std::slice::Iter<'a, (Str, Value)>);
+pub struct Iter<'a>(std::slice::Iter<'a, (Key, Value)>);
 
 impl<'a> Iterator for Iter<'a> {
     type Item = (&'a str, &'a Value);
@@ -312,7 +312,7 @@ impl DoubleEndedIterator for Iter<'_> {
 impl ExactSizeIterator for Iter<'_> {}
 
 /// Borrowing iterator over a [`Mapping`]'s entries with mutable values.
-pub struct IterMut<'a>(std::slice::IterMut<'a, (Str, Value)>);
+pub struct IterMut<'a>(std::slice::IterMut<'a, (Key, Value)>);
 
 impl<'a> Iterator for IterMut<'a> {
     type Item = (&'a str, &'a mut Value);
@@ -349,14 +349,14 @@ impl<'a> IntoIterator for &'a mut Mapping {
 }
 
 impl IntoIterator for Mapping {
-    type Item = (Str, Value);
-    type IntoIter = thin_vec::IntoIter<(Str, Value)>;
+    type Item = (Key, Value);
+    type IntoIter = thin_vec::IntoIter<(Key, Value)>;
     fn into_iter(self) -> Self::IntoIter {
         self.entries.into_iter()
     }
 }
 
-impl<K: Into<Str>> FromIterator<(K, Value)> for Mapping {
+impl<K: Into<Key>> FromIterator<(K, Value)> for Mapping {
     fn from_iter<I: IntoIterator<Item = (K, Value)>>(iter: I) -> Self {
         let mut map = Mapping::new();
         map.extend(iter);
@@ -364,7 +364,7 @@ impl<K: Into<Str>> FromIterator<(K, Value)> for Mapping {
     }
 }
 
-impl<K: Into<Str>> Extend<(K, Value)> for Mapping {
+impl<K: Into<Key>> Extend<(K, Value)> for Mapping {
     fn extend<I: IntoIterator<Item = (K, Value)>>(&mut self, iter: I) {
         for (k, v) in iter {
             self.insert(k.into(), v);
@@ -372,8 +372,8 @@ impl<K: Into<Str>> Extend<(K, Value)> for Mapping {
     }
 }
 
-impl<const N: usize> From<[(Str, Value); N]> for Mapping {
-    fn from(entries: [(Str, Value); N]) -> Self {
+impl<const N: usize> From<[(Key, Value); N]> for Mapping {
+    fn from(entries: [(Key, Value); N]) -> Self {
         entries.into_iter().collect()
     }
 }
@@ -419,7 +419,7 @@ pub struct OccupiedEntry<'a> {
 /// An absent key's slot.
 pub struct VacantEntry<'a> {
     map: &'a mut Mapping,
-    key: Str,
+    key: Key,
 }
 
 impl<'a> Entry<'a> {

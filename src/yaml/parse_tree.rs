@@ -5,7 +5,7 @@
 use super::parse_folded::{folded_round_trip, writable_as_block};
 use super::parse_text::json_round_trip_string;
 use super::resolve::{resolve_scalar, resolve_text, Resolved, Schema, TagKind};
-use super::{BareNullPath, Mapping, PathStep, Str, Value};
+use super::{BareNullPath, Key, Mapping, PathStep, Value};
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError, Span, Tag};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -353,9 +353,7 @@ impl Builder<'_> {
         };
         // The key takes its place now (one hash lookup) and gets its value
         // when that is complete.
-        let mut key = Str::from(text);
-        key.shrink_to_fit();
-        let (index, previous) = frame.map.insert_full(key, Value::Null);
+        let (index, previous) = frame.map.insert_full(Key::new(&text), Value::Null);
         if previous.is_some() && schema == Schema::V3 {
             let key = frame.map.get_index(index).map_or("", |(k, _)| k);
             return Err(TreeError::at(

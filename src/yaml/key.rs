@@ -1,0 +1,266 @@
+//! [`Key`]: a mapping key, interned.
+//!
+//! Kubernetes objects repeat a small vocabulary of keys (`apiVersion`,
+//! `metadata`, `name`, `labels`, `containers`, ...) across every resource of
+//! a build, and a tree holds one key per mapping entry: hundreds of
+//! thousands for a large build. Storing each key once and giving every
+//! entry a one-pointer handle to it keeps an entry at 32 bytes instead of
+//! 48, and makes key equality a pointer comparison.
+//!
+//! Interned text lives until the process ends. The set of distinct keys is
+//! bounded by the input (for a typical tree, a few hundred strings), so
+//! this trades a small, bounded amount of memory that is never returned
+//! for a large saving on every entry.
+
+use std::borrow::{Borrow, Cow};
+use std::collections::HashSet;
+use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher, Hash, Hasher};
+use std::ptr::NonNull;
+use std::sync::{LazyLock, Mutex};
+
+/// A mapping key: a handle to interned text. Cheap to copy and compare;
+/// dereferences to `str`.
+#[derive(Clone, Copy)]
+pub struct Key(NonNull<u8>);
+
+// SAFETY: a key points at immutable bytes that are never freed, so sharing
+// or sending the handle between threads is as safe as a `&'static str`.
+unsafe impl Send for Key {}
+// SAFETY: see `Send` above.
+unsafe impl Sync for Key {}
+
+/// Bytes of the length prefix in front of each interned string.
+const LEN_BYTES: usize = std::mem::size_of::<usize>();
+
+/// Interned strings are copied into chunks of at least this size, so that
+/// the text costs one allocation per chunk rather than one per key.
+const CHUNK_BYTES: usize = 16 * 1024;
+
+/// The interner is split into shards by hash so that threads parsing files
+/// in parallel rarely wait for one another.
+const SHARDS: usize = 16;
+
+type FixedState = BuildHasherDefault<DefaultHasher>;
+
+/// One shard: the keys it holds and the chunk new text is copied into.
+struct Shard {
+    keys: HashSet<Key, FixedState>,
+    /// Unused tail of the current chunk.
+    free: &'static mut [u8],
+}
+
+static INTERNER: LazyLock<[Mutex<Shard>; SHARDS]> = LazyLock::new(|| {
+    std::array::from_fn(|_| {
+        Mutex::new(Shard {
+            keys: HashSet::default(),
+            free: &mut [],
+        })
+    })
+});
+
+impl Key {
+    /// The key for `text`, interning it on first use.
+    pub fn new(text: &str) -> Key {
+        let hash = FixedState::default().hash_one(text);
+        let shard = &INTERNER[(hash as usize) % SHARDS];
+        // A poisoned lock only means another thread panicked while holding
+        // it; the set itself is always left consistent.
+        let mut shard = shard.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(key) = shard.keys.get(text) {
+            return *key;
+        }
+        let key = shard.store(text);
+        shard.keys.insert(key);
+        key
+    }
+
+    /// The key's text.
+    pub fn as_str(&self) -> &'static str {
+        // SAFETY: `store` wrote a native-endian length followed by that many
+        // bytes of valid UTF-8 at this address, in memory that is never
+        // freed or written again.
+        unsafe {
+            let base = self.0.as_ptr();
+            let len = std::ptr::read_unaligned(base.cast::<usize>());
+            let bytes = std::slice::from_raw_parts(base.add(LEN_BYTES), len);
+            std::str::from_utf8_unchecked(bytes)
+        }
+    }
+}
+
+impl Shard {
+    /// Copies `text` behind its length into the current chunk (starting a
+    /// new one when it does not fit) and returns a handle to it.
+    fn store(&mut self, text: &str) -> Key {
+        let needed = LEN_BYTES + text.len();
+        if self.free.len() < needed {
+            let chunk = vec![0u8; needed.max(CHUNK_BYTES)].into_boxed_slice();
+            self.free = Box::leak(chunk);
+        }
+        let (slot, rest) = std::mem::take(&mut self.free).split_at_mut(needed);
+        self.free = rest;
+        slot[..LEN_BYTES].copy_from_slice(&text.len().to_ne_bytes());
+        slot[LEN_BYTES..].copy_from_slice(text.as_bytes());
+        Key(NonNull::from(slot).cast::<u8>())
+    }
+}
+
+impl std::ops::Deref for Key {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for Key {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+/// Lets hash maps keyed by [`Key`] be searched with a `&str`.
+impl Borrow<str> for Key {
+    fn borrow(&self) -> &str {
+        self.as_str()
+    }
+}
+
+/// Interning makes equal text share one address.
+impl PartialEq for Key {
+    fn eq(&self, other: &Key) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl Eq for Key {}
+
+/// Hashes the text, as `str` does, so that `Borrow<str>` lookups agree.
+impl Hash for Key {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl PartialOrd for Key {
+    fn partial_cmp(&self, other: &Key) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Orders by text, never by address.
+impl Ord for Key {
+    fn cmp(&self, other: &Key) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl PartialEq<str> for Key {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Key {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<Key> for &str {
+    fn eq(&self, other: &Key) -> bool {
+        *self == other.as_str()
+    }
+}
+
+impl std::fmt::Debug for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl std::fmt::Display for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for Key {
+    fn from(text: &str) -> Key {
+        Key::new(text)
+    }
+}
+
+impl From<&String> for Key {
+    fn from(text: &String) -> Key {
+        Key::new(text)
+    }
+}
+
+impl From<String> for Key {
+    fn from(text: String) -> Key {
+        Key::new(&text)
+    }
+}
+
+impl From<Cow<'_, str>> for Key {
+    fn from(text: Cow<'_, str>) -> Key {
+        Key::new(&text)
+    }
+}
+
+impl From<crate::yaml::Str> for Key {
+    fn from(text: crate::yaml::Str) -> Key {
+        Key::new(&text)
+    }
+}
+
+impl From<&crate::yaml::Str> for Key {
+    fn from(text: &crate::yaml::Str) -> Key {
+        Key::new(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equal_text_gives_the_same_key() {
+        let a = Key::new("metadata");
+        let b = Key::from(String::from("metadata"));
+        assert_eq!(a, b);
+        assert_eq!(a.as_str(), "metadata");
+        assert_ne!(a, Key::new("metadata2"));
+    }
+
+    #[test]
+    fn empty_long_and_non_ascii_keys_round_trip() {
+        let long = "k".repeat(CHUNK_BYTES * 2);
+        for text in ["", "é✓ key", long.as_str()] {
+            assert_eq!(Key::new(text).as_str(), text);
+        }
+    }
+
+    #[test]
+    fn hashes_and_orders_like_its_text() {
+        let mut set: HashSet<Key> = HashSet::new();
+        set.insert(Key::new("b"));
+        assert!(set.contains("b"));
+        let mut keys = [Key::new("b"), Key::new("a"), Key::new("c")];
+        keys.sort();
+        assert_eq!(keys.map(|k| k.as_str()), ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn interning_from_many_threads_agrees() {
+        let keys: Vec<Vec<Key>> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..4)
+                .map(|_| s.spawn(|| (0..500).map(|i| Key::new(&format!("t{i}"))).collect()))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        for other in &keys[1..] {
+            assert_eq!(&keys[0], other);
+        }
+    }
+}
