@@ -5,7 +5,7 @@
 //! keeps them in [`BuildState`] and only writes them out as annotations where
 //! kustomize shows them to the user (objects quoted in error messages).
 
-use super::{BuildState, Gvk, ResId, Resource};
+use super::{BuildState, Gvk, PreviousId, ResId, Resource};
 use crate::yaml::Value;
 
 /// The internal annotations kustomize uses for the build state, as they
@@ -38,15 +38,15 @@ impl Resource {
             .collect()
     }
 
-    fn with_current_group_version(&self, previous: &ResId) -> ResId {
+    fn with_current_group_version(&self, previous: &PreviousId) -> ResId {
         let current = self.gvk();
         ResId::new(
             Gvk {
-                kind: previous.gvk.kind.clone(),
+                kind: previous.kind().to_string(),
                 ..current
             },
-            &previous.name,
-            &previous.namespace,
+            previous.name(),
+            previous.namespace(),
         )
     }
 
@@ -54,9 +54,9 @@ impl Resource {
     /// `StorePreviousId` does: the namespace is stored in its effective form
     /// (`default` for none, a marker for cluster-scoped kinds).
     pub fn store_previous_id(&mut self) {
-        let mut id = self.id();
-        id.namespace = id.effective_namespace().to_string();
-        self.state.previous_ids.push(id);
+        let key = self.identity_key();
+        let previous = PreviousId::new(key.kind, key.name, key.namespace);
+        self.state.previous_ids.push(previous);
     }
 
     /// True when `id` names this resource now or named it before a rename.
@@ -122,15 +122,15 @@ impl BuildState {
             let ids = &self.previous_ids;
             out.push((
                 PREVIOUS_KINDS,
-                joined(&mut ids.iter().map(|id| id.gvk.kind.as_str())),
+                joined(&mut ids.iter().map(PreviousId::kind)),
             ));
             out.push((
                 PREVIOUS_NAMES,
-                joined(&mut ids.iter().map(|id| id.name.as_str())),
+                joined(&mut ids.iter().map(PreviousId::name)),
             ));
             out.push((
                 PREVIOUS_NAMESPACES,
-                joined(&mut ids.iter().map(|id| id.namespace.as_str())),
+                joined(&mut ids.iter().map(PreviousId::namespace)),
             ));
         }
         out
@@ -169,7 +169,7 @@ mod tests {
         Resource::new(value, None)
     }
 
-    fn strings(items: &[&str]) -> Vec<String> {
+    fn strings(items: &[&str]) -> thin_vec::ThinVec<String> {
         items.iter().map(|s| s.to_string()).collect()
     }
 
