@@ -7,6 +7,7 @@
 
 use super::{BuildState, Gvk, PreviousId, ResId, Resource};
 use crate::yaml::Value;
+use thin_vec::ThinVec;
 
 /// The internal annotations kustomize uses for the build state, as they
 /// appear in objects quoted in its error messages.
@@ -56,7 +57,7 @@ impl Resource {
     pub fn store_previous_id(&mut self) {
         let key = self.identity_key();
         let previous = PreviousId::new(key.kind, key.name, key.namespace);
-        self.state.previous_ids.push(previous);
+        push_one(&mut self.state.previous_ids, previous);
     }
 
     /// True when `id` names this resource now or named it before a rename.
@@ -68,7 +69,7 @@ impl Resource {
     /// recorded.
     pub fn add_name_prefix(&mut self, prefix: &str) {
         if !prefix.is_empty() {
-            self.state.prefixes.push(prefix.to_string());
+            push_one(&mut self.state.prefixes, prefix.to_string());
         }
     }
 
@@ -76,7 +77,7 @@ impl Resource {
     /// recorded.
     pub fn add_name_suffix(&mut self, suffix: &str) {
         if !suffix.is_empty() {
-            self.state.suffixes.push(suffix.to_string());
+            push_one(&mut self.state.suffixes, suffix.to_string());
         }
     }
 
@@ -146,6 +147,14 @@ impl BuildState {
         };
         matches(&self.prefixes, &other.prefixes) && matches(&self.suffixes, &other.suffixes)
     }
+}
+
+/// Appends to a list of the build state, growing it by one: a resource is
+/// renamed or prefixed a handful of times at most, and the default growth
+/// would reserve room for four items at the first push on every resource.
+fn push_one<T>(list: &mut ThinVec<T>, item: T) {
+    list.reserve_exact(1);
+    list.push(item);
 }
 
 /// True when the shorter list equals the end of the longer one; an empty
