@@ -66,7 +66,20 @@ impl ResourceList {
     }
 
     /// Appends every resource of `other`, in order.
-    pub fn append(&mut self, other: ResourceList) -> Result<(), IdConflict> {
+    pub fn append(&mut self, mut other: ResourceList) -> Result<(), IdConflict> {
+        if self.items.is_empty() {
+            // Taking the list whole keeps its index: only a list renamed
+            // since it was last indexed needs checking again.
+            if other.index_stale {
+                if let Some(i) = other.rebuild_index() {
+                    return Err(IdConflict {
+                        id: other.items[i].id(),
+                    });
+                }
+            }
+            *self = other;
+            return Ok(());
+        }
         self.items.reserve(other.len());
         other.items.into_iter().try_for_each(|r| self.push(r))
     }
@@ -107,17 +120,26 @@ impl ResourceList {
     }
 
     fn refresh_index(&mut self) {
-        if !self.index_stale {
-            return;
+        if self.index_stale {
+            self.rebuild_index();
         }
+    }
+
+    /// Indexes every resource again; returns the position of the first one
+    /// whose identity an earlier one already has.
+    fn rebuild_index(&mut self) -> Option<usize> {
         self.index.first.clear();
         self.index.collided.clear();
+        let mut first_duplicate = None;
         for (i, r) in self.items.iter().enumerate() {
             // Later duplicates can only arise from transformations; keep the
             // first, as lookups in kustomize find the first match.
-            self.index.insert(&self.items, r.identity_key(), i);
+            if !self.index.insert(&self.items, r.identity_key(), i) {
+                first_duplicate = first_duplicate.or(Some(i));
+            }
         }
         self.index_stale = false;
+        first_duplicate
     }
 }
 
@@ -227,6 +249,23 @@ mod tests {
             list.find(&id).unwrap() as *const Resource,
             &list.as_slice()[0]
         ));
+    }
+
+    #[test]
+    fn appending_to_an_empty_list_checks_renamed_lists() {
+        let mut renamed = ResourceList::new();
+        renamed.push(res("ConfigMap", "a", "")).unwrap();
+        renamed.push(res("ConfigMap", "b", "")).unwrap();
+        renamed.push(res("ConfigMap", "c", "")).unwrap();
+        renamed.items_mut()[2].set_name("a");
+        let err = ResourceList::new().append(renamed).unwrap_err();
+        assert_eq!(err.id.name, "a");
+        let mut fresh = ResourceList::new();
+        fresh.push(res("ConfigMap", "a", "")).unwrap();
+        let mut whole = ResourceList::new();
+        whole.append(fresh).unwrap();
+        assert!(whole.push(res("ConfigMap", "a", "default")).is_err());
+        assert!(whole.find(&res("ConfigMap", "a", "").id()).is_some());
     }
 
     #[test]
