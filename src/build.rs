@@ -334,7 +334,9 @@ impl Builder {
                 let mut resources = ResourceList::new();
                 let origin = kust.origin.file(entry);
                 for mut r in self.read_resource_file(&path)? {
-                    r.state.origin.clone_from(&origin);
+                    if let Some(origin) = &origin {
+                        r.set_origin(origin.clone());
+                    }
                     resources.push(r)?;
                 }
                 self.schema

@@ -85,8 +85,8 @@ impl AbsorbTarget for Resource {
     fn replace_object(&mut self, resource: Resource, needs_hash: bool) {
         self.value = resource.value;
         self.state.needs_hash = needs_hash;
-        self.state.origin = resource.state.origin;
-        self.state.transformations = resource.state.transformations;
+        self.state.origin.clone_from(&resource.state.origin);
+        self.state.transformations = resource.state.transformations.clone();
     }
 }
 

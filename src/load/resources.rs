@@ -42,7 +42,9 @@ pub fn read_resources(path: &Path) -> Result<Vec<Resource>> {
     // Without lists, the resources are the non-empty documents in order.
     if !any_list && kept_nulls.len() == resources.len() {
         for (res, nulls) in resources.iter_mut().zip(kept_nulls) {
-            res.state.bare_nulls = nulls;
+            if !nulls.is_empty() {
+                res.state.bare_nulls = nulls.into();
+            }
         }
     }
     Ok(resources)

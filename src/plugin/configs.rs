@@ -29,7 +29,9 @@ pub fn collect_configs(
             Some(resources) => {
                 let origin = kust.origin.inline(&kust.file);
                 for mut r in resources {
-                    r.state.origin.clone_from(&origin);
+                    if let Some(origin) = &origin {
+                        r.set_origin(origin.clone());
+                    }
                     configs.push(r)?;
                 }
             }
@@ -42,7 +44,9 @@ pub fn collect_configs(
                 let mut list = ResourceList::new();
                 let origin = kust.origin.file(entry);
                 for mut r in crate::load::read_resources(&path)? {
-                    r.state.origin.clone_from(&origin);
+                    if let Some(origin) = &origin {
+                        r.set_origin(origin.clone());
+                    }
                     list.push(r)?;
                 }
                 list

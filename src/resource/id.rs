@@ -1,7 +1,14 @@
 //! Resource identities: group/version/kind plus name and namespace.
 
 use super::scope::is_cluster_scoped;
+use super::Resource;
 use std::fmt;
+
+/// The effective namespace of a cluster-scoped type.
+const NON_NAMESPACEABLE: &str = "_non_namespaceable_";
+
+/// The effective namespace of a namespaced object written with none.
+const DEFAULT_NAMESPACE: &str = "default";
 
 /// Group, version and kind of a resource type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -18,10 +25,7 @@ impl Gvk {
     /// Splits an `apiVersion` (`group/version` or `version`) and pairs it
     /// with `kind`.
     pub fn from_api_version(api_version: &str, kind: &str) -> Gvk {
-        let (group, version) = match api_version.split_once('/') {
-            Some((g, v)) => (g, v),
-            None => ("", api_version),
-        };
+        let (group, version) = split_api_version(api_version);
         Gvk {
             group: group.to_string(),
             version: version.to_string(),
@@ -40,7 +44,12 @@ impl Gvk {
 
     /// True when the embedded schema knows this type to be cluster-scoped.
     pub fn is_cluster_scoped(&self) -> bool {
-        is_cluster_scoped(&self.api_version(), &self.kind)
+        if self.group.is_empty() {
+            // The core group's apiVersion is the version: no need to build it.
+            is_cluster_scoped(&self.version, &self.kind)
+        } else {
+            is_cluster_scoped(&self.api_version(), &self.kind)
+        }
     }
 }
 
@@ -85,12 +94,17 @@ impl ResId {
     /// The namespace used for equality, as kustomize defines it: cluster-scoped
     /// types have none, and an empty namespace means `default`.
     pub fn effective_namespace(&self) -> &str {
-        if self.gvk.is_cluster_scoped() {
-            "_non_namespaceable_"
-        } else if self.namespace.is_empty() {
-            "default"
-        } else {
-            &self.namespace
+        effective_namespace(self.gvk.is_cluster_scoped(), &self.namespace)
+    }
+
+    /// The id in the form two resources conflict on, borrowed.
+    pub fn identity_key(&self) -> IdentityKey<'_> {
+        IdentityKey {
+            group: &self.gvk.group,
+            version: &self.gvk.version,
+            kind: &self.gvk.kind,
+            name: &self.name,
+            namespace: self.effective_namespace(),
         }
     }
 
@@ -109,6 +123,68 @@ impl ResId {
         self.gvk == other.gvk
             && self.name == other.name
             && self.effective_namespace() == other.effective_namespace()
+    }
+}
+
+/// An identity in the form two resources conflict on (kustomize's
+/// `ResId.Equals`): group, version, kind, name and effective namespace,
+/// borrowed from a resource or an id so that hashing and comparing it
+/// allocate nothing. Two keys are equal exactly when
+/// [`ResId::conflict_key`] gives equal keys for the two identities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct IdentityKey<'a> {
+    /// API group; empty for the core group.
+    pub group: &'a str,
+    /// API version.
+    pub version: &'a str,
+    /// Kind.
+    pub kind: &'a str,
+    /// `metadata.name`.
+    pub name: &'a str,
+    /// The effective namespace (see [`ResId::effective_namespace`]).
+    pub namespace: &'a str,
+}
+
+impl Resource {
+    /// The current identity in the form two resources conflict on, read in
+    /// place: the same as `self.id().identity_key()`, without copying.
+    pub fn identity_key(&self) -> IdentityKey<'_> {
+        let api_version = self.api_version();
+        let (group, version) = split_api_version(api_version);
+        let kind = self.kind();
+        // The apiVersion a Gvk would print: the raw text but for a blank
+        // group, which prints as the bare version.
+        let printed_api_version = if group.is_empty() {
+            version
+        } else {
+            api_version
+        };
+        let cluster_scoped = is_cluster_scoped(printed_api_version, kind);
+        IdentityKey {
+            group,
+            version,
+            kind,
+            name: self.name(),
+            namespace: effective_namespace(cluster_scoped, self.namespace()),
+        }
+    }
+}
+
+/// Splits `group/version` at its first slash; a bare `version` is in the
+/// core group.
+fn split_api_version(api_version: &str) -> (&str, &str) {
+    api_version.split_once('/').unwrap_or(("", api_version))
+}
+
+/// The namespace used for equality: none for cluster-scoped types, and
+/// `default` for a namespaced object written with none.
+fn effective_namespace(cluster_scoped: bool, namespace: &str) -> &str {
+    if cluster_scoped {
+        NON_NAMESPACEABLE
+    } else if namespace.is_empty() {
+        DEFAULT_NAMESPACE
+    } else {
+        namespace
     }
 }
 
@@ -155,6 +231,40 @@ mod tests {
         let d = ResId::new(ns.clone(), "n", "foo");
         let e = ResId::new(ns, "n", "");
         assert!(d.same_object(&e));
+    }
+
+    #[test]
+    fn identity_keys_agree_with_conflict_keys() {
+        let object = |api_version: &str, kind: &str, ns: &str| {
+            let value = crate::yaml::Value::from(&serde_json::json!({
+                "apiVersion": api_version, "kind": kind,
+                "metadata": {"name": "n", "namespace": ns}
+            }));
+            Resource::new(value, None)
+        };
+        let cases = [
+            ("v1", "ConfigMap", ""),
+            ("v1", "ConfigMap", "default"),
+            ("v1", "Namespace", "x"),
+            ("/v1", "Namespace", ""),
+            ("rbac.authorization.k8s.io/v1", "ClusterRole", "x"),
+            ("a/b/c", "Foo", "ns"),
+        ];
+        for (api_version, kind, ns) in cases {
+            let r = object(api_version, kind, ns);
+            let id = r.id();
+            assert_eq!(r.identity_key(), id.identity_key());
+            let key = id.identity_key();
+            let (gvk, name, namespace) = id.conflict_key();
+            assert_eq!(
+                (key.group, key.version, key.kind),
+                (gvk.group.as_str(), gvk.version.as_str(), gvk.kind.as_str())
+            );
+            assert_eq!(
+                (key.name, key.namespace),
+                (name.as_str(), namespace.as_str())
+            );
+        }
     }
 
     #[test]

@@ -1,18 +1,30 @@
 //! The ordered list of resources a kustomization accumulates.
 
-use super::{Gvk, ResId, Resource};
+use super::{IdentityKey, ResId, Resource};
 use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
 
 /// Resources in input order, with an index that rejects a second resource
 /// with the same identity (kustomize's "already registered id" error).
 ///
-/// The index is rebuilt lazily: mutable access may rename resources, so it
-/// marks the index stale and the next insertion rebuilds it once.
+/// The index maps a hash of each identity ([`IdentityKey`]) to a position
+/// and confirms a hit against the resource stored there, so it copies no
+/// names. It is rebuilt lazily: mutable access may rename resources, so it
+/// marks the index stale and the next lookup rebuilds it once.
 #[derive(Debug, Clone, Default)]
 pub struct ResourceList {
     items: Vec<Resource>,
-    index: HashMap<(Gvk, String, String), usize>,
+    index: IdentityIndex,
     index_stale: bool,
+}
+
+/// Positions of resources by identity hash. Distinct identities sharing a
+/// hash are kept apart in `collided`, which is almost always empty.
+#[derive(Debug, Clone, Default)]
+struct IdentityIndex<S = RandomState> {
+    hasher: S,
+    first: HashMap<u64, usize>,
+    collided: HashMap<u64, Vec<usize>>,
 }
 
 /// Two resources with the same identity were added to one list.
@@ -42,18 +54,33 @@ impl ResourceList {
     /// Appends a resource, failing when one with the same identity exists.
     pub fn push(&mut self, resource: Resource) -> Result<(), IdConflict> {
         self.refresh_index();
-        let id = resource.id();
-        let key = id.conflict_key();
-        if self.index.contains_key(&key) {
-            return Err(IdConflict { id });
+        let position = self.items.len();
+        if !self
+            .index
+            .insert(&self.items, resource.identity_key(), position)
+        {
+            return Err(IdConflict { id: resource.id() });
         }
-        self.index.insert(key, self.items.len());
         self.items.push(resource);
         Ok(())
     }
 
     /// Appends every resource of `other`, in order.
-    pub fn append(&mut self, other: ResourceList) -> Result<(), IdConflict> {
+    pub fn append(&mut self, mut other: ResourceList) -> Result<(), IdConflict> {
+        if self.items.is_empty() {
+            // Taking the list whole keeps its index: only a list renamed
+            // since it was last indexed needs checking again.
+            if other.index_stale {
+                if let Some(i) = other.rebuild_index() {
+                    return Err(IdConflict {
+                        id: other.items[i].id(),
+                    });
+                }
+            }
+            *self = other;
+            return Ok(());
+        }
+        self.items.reserve(other.len());
         other.items.into_iter().try_for_each(|r| self.push(r))
     }
 
@@ -83,7 +110,7 @@ impl ResourceList {
     /// Finds the resource with exactly this identity.
     pub fn find(&mut self, id: &ResId) -> Option<&mut Resource> {
         self.refresh_index();
-        let i = *self.index.get(&id.conflict_key())?;
+        let i = self.index.position(&self.items, id.identity_key())?;
         Some(&mut self.items[i])
     }
 
@@ -93,16 +120,59 @@ impl ResourceList {
     }
 
     fn refresh_index(&mut self) {
-        if !self.index_stale {
-            return;
+        if self.index_stale {
+            self.rebuild_index();
         }
-        self.index.clear();
+    }
+
+    /// Indexes every resource again; returns the position of the first one
+    /// whose identity an earlier one already has.
+    fn rebuild_index(&mut self) -> Option<usize> {
+        self.index.first.clear();
+        self.index.collided.clear();
+        let mut first_duplicate = None;
         for (i, r) in self.items.iter().enumerate() {
             // Later duplicates can only arise from transformations; keep the
             // first, as lookups in kustomize find the first match.
-            self.index.entry(r.id().conflict_key()).or_insert(i);
+            if !self.index.insert(&self.items, r.identity_key(), i) {
+                first_duplicate = first_duplicate.or(Some(i));
+            }
         }
         self.index_stale = false;
+        first_duplicate
+    }
+}
+
+impl<S: BuildHasher> IdentityIndex<S> {
+    /// Records that the resource at `position` has identity `key`, unless a
+    /// resource already indexed has it; returns whether it was recorded.
+    fn insert(&mut self, items: &[Resource], key: IdentityKey<'_>, position: usize) -> bool {
+        let hash = self.hasher.hash_one(key);
+        let Some(&first) = self.first.get(&hash) else {
+            self.first.insert(hash, position);
+            return true;
+        };
+        let same = |i: &usize| items[*i].identity_key() == key;
+        if same(&first) {
+            return false;
+        }
+        let others = self.collided.entry(hash).or_default();
+        if others.iter().any(same) {
+            return false;
+        }
+        others.push(position);
+        true
+    }
+
+    /// The position of the first indexed resource with identity `key`.
+    fn position(&self, items: &[Resource], key: IdentityKey<'_>) -> Option<usize> {
+        let hash = self.hasher.hash_one(key);
+        let first = *self.first.get(&hash)?;
+        let same = |i: &usize| items[*i].identity_key() == key;
+        if same(&first) {
+            return Some(first);
+        }
+        self.collided.get(&hash)?.iter().copied().find(same)
     }
 }
 
@@ -139,6 +209,63 @@ mod tests {
         list.push(res("ConfigMap", "a", "other")).unwrap();
         assert!(list.push(res("ConfigMap", "a", "default")).is_err());
         assert!(list.push(res("Secret", "a", "")).is_ok());
+    }
+
+    /// A hasher that sends every identity to the same slot.
+    #[derive(Default)]
+    struct Colliding;
+
+    impl std::hash::Hasher for Colliding {
+        fn finish(&self) -> u64 {
+            7
+        }
+        fn write(&mut self, _: &[u8]) {}
+    }
+
+    #[test]
+    fn shared_hashes_still_tell_identities_apart() {
+        let mut index = IdentityIndex::<std::hash::BuildHasherDefault<Colliding>>::default();
+        let items = [res("ConfigMap", "a", ""), res("ConfigMap", "b", "")];
+        let third = res("ConfigMap", "a", "default");
+        assert!(index.insert(&items, items[0].identity_key(), 0));
+        assert!(index.insert(&items, items[1].identity_key(), 1));
+        assert!(!index.insert(&items, third.identity_key(), 2));
+        assert_eq!(index.position(&items, items[1].identity_key()), Some(1));
+        assert_eq!(index.position(&items, third.identity_key()), Some(0));
+        let other = res("Secret", "a", "");
+        assert_eq!(index.position(&items, other.identity_key()), None);
+    }
+
+    #[test]
+    fn find_sees_the_first_of_duplicates_after_renames() {
+        let mut list = ResourceList::new();
+        list.push(res("ConfigMap", "a", "")).unwrap();
+        list.push(res("ConfigMap", "b", "")).unwrap();
+        list.items_mut()[1].set_name("a");
+        let id = res("ConfigMap", "a", "default").id();
+        let found = list.find(&id).map(|r| r.name().to_string());
+        assert_eq!(found.as_deref(), Some("a"));
+        assert!(std::ptr::eq(
+            list.find(&id).unwrap() as *const Resource,
+            &list.as_slice()[0]
+        ));
+    }
+
+    #[test]
+    fn appending_to_an_empty_list_checks_renamed_lists() {
+        let mut renamed = ResourceList::new();
+        renamed.push(res("ConfigMap", "a", "")).unwrap();
+        renamed.push(res("ConfigMap", "b", "")).unwrap();
+        renamed.push(res("ConfigMap", "c", "")).unwrap();
+        renamed.items_mut()[2].set_name("a");
+        let err = ResourceList::new().append(renamed).unwrap_err();
+        assert_eq!(err.id.name, "a");
+        let mut fresh = ResourceList::new();
+        fresh.push(res("ConfigMap", "a", "")).unwrap();
+        let mut whole = ResourceList::new();
+        whole.append(fresh).unwrap();
+        assert!(whole.push(res("ConfigMap", "a", "default")).is_err());
+        assert!(whole.find(&res("ConfigMap", "a", "").id()).is_some());
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The resource model: identities, resources and the ordered resource list.
 
+mod build_state;
 mod id;
 mod list;
 pub mod origin;
@@ -7,7 +8,8 @@ pub mod origin_path;
 pub mod scope;
 mod state;
 
-pub use id::{Gvk, ResId};
+pub use build_state::{BuildState, LazyBuildState, PreviousId};
+pub use id::{Gvk, IdentityKey, ResId};
 pub use list::ResourceList;
 pub use origin::{ConfiguredBy, Origin};
 pub use origin_path::OriginScope;
@@ -24,40 +26,9 @@ pub struct Resource {
     /// The file it was read from (or the kustomization that generated it),
     /// for error messages.
     pub source: Option<Arc<Path>>,
-    /// What the build has done to it so far.
-    pub state: BuildState,
-}
-
-/// Build-time facts about a resource that kustomize keeps in annotations:
-/// earlier identities, applied name prefixes and suffixes, whether a
-/// generated name still needs its hash (never printed), and where the
-/// resource came from and what transformed it (printed on request, see
-/// [`origin`]).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct BuildState {
-    /// Identities the resource had before renames, oldest first.
-    pub previous_ids: Vec<ResId>,
-    /// Name prefixes applied to it, in the order they were applied.
-    pub prefixes: Vec<String>,
-    /// Name suffixes applied to it, in the order they were applied.
-    pub suffixes: Vec<String>,
-    /// A generated ConfigMap or Secret whose name still needs a content-hash
-    /// suffix at the end of the build.
-    pub needs_hash: bool,
-    /// Names of the `vars` whose object reference picked this resource; the
-    /// vars read their values from it at the end of the build.
-    pub var_names: Vec<String>,
-    /// Where the resource came from; set only when origins are tracked.
-    /// Shared by every resource of the same file or generator.
-    pub origin: Option<Arc<Origin>>,
-    /// The transformers that ran on it, oldest first; recorded only when
-    /// origins are tracked.
-    pub transformations: Vec<Arc<Origin>>,
-    /// Fields the resource's file wrote with no value (`key:`), which the
-    /// first strategic merge patch applied to it drops (see
-    /// [`crate::patch::strategic_merge::drop_bare_nulls`]). Emptied by any
-    /// patch, as kustomize's patches leave only spelled-out nulls behind.
-    pub bare_nulls: Vec<crate::yaml::BareNullPath>,
+    /// What the build has done to it so far; allocated on first write, so
+    /// an untouched resource pays one pointer.
+    pub state: LazyBuildState,
 }
 
 impl Resource {
@@ -67,7 +38,7 @@ impl Resource {
         Resource {
             value,
             source,
-            state: BuildState::default(),
+            state: LazyBuildState::default(),
         }
     }
 

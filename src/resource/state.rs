@@ -5,8 +5,9 @@
 //! keeps them in [`BuildState`] and only writes them out as annotations where
 //! kustomize shows them to the user (objects quoted in error messages).
 
-use super::{BuildState, Gvk, ResId, Resource};
+use super::{BuildState, Gvk, PreviousId, ResId, Resource};
 use crate::yaml::Value;
+use thin_vec::ThinVec;
 
 /// The internal annotations kustomize uses for the build state, as they
 /// appear in objects quoted in its error messages.
@@ -38,15 +39,15 @@ impl Resource {
             .collect()
     }
 
-    fn with_current_group_version(&self, previous: &ResId) -> ResId {
+    fn with_current_group_version(&self, previous: &PreviousId) -> ResId {
         let current = self.gvk();
         ResId::new(
             Gvk {
-                kind: previous.gvk.kind.clone(),
+                kind: previous.kind().to_string(),
                 ..current
             },
-            &previous.name,
-            &previous.namespace,
+            previous.name(),
+            previous.namespace(),
         )
     }
 
@@ -54,9 +55,9 @@ impl Resource {
     /// `StorePreviousId` does: the namespace is stored in its effective form
     /// (`default` for none, a marker for cluster-scoped kinds).
     pub fn store_previous_id(&mut self) {
-        let mut id = self.id();
-        id.namespace = id.effective_namespace().to_string();
-        self.state.previous_ids.push(id);
+        let key = self.identity_key();
+        let previous = PreviousId::new(key.kind, key.name, key.namespace);
+        push_one(&mut self.state.previous_ids, previous);
     }
 
     /// True when `id` names this resource now or named it before a rename.
@@ -68,7 +69,7 @@ impl Resource {
     /// recorded.
     pub fn add_name_prefix(&mut self, prefix: &str) {
         if !prefix.is_empty() {
-            self.state.prefixes.push(prefix.to_string());
+            push_one(&mut self.state.prefixes, prefix.to_string());
         }
     }
 
@@ -76,7 +77,7 @@ impl Resource {
     /// recorded.
     pub fn add_name_suffix(&mut self, suffix: &str) {
         if !suffix.is_empty() {
-            self.state.suffixes.push(suffix.to_string());
+            push_one(&mut self.state.suffixes, suffix.to_string());
         }
     }
 
@@ -122,15 +123,15 @@ impl BuildState {
             let ids = &self.previous_ids;
             out.push((
                 PREVIOUS_KINDS,
-                joined(&mut ids.iter().map(|id| id.gvk.kind.as_str())),
+                joined(&mut ids.iter().map(PreviousId::kind)),
             ));
             out.push((
                 PREVIOUS_NAMES,
-                joined(&mut ids.iter().map(|id| id.name.as_str())),
+                joined(&mut ids.iter().map(PreviousId::name)),
             ));
             out.push((
                 PREVIOUS_NAMESPACES,
-                joined(&mut ids.iter().map(|id| id.namespace.as_str())),
+                joined(&mut ids.iter().map(PreviousId::namespace)),
             ));
         }
         out
@@ -146,6 +147,14 @@ impl BuildState {
         };
         matches(&self.prefixes, &other.prefixes) && matches(&self.suffixes, &other.suffixes)
     }
+}
+
+/// Appends to a list of the build state, growing it by one: a resource is
+/// renamed or prefixed a handful of times at most, and the default growth
+/// would reserve room for four items at the first push on every resource.
+fn push_one<T>(list: &mut ThinVec<T>, item: T) {
+    list.reserve_exact(1);
+    list.push(item);
 }
 
 /// True when the shorter list equals the end of the longer one; an empty
@@ -169,7 +178,7 @@ mod tests {
         Resource::new(value, None)
     }
 
-    fn strings(items: &[&str]) -> Vec<String> {
+    fn strings(items: &[&str]) -> thin_vec::ThinVec<String> {
         items.iter().map(|s| s.to_string()).collect()
     }
 

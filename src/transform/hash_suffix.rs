@@ -49,7 +49,7 @@ mod tests {
         HashSuffix.apply(&mut list).unwrap();
         let a = &list.as_slice()[0];
         assert!(a.name().starts_with("a-") && a.name().len() == 12);
-        assert_eq!(a.state.previous_ids[0].name, "a");
+        assert_eq!(a.state.previous_ids[0].name(), "a");
         assert_eq!(list.as_slice()[1].name(), "b");
     }
 }

@@ -318,7 +318,9 @@ pub(crate) fn apply_json_to(
     let id = res.id();
     // kustomize patches the object's JSON form: every null comes back
     // spelled out.
-    res.state.bare_nulls.clear();
+    if !res.state.bare_nulls.is_empty() {
+        res.state.bare_nulls.clear();
+    }
     json.apply(&mut res.value)
         .with_context(|| format!("patching {id}"))?;
     if res.value.as_map().is_none() {

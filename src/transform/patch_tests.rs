@@ -153,7 +153,7 @@ fn strategic_merge_keeps_identity_unless_allowed() {
     let mut l = list(deployment());
     renaming.apply(&mut l).unwrap();
     assert_eq!(docs(&l)[0]["metadata"], json!({"name": "x"}));
-    assert_eq!(l.as_slice()[0].state.previous_ids[0].name, "d");
+    assert_eq!(l.as_slice()[0].state.previous_ids[0].name(), "d");
 }
 
 #[test]

@@ -46,12 +46,7 @@ fn renames_and_records_state() {
     let cm = &l.as_slice()[0];
     assert_eq!(cm.state.prefixes, ["p-"]);
     assert_eq!(cm.state.suffixes, ["-s"]);
-    let previous: Vec<&str> = cm
-        .state
-        .previous_ids
-        .iter()
-        .map(|id| id.name.as_str())
-        .collect();
+    let previous: Vec<&str> = cm.state.previous_ids.iter().map(|id| id.name()).collect();
     assert_eq!(previous, ["cm", "p-cm"]);
     assert!(l.as_slice()[1].state.previous_ids.is_empty());
 }

@@ -56,9 +56,8 @@ impl ReplicaCountTransformer {
     /// True when the resource is named `replica.name` now or was before a
     /// rename, under a type the spec selects.
     fn selects(&self, res: &Resource, spec: &FieldSpec) -> bool {
-        let current = res.id();
-        std::iter::once(&current)
-            .chain(res.state.previous_ids.iter())
+        std::iter::once(res.id())
+            .chain(res.previous_ids())
             .any(|id| {
                 id.name == self.replica.name
                     && spec.matches_parts(&id.gvk.group, &id.gvk.version, &id.gvk.kind)

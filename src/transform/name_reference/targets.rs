@@ -7,7 +7,7 @@
 //! references holding one of its earlier names can point at it. Fixing
 //! references never renames anything, so the summaries stay valid.
 
-use crate::resource::{BuildState, Gvk, Resource};
+use crate::resource::{Gvk, LazyBuildState, PreviousId, Resource};
 use std::collections::{HashMap, HashSet};
 
 /// kustomize's effective namespace of cluster-scoped objects.
@@ -29,7 +29,7 @@ pub(super) struct Target {
     /// Effective namespace of the original identity; `None` when that
     /// identity is cluster-scoped.
     original_namespace: Option<String>,
-    state: BuildState,
+    state: LazyBuildState,
 }
 
 impl Target {
@@ -62,7 +62,8 @@ impl Target {
                 .state
                 .previous_ids
                 .iter()
-                .any(|id| selector.kind.is_empty() || selector.kind == id.gvk.kind)
+                .map(PreviousId::kind)
+                .any(|kind| selector.kind.is_empty() || selector.kind == kind)
     }
 }
 
@@ -84,7 +85,7 @@ impl Targets {
         let mut by_original_namespace: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, t) in items.iter().enumerate() {
             for id in &t.state.previous_ids {
-                let slot = by_previous_name.entry(id.name.clone()).or_default();
+                let slot = by_previous_name.entry(id.name().to_string()).or_default();
                 if slot.last() != Some(&i) {
                     slot.push(i);
                 }

@@ -24,8 +24,8 @@ fn list(docs: serde_json::Value) -> ResourceList {
             r.store_previous_id();
         }
         r.set_name(&current);
-        r.state.prefixes = prefixes;
-        r.state.suffixes = suffixes;
+        r.state.prefixes = prefixes.into();
+        r.state.suffixes = suffixes.into();
         l.push(r).unwrap();
     }
     l
