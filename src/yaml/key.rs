@@ -166,6 +166,18 @@ impl PartialEq<&str> for Key {
     }
 }
 
+impl PartialEq<String> for Key {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<Key> for String {
+    fn eq(&self, other: &Key) -> bool {
+        self == other.as_str()
+    }
+}
+
 impl PartialEq<Key> for &str {
     fn eq(&self, other: &Key) -> bool {
         *self == other.as_str()

@@ -168,6 +168,13 @@ impl Mapping {
                 self.entries.push((key, value));
             }
             None => {
+                // Transformers add a key or two to many small mappings (a
+                // namespace, a label): growing those by exactly what is
+                // needed, rather than doubling, keeps the spare room out of
+                // every resource. Larger mappings double as usual.
+                if self.entries.len() == self.entries.capacity() && self.entries.len() < 8 {
+                    self.entries.reserve_exact(1);
+                }
                 self.entries.push((key, value));
                 if self.entries.len() > INDEX_THRESHOLD {
                     self.reindex();

@@ -210,7 +210,9 @@ impl Builder<'_> {
             Event::MappingStart(anchor, _) => {
                 self.refuse_collection_key(at)?;
                 let frame = MapFrame {
-                    map: Mapping::new(),
+                    // Room for a typical mapping up front; the spare room is
+                    // given back when the mapping ends.
+                    map: Mapping::with_capacity(8),
                     anchor,
                     pending: Pending::Key,
                     merges: Vec::new(),

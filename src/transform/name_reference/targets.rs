@@ -8,27 +8,29 @@
 //! references never renames anything, so the summaries stay valid.
 
 use crate::resource::{Gvk, LazyBuildState, PreviousId, Resource};
+use crate::yaml::{Key, Str};
 use std::collections::{HashMap, HashSet};
 
 /// kustomize's effective namespace of cluster-scoped objects.
 const NOT_A_NAMESPACE: &str = "_non_namespaceable_";
 
-/// What reference selection needs to know about one resource.
+/// What reference selection needs to know about one resource. Every
+/// resource has one during the pass, so text is kept inline where it fits.
 #[derive(Debug)]
 pub(super) struct Target {
     /// Current `metadata.name`.
-    pub name: String,
+    pub name: Str,
     /// Current `metadata.namespace` as written.
-    pub namespace: String,
+    pub namespace: Key,
     /// Current kind.
-    pub kind: String,
-    group: String,
-    version: String,
+    pub kind: Key,
+    group: Key,
+    version: Key,
     cluster_scoped: bool,
-    effective_namespace: String,
+    effective_namespace: Key,
     /// Effective namespace of the original identity; `None` when that
     /// identity is cluster-scoped.
-    original_namespace: Option<String>,
+    original_namespace: Option<Key>,
     state: LazyBuildState,
 }
 
@@ -37,15 +39,15 @@ impl Target {
         let id = r.id();
         let original = r.original_id();
         let original_namespace =
-            (!original.gvk.is_cluster_scoped()).then(|| original.effective_namespace().to_string());
+            (!original.gvk.is_cluster_scoped()).then(|| original.effective_namespace().into());
         Target {
             cluster_scoped: id.gvk.is_cluster_scoped(),
-            effective_namespace: id.effective_namespace().to_string(),
-            name: id.name,
-            namespace: id.namespace,
-            kind: id.gvk.kind,
-            group: id.gvk.group,
-            version: id.gvk.version,
+            effective_namespace: id.effective_namespace().into(),
+            name: id.name.into(),
+            namespace: id.namespace.as_str().into(),
+            kind: id.gvk.kind.as_str().into(),
+            group: id.gvk.group.as_str().into(),
+            version: id.gvk.version.as_str().into(),
             original_namespace,
             state: r.state.clone(),
         }
@@ -71,8 +73,10 @@ impl Target {
 #[derive(Debug)]
 pub(super) struct Targets {
     items: Vec<Target>,
-    /// Earlier name -> resources that had it, in resource order.
-    by_previous_name: HashMap<String, Vec<usize>>,
+    /// (earlier name, resource that had it), sorted by name and then
+    /// resource order, searched by bisection: one compact entry per
+    /// renamed resource instead of a hash-map slot and a vector each.
+    by_previous_name: Vec<(Str, usize)>,
     /// Original effective namespace -> resources, in resource order
     /// (cluster-scoped originals left out).
     by_original_namespace: HashMap<String, Vec<usize>>,
@@ -81,19 +85,24 @@ pub(super) struct Targets {
 impl Targets {
     pub fn new(resources: &[Resource]) -> Targets {
         let items: Vec<Target> = resources.iter().map(Target::new).collect();
-        let mut by_previous_name: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_previous_name: Vec<(Str, usize)> = Vec::new();
         let mut by_original_namespace: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, t) in items.iter().enumerate() {
             for id in &t.state.previous_ids {
-                let slot = by_previous_name.entry(id.name().to_string()).or_default();
-                if slot.last() != Some(&i) {
-                    slot.push(i);
-                }
+                by_previous_name.push((id.name().into(), i));
             }
             if let Some(ns) = &t.original_namespace {
-                by_original_namespace.entry(ns.clone()).or_default().push(i);
+                by_original_namespace
+                    .entry(ns.to_string())
+                    .or_default()
+                    .push(i);
             }
         }
+        // Stable, so each name's resources stay in resource order, and a
+        // resource that had one name twice appears once.
+        by_previous_name.sort_by(|a, b| a.0.cmp(&b.0));
+        by_previous_name.dedup();
+        by_previous_name.shrink_to_fit();
         Targets {
             items,
             by_previous_name,
@@ -105,8 +114,15 @@ impl Targets {
         &self.items[i]
     }
 
-    fn previously_named(&self, name: &str) -> &[usize] {
-        self.by_previous_name.get(name).map_or(&[], Vec::as_slice)
+    /// The resources that once had `name`, in resource order.
+    fn previously_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = usize> + 'a {
+        let start = self
+            .by_previous_name
+            .partition_point(|(n, _)| n.as_str() < name);
+        self.by_previous_name[start..]
+            .iter()
+            .take_while(move |(n, _)| n == name)
+            .map(|&(_, i)| i)
     }
 }
 
@@ -115,7 +131,7 @@ impl Targets {
 pub(super) struct Referrer {
     index: usize,
     cluster_scoped: bool,
-    effective_namespace: String,
+    effective_namespace: Key,
     /// Namespaces of the ServiceAccount subjects of a RoleBinding: objects
     /// there may be referenced across namespaces.
     subject_namespaces: HashSet<String>,
@@ -156,7 +172,7 @@ impl Referrer {
         Referrer {
             index,
             cluster_scoped: t.cluster_scoped,
-            effective_namespace: t.effective_namespace.clone(),
+            effective_namespace: t.effective_namespace,
             subject_namespaces,
         }
     }
@@ -166,7 +182,7 @@ impl Referrer {
         self.cluster_scoped
             || t.cluster_scoped
             || t.effective_namespace == self.effective_namespace
-            || self.subject_namespaces.contains(&t.namespace)
+            || self.subject_namespaces.contains(t.namespace.as_str())
     }
 
     /// The namespace rule of selection proper: cluster-scoped objects and
@@ -187,8 +203,6 @@ impl Referrer {
         let in_namespace = self.namespace_filter(targets, lookup.namespace);
         let mut candidates: Vec<usize> = targets
             .previously_named(lookup.old_name)
-            .iter()
-            .copied()
             .filter(|&j| {
                 let t = targets.get(j);
                 self.could_reference(t)
