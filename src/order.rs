@@ -9,6 +9,7 @@
 
 use crate::kustomization::SortOptions;
 use crate::resource::{Gvk, ResId, ResourceList};
+use crate::yaml::{Key, Str};
 use anyhow::{bail, Result};
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -130,10 +131,65 @@ impl SortOrder {
         };
         let ranks = kind_ranks(first, last);
         let items = resources.items_mut();
-        let mut keyed: Vec<(ResId, crate::resource::Resource)> =
-            items.drain(..).map(|r| (r.id(), r)).collect();
-        keyed.sort_by(|(a, _), (b, _)| legacy_cmp(a, b, &ranks));
+        let mut keyed: Vec<(SortKey, crate::resource::Resource)> = items
+            .drain(..)
+            .map(|r| (SortKey::new(&r.id(), &ranks), r))
+            .collect();
+        keyed.sort_by(|(a, _), (b, _)| a.cmp_legacy(b));
         items.extend(keyed.into_iter().map(|(_, r)| r));
+    }
+}
+
+/// What the legacy comparison reads of one resource, worked out once so
+/// that comparing allocates nothing. Compact (interned type parts, inline
+/// text), since every resource has one while the list is sorted.
+struct SortKey {
+    rank: i64,
+    group: Key,
+    version: Key,
+    kind: Key,
+    /// The type's sort text, from [`gvk_sort_key`].
+    gvk_text: Key,
+    /// `namespace|name` with `~` placeholders: what decides between two
+    /// ids of the same type (their `gvk|` prefixes being equal).
+    namespace_name: Str,
+}
+
+impl SortKey {
+    fn new(id: &ResId, ranks: &HashMap<&str, i64>) -> SortKey {
+        let g = &id.gvk;
+        SortKey {
+            rank: ranks.get(g.kind.as_str()).copied().unwrap_or(0),
+            group: Key::new(&g.group),
+            version: Key::new(&g.version),
+            kind: Key::new(&g.kind),
+            gvk_text: Key::new(&gvk_sort_key(g)),
+            namespace_name: namespace_name_key(id),
+        }
+    }
+
+    /// kustomize's legacy comparison: by type (ranked kinds first), then by
+    /// namespace and name.
+    fn cmp_legacy(&self, other: &SortKey) -> Ordering {
+        let same_type =
+            self.group == other.group && self.version == other.version && self.kind == other.kind;
+        if same_type {
+            return self.namespace_name.cmp(&other.namespace_name);
+        }
+        if self.rank != other.rank {
+            return self.rank.cmp(&other.rank);
+        }
+        let order = self.gvk_text.cmp(&other.gvk_text);
+        // kustomize reverses the comparison between two Namespace types when
+        // either is in the core group, so core `v1 Namespace` sorts first.
+        if self.kind == "Namespace"
+            && other.kind == "Namespace"
+            && (self.group.is_empty() || other.group.is_empty())
+        {
+            order.reverse()
+        } else {
+            order
+        }
     }
 }
 
@@ -149,30 +205,6 @@ fn kind_ranks<'a>(first: &'a [String], last: &'a [String]) -> HashMap<&'a str, i
         ranks.insert(kind.as_str(), i as i64 + 1);
     }
     ranks
-}
-
-fn legacy_cmp(a: &ResId, b: &ResId, ranks: &HashMap<&str, i64>) -> Ordering {
-    if a.gvk != b.gvk {
-        return gvk_cmp(&a.gvk, &b.gvk, ranks);
-    }
-    id_sort_key(a).cmp(&id_sort_key(b))
-}
-
-fn gvk_cmp(a: &Gvk, b: &Gvk, ranks: &HashMap<&str, i64>) -> Ordering {
-    let ra = ranks.get(a.kind.as_str()).copied().unwrap_or(0);
-    let rb = ranks.get(b.kind.as_str()).copied().unwrap_or(0);
-    if ra != rb {
-        return ra.cmp(&rb);
-    }
-    let order = gvk_sort_key(a).cmp(&gvk_sort_key(b));
-    // kustomize reverses the comparison between two Namespace types when
-    // either is in the core group, so core `v1 Namespace` sorts first.
-    if a.kind == "Namespace" && b.kind == "Namespace" && (a.group.is_empty() || b.group.is_empty())
-    {
-        order.reverse()
-    } else {
-        order
-    }
 }
 
 /// `group_version_kind` with `~` placeholders, which sort after letters.
@@ -192,15 +224,21 @@ fn gvk_sort_key(g: &Gvk) -> String {
     )
 }
 
-/// `gvk|namespace|name` with `~` placeholders for blanks.
-fn id_sort_key(id: &ResId) -> String {
+/// `namespace|name` with `~` placeholders for blanks: the part of
+/// kustomize's `gvk|namespace|name` sort key that differs between two ids
+/// of the same type.
+fn namespace_name_key(id: &ResId) -> Str {
     let ns = if id.namespace.is_empty() {
         "~X"
     } else {
         &id.namespace
     };
     let name = if id.name.is_empty() { "~N" } else { &id.name };
-    format!("{}|{}|{}", id.gvk, ns, name)
+    let mut key = Str::with_capacity(ns.len() + 1 + name.len());
+    key.push_str(ns);
+    key.push('|');
+    key.push_str(name);
+    key
 }
 
 #[cfg(test)]
