@@ -143,3 +143,17 @@ fn block_scalar_on_an_unterminated_last_line_has_no_final_break() {
     assert_eq!(data("a: |+\n  x").as_deref(), Some("x"));
     assert_eq!(data("a: |\n  x\n").as_deref(), Some("x\n"));
 }
+
+#[test]
+fn block_scalar_ending_on_an_unterminated_blank_line() {
+    let data = |text: &str| parse(text)[0].str_at(&["a"]).map(str::to_string);
+    // A blank last line at the block's indentation or deeper is content
+    // with no line break.
+    assert_eq!(data("a: |\n    x\n    ").as_deref(), Some("x\n"));
+    assert_eq!(data("a: >\n    x\n     ").as_deref(), Some("x\n "));
+    assert_eq!(data("a: |\n    x\n      ").as_deref(), Some("x\n  "));
+    assert_eq!(data("a: |-\n    x\n     ").as_deref(), Some("x\n "));
+    // A shorter one is not part of the block.
+    assert_eq!(data("a: |+\n    x\n  ").as_deref(), Some("x\n"));
+    assert_eq!(data("a: |\n    x\n \n ").as_deref(), Some("x\n"));
+}

@@ -139,16 +139,27 @@ pub fn read_first_document_noting_bare_nulls(
     Ok((builder.root, builder.bare_nulls))
 }
 
-/// Whether `span` reaches the end of a text whose last line has content
-/// and no line break (only blanks may follow the span).
+/// Whether the block scalar at `span` ends the text on a line with no line
+/// break after it (only blanks may follow the span), where the parser adds
+/// a break that yaml.v3 does not. A last line of blanks alone counts when it
+/// reaches the block's indentation: the parser then takes it as a content
+/// line and gives it a break; a shorter one it already leaves out.
 fn ends_unterminated_text(source: &mut SourceChars<'_>, span: Span) -> bool {
-    if source.text.trim_end_matches([' ', '\t']).ends_with('\n') {
-        return false;
-    }
-    match source.byte_offset(span.end.index()) {
+    let reaches_end = match source.byte_offset(span.end.index()) {
         Some(offset) => source.text[offset..].trim_matches([' ', '\t']).is_empty(),
         None => true,
+    };
+    if !reaches_end || source.text.ends_with('\n') {
+        return false;
     }
+    let last_line = source.text.rsplit('\n').next().unwrap_or_default();
+    if !last_line.trim_matches([' ', '\t']).is_empty() {
+        return true;
+    }
+    // The parser's span starts at the block's indentation, whether found
+    // from the first line or given by an indicator (`|2`).
+    let spaces = last_line.len() - last_line.trim_start_matches(' ').len();
+    spaces >= span.start.col()
 }
 
 /// Whether the header of the block scalar whose content starts at `span`
