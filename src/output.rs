@@ -42,9 +42,7 @@ pub fn render(resources: ResourceList) -> Result<String> {
 /// the bytes of [`render`] without joining them into one more copy of the
 /// whole stream.
 pub fn render_documents(resources: ResourceList) -> Result<Vec<String>> {
-    let resources = resources.into_vec();
-    let count = resources.len();
-    print_in_order(resources.into_iter(), count)
+    print_in_order(resources.into_vec())
 }
 
 /// Writes documents from [`render_documents`] joined with `---\n`, exactly
@@ -59,13 +57,13 @@ pub fn write_documents(docs: &[String], out: &mut impl std::io::Write) -> std::i
     Ok(())
 }
 
-/// Prints `count` resources in order, in parallel batches for large lists.
-/// Each resource is dropped right after it is printed, on the thread that
-/// printed it.
-fn print_in_order(resources: impl Iterator<Item = Resource>, count: usize) -> Result<Vec<String>> {
-    let parallel = count >= PARALLEL_THRESHOLD;
-    let mut resources = resources.fuse();
-    let mut docs = Vec::with_capacity(count);
+/// Prints resources in order, in parallel batches for large lists. Each
+/// resource is dropped right after it is printed, on the thread that printed
+/// it.
+fn print_in_order(resources: Vec<Resource>) -> Result<Vec<String>> {
+    let parallel = resources.len() >= PARALLEL_THRESHOLD;
+    let mut docs = Vec::with_capacity(resources.len());
+    let mut resources = resources.into_iter();
     loop {
         let batch: Vec<Resource> = resources.by_ref().take(BATCH_SIZE).collect();
         if batch.is_empty() {

@@ -56,18 +56,9 @@ fn fold_helm_args(doc: &mut Mapping) {
     let (mut chart_home, mut config_home) = (String::new(), String::new());
     let mut charts = Vec::with_capacity(old.len());
     for args in old.iter().map(|v| v.as_map().cloned().unwrap_or_default()) {
-        const RENAMES: [(&str, &str); 7] = [
-            ("chartName", "name"),
-            ("chartVersion", "version"),
-            ("chartRepoUrl", "repo"),
-            ("values", "valuesFile"),
-            ("valuesLocal", "valuesInline"),
-            ("valuesMerge", "valuesMerge"),
-            ("releaseName", "releaseName"),
-        ];
-        let chart: Mapping = RENAMES
+        let chart: Mapping = crate::plugin::helm::LEGACY_CHART_FIELDS
             .iter()
-            .filter_map(|(from, to)| args.get(from).map(|v| (to.to_string(), v.clone())))
+            .filter_map(|(from, to)| args.get(from).map(|v| (*to, v.clone())))
             .collect();
         charts.push(Value::Map(chart));
         if !str_at(&args, "helmHome").is_empty() {

@@ -189,6 +189,18 @@ pub fn from_kustomization(k: &Kustomization, ctx: PluginContext<'_>) -> Result<V
         .collect()
 }
 
+/// The fields of a deprecated `helmChartInflationGenerator` entry that
+/// carry over to a `helmCharts` entry, with their new names.
+pub const LEGACY_CHART_FIELDS: [(&str, &str); 7] = [
+    ("chartName", "name"),
+    ("chartVersion", "version"),
+    ("chartRepoUrl", "repo"),
+    ("values", "valuesFile"),
+    ("valuesLocal", "valuesInline"),
+    ("valuesMerge", "valuesMerge"),
+    ("releaseName", "releaseName"),
+];
+
 /// kustomize's conversion of `helmChartInflationGenerator` entries into
 /// charts and globals.
 fn split_legacy(
@@ -212,15 +224,7 @@ fn split_legacy(
                 }
             }
             let mut chart = serde_json::Map::new();
-            for (from, to) in [
-                ("chartName", "name"),
-                ("chartVersion", "version"),
-                ("chartRepoUrl", "repo"),
-                ("values", "valuesFile"),
-                ("valuesLocal", "valuesInline"),
-                ("valuesMerge", "valuesMerge"),
-                ("releaseName", "releaseName"),
-            ] {
+            for (from, to) in LEGACY_CHART_FIELDS {
                 if let Some(v) = old.get(from) {
                     chart.insert(to.into(), v.clone());
                 }

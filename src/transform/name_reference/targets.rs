@@ -79,23 +79,20 @@ pub(super) struct Targets {
     by_previous_name: Vec<(Str, usize)>,
     /// Original effective namespace -> resources, in resource order
     /// (cluster-scoped originals left out).
-    by_original_namespace: HashMap<String, Vec<usize>>,
+    by_original_namespace: HashMap<Key, Vec<usize>>,
 }
 
 impl Targets {
     pub fn new(resources: &[Resource]) -> Targets {
         let items: Vec<Target> = resources.iter().map(Target::new).collect();
         let mut by_previous_name: Vec<(Str, usize)> = Vec::new();
-        let mut by_original_namespace: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_original_namespace: HashMap<Key, Vec<usize>> = HashMap::new();
         for (i, t) in items.iter().enumerate() {
             for id in &t.state.previous_ids {
                 by_previous_name.push((id.name().into(), i));
             }
-            if let Some(ns) = &t.original_namespace {
-                by_original_namespace
-                    .entry(ns.to_string())
-                    .or_default()
-                    .push(i);
+            if let Some(ns) = t.original_namespace {
+                by_original_namespace.entry(ns).or_default().push(i);
             }
         }
         // Stable, so each name's resources stay in resource order, and a
