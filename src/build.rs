@@ -134,6 +134,7 @@ pub fn build_with_warnings(dir: &Path, options: &BuildOptions) -> Result<Built> 
     let active_schema = builder.schema.activate();
     resolve_names(&mut acc.resources, &config)?;
     let unused = transform::vars::resolve(&mut acc.resources, &acc.vars, &config.var_reference)?;
+    acc.resources.freeze_all();
     acc.warnings
         .extend(transform::vars::unused_warning(&unused));
     drop(active_schema);
@@ -231,13 +232,16 @@ impl Builder {
             .context("accumulating resources")?;
         self.merge_own_config(kust, acc)?;
         self.run_generators(kust, chain, acc)?;
+        acc.resources.freeze_all();
         self.accumulate_components(kust, chain, acc)
             .context("accumulating components")?;
         let _schema = self.schema.activate();
         self.run_transformers(kust, chain, acc)?;
         self.run_validators(kust, chain, acc)?;
         acc.vars
-            .declare(&kust.kustomization.vars, &mut acc.resources)
+            .declare(&kust.kustomization.vars, &mut acc.resources)?;
+        acc.resources.freeze_all();
+        Ok(())
     }
 
     /// Merges the kustomization's `configurations:` (over the defaults) and
@@ -422,7 +426,10 @@ impl Builder {
         let resources = crate::load::read_resources(path)?;
         let encrypted = resources
             .iter()
-            .filter(|r| sops::is_sops_document(&r.value))
+            .filter(|r| {
+                r.value_at(&["sops"])
+                    .is_some_and(|s| sops::is_sops_metadata(&s))
+            })
             .count();
         if encrypted == 0 {
             return Ok(resources);
@@ -558,11 +565,13 @@ impl Builder {
         for step in steps {
             step.apply(&mut acc.resources)
                 .with_context(|| format!("transforming resources of {}", kust.file.display()))?;
+            acc.resources.freeze_all();
         }
         crate::buildmeta::record_builtin_transformers(kust, &mut acc.resources);
         for (step, origin) in plugins {
             step.apply(&mut acc.resources)
                 .with_context(|| format!("transforming resources of {}", kust.file.display()))?;
+            acc.resources.freeze_all();
             if let Some(origin) = &origin {
                 crate::resource::origin::record_transformation(acc.resources.iter_mut(), origin);
             }
@@ -576,5 +585,8 @@ impl Builder {
 /// (with the name references of the merged configuration).
 fn resolve_names(resources: &mut ResourceList, config: &TransformerConfig) -> Result<()> {
     transform::hash_suffix::HashSuffix.apply(resources)?;
-    transform::name_reference::fix_back_references(resources, &config.name_reference)
+    resources.freeze_all();
+    transform::name_reference::fix_back_references(resources, &config.name_reference)?;
+    resources.freeze_all();
+    Ok(())
 }

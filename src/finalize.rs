@@ -52,13 +52,13 @@ pub struct Keep {
 /// a build, after writing out the tracked origins and transformations that
 /// `keep` asks for.
 pub fn clean_annotations(resources: &mut ResourceList, keep: Keep) {
-    for r in resources.iter_mut() {
+    resources.for_each_mut(|r| {
         write_build_metadata(r, keep);
         let Some(Value::Map(meta)) = r.map_mut().get_mut("metadata") else {
-            continue;
+            return;
         };
         let Some(annotations) = meta.get_mut("annotations") else {
-            continue;
+            return;
         };
         let emptied = match annotations {
             Value::Map(map) => {
@@ -74,7 +74,7 @@ pub fn clean_annotations(resources: &mut ResourceList, keep: Keep) {
         if emptied {
             meta.shift_remove("annotations");
         }
-    }
+    });
 }
 
 /// Writes the tracked origin (`config.kubernetes.io/origin`) and
@@ -110,8 +110,9 @@ fn write_build_metadata(r: &mut Resource, keep: Keep) {
 /// `metadata.annotations` as a mapping, created (or replacing a null) when
 /// needed.
 fn annotations_mut(r: &mut Resource) -> Option<&mut Mapping> {
-    r.value.ensure_map("metadata")?;
-    r.value.get_mut("metadata")?.ensure_map("annotations")
+    let value = r.value_mut();
+    value.ensure_map("metadata")?;
+    value.get_mut("metadata")?.ensure_map("annotations")
 }
 
 fn keeps(key: &str, keep: Keep) -> bool {
@@ -161,7 +162,7 @@ mod tests {
             let mut list = with_annotations(empty);
             clean_annotations(&mut list, Keep::default());
             let r = &list.as_slice()[0];
-            assert!(r.value.get_path(&["metadata", "annotations"]).is_none());
+            assert!(r.value().get_path(&["metadata", "annotations"]).is_none());
         }
     }
 
@@ -175,7 +176,7 @@ mod tests {
         let mut list = with_annotations(Value::Map(a));
         clean_annotations(&mut list, Keep::default());
         let got = list.as_slice()[0]
-            .value
+            .value()
             .get_path(&["metadata", "annotations"])
             .cloned()
             .unwrap();

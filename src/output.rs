@@ -92,7 +92,7 @@ fn print_in_order(resources: Vec<Resource>) -> Result<Vec<String>> {
 /// drops the resource.
 fn print_and_drop(scratch: &mut String, resource: Resource) -> Result<String> {
     scratch.clear();
-    print_document(&resource.value, scratch)
+    print_document(&resource.value(), scratch)
         .with_context(|| format!("printing {}", resource.id()))?;
     Ok(scratch.as_str().to_owned())
 }
@@ -188,7 +188,8 @@ mod tests {
     }
 
     fn expected(list: &ResourceList) -> String {
-        print_documents(list.iter().map(|r| &r.value)).unwrap()
+        let values: Vec<_> = list.iter().map(|r| r.value()).collect();
+        print_documents(values.iter().map(|v| &**v)).unwrap()
     }
 
     #[test]

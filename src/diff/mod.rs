@@ -216,8 +216,9 @@ fn print_all(resources: &ResourceList, masker: Option<&mask::Masker>) -> Result<
         .par_iter()
         .map(|r| {
             let mut text = String::new();
-            let masked = masker.and_then(|m| m.mask(&r.value));
-            let value = masked.as_ref().unwrap_or(&r.value);
+            let masked = masker.and_then(|m| m.mask(&r.value()));
+            let whole = r.value();
+            let value = masked.as_ref().unwrap_or(&whole);
             print_document(value, &mut text).with_context(|| format!("printing {}", r.id()))?;
             Ok(Printed {
                 key: ResourceKey::of(r),

@@ -109,7 +109,7 @@ fn run(case: &Case) -> String {
     let config = GeneratorConfig::from_kustomization(case.1, &args, None).unwrap();
     let loader = |path: &str| file_content(case, path);
     let generated = crate::generate::generate(&config, &loader, None).unwrap();
-    content_hash(&generated.resource.value)
+    content_hash(&generated.resource.value())
 }
 
 #[test]

@@ -41,8 +41,8 @@ fn files_are_decrypted_manifests() {
     let cfg = config("apiVersion: viaduct.ai/v1\nkind: ksops\nfiles:\n- ./s.enc.yaml\n");
     let out = generate(&cfg, dir.path(), &keys).unwrap();
     assert_eq!(out.len(), 1);
-    assert_eq!(out[0].value.str_at(&["stringData", "k"]), Some("v"));
-    assert!(out[0].value.get("sops").is_none());
+    assert_eq!(out[0].value().str_at(&["stringData", "k"]), Some("v"));
+    assert!(out[0].value().get("sops").is_none());
 }
 
 #[test]
@@ -56,7 +56,7 @@ fn secret_from_builds_string_data_and_data() {
         "apiVersion: viaduct.ai/v1\nkind: ksops\nsecretFrom:\n- metadata:\n    name: s\n    namespace: ns\n    labels: {a: b}\n  type: Opaque\n  envs: [a.env]\n  files: [tls.crt=cert.txt]\n  binaryFiles: [blob.bin]\n",
     );
     let out = generate(&cfg, dir.path(), &keys).unwrap();
-    let secret = &out[0].value;
+    let secret = out[0].value();
     assert_eq!(secret.str_at(&["metadata", "namespace"]), Some("ns"));
     assert_eq!(secret.str_at(&["type"]), Some("Opaque"));
     assert_eq!(secret.str_at(&["stringData", "USER"]), Some("admin"));
@@ -68,7 +68,10 @@ fn secret_from_builds_string_data_and_data() {
 fn empty_parts_are_left_out_and_missing_forms_refused() {
     let (dir, keys) = encrypted_dir(&[("a.env", b"K=v\n")]);
     let cfg = config("apiVersion: viaduct.ai/v1\nkind: ksops\nsecretFrom:\n- metadata: {name: s}\n  envs: [a.env]\n");
-    let secret = &generate(&cfg, dir.path(), &keys).unwrap()[0].value;
+    let secret = generate(&cfg, dir.path(), &keys)
+        .unwrap()
+        .remove(0)
+        .into_value();
     assert!(secret.get("type").is_none() && secret.get("data").is_none());
     let bare = config("apiVersion: viaduct.ai/v1\nkind: ksops\nmetadata: {name: g}\n");
     let err = generate(&bare, dir.path(), &keys).unwrap_err().to_string();
@@ -88,7 +91,7 @@ fn plugin_annotations_set_hash_and_behavior() {
     assert_eq!(generated.behavior, Behavior::Merge);
     assert!(generated
         .resource
-        .value
+        .value()
         .get_path(&["metadata", "annotations"])
         .is_none());
     let plain = into_generated(Resource::new(

@@ -83,10 +83,10 @@ impl AbsorbTarget for Resource {
     }
 
     fn replace_object(&mut self, resource: Resource, needs_hash: bool) {
-        self.value = resource.value;
         self.state.needs_hash = needs_hash;
         self.state.origin.clone_from(&resource.state.origin);
         self.state.transformations = resource.state.transformations.clone();
+        self.set_value(resource.into_value());
     }
 }
 
@@ -136,10 +136,13 @@ pub fn combine(
         behavior,
         needs_hash,
     } = generated;
-    let labels = merged_strings(old.string_map("labels"), resource.string_map("labels"));
+    let labels = merged_strings(
+        old.string_map("labels").as_deref(),
+        resource.string_map("labels").as_deref(),
+    );
     let annotations = merged_annotations(
-        old.string_map("annotations"),
-        resource.string_map("annotations"),
+        old.string_map("annotations").as_deref(),
+        resource.string_map("annotations").as_deref(),
     );
     resource.state.origin = surviving_origin(old, &resource, behavior);
     resource.state.transformations = old.state.transformations.clone();
@@ -154,8 +157,11 @@ pub fn combine(
     if behavior == Behavior::Merge {
         for field in ["data", "binaryData"] {
             let merged = merged_strings(
-                old.value.get(field).and_then(Value::as_map),
-                resource.value.get(field).and_then(Value::as_map),
+                old.value_at(&[field]).as_deref().and_then(Value::as_map),
+                resource
+                    .value_at(&[field])
+                    .as_deref()
+                    .and_then(Value::as_map),
             );
             set_or_remove(resource.map_mut(), field, merged);
         }

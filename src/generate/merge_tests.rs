@@ -100,7 +100,7 @@ fn merge_into_prefixed_base_configmap() {
     );
     absorb(&mut items, overlay, wrap).unwrap();
     assert_eq!(items.len(), 1);
-    let value = &items[0].resource.value;
+    let value = items[0].resource.value();
     assert_eq!(
         value.get("data"),
         Some(&map(&[
@@ -124,7 +124,7 @@ fn merge_into_prefixed_base_configmap() {
     assert_eq!(items[0].resource.name(), "p-cm");
     assert!(value.get("immutable").is_none());
     assert!(items[0].needs_hash);
-    assert_eq!(content_hash(value), "fbcmkbc66h");
+    assert_eq!(content_hash(&value), "fbcmkbc66h");
     // The entry keeps its own history.
     assert_eq!(items[0].previous_names, ["cm"]);
 }
@@ -153,11 +153,11 @@ fn replace_takes_generated_content_and_type() {
         GeneratorOptions::default(),
     );
     absorb(&mut items, overlay, wrap).unwrap();
-    let value = &items[0].resource.value;
+    let value = items[0].resource.value();
     assert_eq!(value.get("data"), Some(&map(&[("new", "MQ==".into())])));
     assert_eq!(value.str_at(&["type"]), Some("Opaque"));
     assert_eq!(items[0].resource.name(), "p-sec");
-    assert_eq!(content_hash(value), "6ctt7b6t66");
+    assert_eq!(content_hash(&value), "6ctt7b6t66");
 }
 
 #[test]
@@ -186,7 +186,7 @@ fn hash_suffix_needs_both_sides() {
     absorb(&mut items, overlay, wrap).unwrap();
     assert!(!items[0].needs_hash);
     assert_eq!(
-        items[0].resource.value.get("data"),
+        items[0].resource.value().get("data"),
         Some(&map(&[("x", "MQ==".into()), ("y", "Mg==".into())]))
     );
     // base gen (hashed) + overlay merge [b=2] with disableNameSuffixHash
@@ -244,7 +244,7 @@ fn merge_into_a_plain_resource() {
         GeneratorOptions::default(),
     );
     absorb(&mut items, overlay, wrap).unwrap();
-    let value = &items[0].resource.value;
+    let value = items[0].resource.value();
     assert_eq!(
         value.get("data"),
         Some(&map(&[
@@ -296,9 +296,9 @@ fn default_namespace_matches_no_namespace() {
     absorb(&mut items, third, |g| g).unwrap();
     assert_eq!(items.len(), 2);
     assert_eq!(items[0].resource.namespace(), "");
-    assert_eq!(content_hash(&items[0].resource.value), "gc87g97b68");
+    assert_eq!(content_hash(&items[0].resource.value()), "gc87g97b68");
     assert_eq!(items[1].resource.namespace(), "other");
-    assert_eq!(content_hash(&items[1].resource.value), "df5m6gdtmt");
+    assert_eq!(content_hash(&items[1].resource.value()), "df5m6gdtmt");
 }
 
 #[test]
@@ -361,7 +361,7 @@ fn build_annotations_come_from_the_old_side_only() {
     let (merged, needs_hash) = combine(&Resource::new(old, None), true, new);
     assert!(needs_hash);
     assert_eq!(
-        merged.value.get_path(&["metadata", "annotations"]),
+        merged.value().get_path(&["metadata", "annotations"]),
         Some(&map(&[
             ("internal.config.kubernetes.io/previousNames", "x".into()),
             ("keep", "y".into())

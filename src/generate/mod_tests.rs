@@ -92,7 +92,7 @@ fn kustomization_entries_with_global_options() {
     };
     let out = generate_from_kustomization(&k, &no_files, None).unwrap();
     assert_eq!(out.len(), 2);
-    let cm = &out[0].resource.value;
+    let cm = out[0].resource.value();
     assert_eq!(
         cm.get_path(&["metadata", "labels"]),
         Some(&map(&[
@@ -108,8 +108,8 @@ fn kustomization_entries_with_global_options() {
     assert_eq!(cm.str_at(&["metadata", "namespace"]), Some("myns"));
     assert_eq!(cm.get("immutable"), Some(&Value::Bool(true)));
     assert!(out[0].needs_hash);
-    assert_eq!(content_hash(cm), "h29d89cmmt");
-    let secret = &out[1].resource.value;
+    assert_eq!(content_hash(&cm), "h29d89cmmt");
+    let secret = out[1].resource.value();
     assert!(!out[1].needs_hash);
     assert_eq!(secret.str_at(&["type"]), Some("kubernetes.io/tls"));
     assert_eq!(
@@ -189,7 +189,8 @@ fn disk_loader_end_to_end() {
     };
     let loader = DiskLoader::new(dir.path(), true).unwrap();
     let out = generate(&config, &loader, None).unwrap();
-    let data = out.resource.value.get("data").unwrap();
+    let value = out.resource.value();
+    let data = value.get("data").unwrap();
     assert_eq!(
         data,
         &map(&[
@@ -213,7 +214,7 @@ fn run_and_absorb_in_order() {
     let mut items: Vec<GeneratedResource> = Vec::new();
     run_kustomization_generators(&k, &no_files, None, &mut items, |_| None, |g| g).unwrap();
     assert_eq!(items.len(), 1);
-    assert_eq!(content_hash(&items[0].resource.value), "gc87g97b68");
+    assert_eq!(content_hash(&items[0].resource.value()), "gc87g97b68");
     // A second `create` of the same name fails while merging.
     let k = Kustomization {
         config_map_generator: vec![entry("a", &["x=1"]), entry("a", &["y=2"])],

@@ -16,8 +16,8 @@ pub const BEHAVIOR_ANNOTATION: &str = "kustomize.config.k8s.io/behavior";
 /// Reads and removes the hash and behavior annotations of a generated
 /// object: it gets a hash suffix only when it asks for one.
 pub fn from_plugin_output(mut resource: Resource) -> Result<GeneratedResource> {
-    let behavior = take_annotation(&mut resource.value, BEHAVIOR_ANNOTATION);
-    let needs_hash = match take_annotation(&mut resource.value, NEEDS_HASH_ANNOTATION) {
+    let behavior = take_annotation(resource.value_mut(), BEHAVIOR_ANNOTATION);
+    let needs_hash = match take_annotation(resource.value_mut(), NEEDS_HASH_ANNOTATION) {
         None => false,
         Some(text) => parse_go_bool(&text).ok_or_else(|| {
             anyhow!(

@@ -156,7 +156,7 @@ fn plugin_top_level_name_wins_over_metadata() {
     )
     .unwrap();
     assert_eq!(
-        crate::generate::content_hash(&generated.resource.value),
+        crate::generate::content_hash(&generated.resource.value()),
         "c877ccm548"
     );
 }

@@ -47,6 +47,9 @@ pub fn read_resources(path: &Path) -> Result<Vec<Resource>> {
             }
         }
     }
+    // Resources rest frozen; freezing here, on the thread that parsed the
+    // file, keeps every file's trees from being alive at once.
+    resources.iter_mut().for_each(Resource::freeze);
     Ok(resources)
 }
 

@@ -104,7 +104,7 @@ impl Target {
 /// as kustomize reads them, and null as the empty string.
 fn string_entry<'a>(resource: &'a Resource, field: &str, key: &str) -> Option<Cow<'a, str>> {
     match resource.string_map(field)?.get(key)? {
-        Value::String(s) => Some(Cow::Borrowed(s)),
+        Value::String(s) => Some(Cow::Owned(s.to_string())),
         Value::Null => Some(Cow::Borrowed("")),
         other => Some(Cow::Owned(other.scalar_text().unwrap_or_default())),
     }

@@ -101,7 +101,7 @@ impl Builtin {
 /// over "not a generator"; the caller reports a role mismatch by the
 /// variant returned.
 pub fn configure(kind: Builtin, config: &Resource, ctx: PluginContext<'_>) -> Result<Plugin> {
-    let json: serde_json::Value = (&config.value).into();
+    let json: serde_json::Value = (&*config.value()).into();
     if kind.is_generator() {
         return Ok(Plugin::Generator(configure_generator(
             kind, config, json, ctx,
@@ -118,7 +118,7 @@ fn configure_generator(
 ) -> Result<Box<dyn Generate>> {
     Ok(match kind {
         Builtin::ConfigMapGenerator | Builtin::SecretGenerator => {
-            let spec = GeneratorConfig::from_plugin(&config.value)?;
+            let spec = GeneratorConfig::from_plugin(&config.value())?;
             Box::new(DataGenerator::new(spec, ctx)?)
         }
         Builtin::IamPolicyGenerator => Box::new(iam_policy::IamPolicyGenerator::from_config(json)?),

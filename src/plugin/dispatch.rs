@@ -89,11 +89,11 @@ pub fn configure(config: &Resource, role: Role, ctx: PluginContext<'_>) -> Resul
 /// Third-party plugins krust implements itself, matched on `apiVersion`
 /// and `kind`; `None` for every other config.
 fn native_plugin(config: &Resource, _role: Role, ctx: PluginContext<'_>) -> Result<Option<Plugin>> {
-    if crate::generate::ksops::is_ksops_config(&config.value) {
+    if crate::generate::ksops::is_ksops_config(&config.value()) {
         // KSOPS: SOPS-encrypted Secrets, decrypted in process (no exec
         // plugin, no flags).
         let generator = KsopsGenerator {
-            config: config.value.clone(),
+            config: config.value().into_owned(),
             dir: ctx.dir.to_path_buf(),
             label: config.id().to_string(),
         };

@@ -81,6 +81,7 @@ impl FunctionSpec {
         let annotations = config.string_map("annotations");
         let annotation = |key: &str| {
             annotations
+                .as_deref()
                 .and_then(|a| a.get(key))
                 .and_then(Value::as_str)
                 .filter(|s| !s.is_empty())
@@ -90,9 +91,9 @@ impl FunctionSpec {
                 return parse_spec(text, key).map(Some);
             }
         }
-        if let Some(config_fn) = config.value.get_path(&["metadata", "configFn"]) {
+        if let Some(config_fn) = config.value_at(&["metadata", "configFn"]) {
             if !config_fn.is_null() {
-                let json: serde_json::Value = config_fn.into();
+                let json: serde_json::Value = (&*config_fn).into();
                 let spec = serde_json::from_value(json)
                     .map_err(|e| anyhow!("configFn unmarshal error: {e}"))?;
                 return Ok(Some(spec));
@@ -147,7 +148,7 @@ pub fn configure(
         .then(|| resolve_program(&spec.exec.path, ctx.dir));
     Ok(KrmFunction {
         program,
-        config: config.value.clone(),
+        config: config.value().into_owned(),
         work_dir: ctx.dir.to_path_buf(),
         env: parse_env(&ctx.options.function_env),
         name: format!(
@@ -251,7 +252,7 @@ impl Transform for KrmFunction {
         let items = resources
             .iter()
             .map(|r| {
-                let mut value = r.value.clone();
+                let mut value = r.value().into_owned();
                 set_annotation(&mut value, ID_ANNOTATION, &id_yaml(&r.id()));
                 value
             })
@@ -259,7 +260,7 @@ impl Transform for KrmFunction {
         let output = self.run(items, &self.config)?;
         let mut outputs = resources_from_documents(output, self.origin())?;
         for r in &mut outputs {
-            take_annotation(&mut r.value, ID_ANNOTATION);
+            take_annotation(r.value_mut(), ID_ANNOTATION);
         }
         merge_outputs(&self.name, resources, outputs)
     }
@@ -278,7 +279,7 @@ fn merge_outputs(name: &str, resources: &mut ResourceList, outputs: Vec<Resource
     for out in outputs {
         let id = out.id();
         match items.iter_mut().find(|r| r.id().same_object(&id)) {
-            Some(existing) => existing.value = out.value,
+            Some(existing) => existing.set_value(out.into_value()),
             None => items.push(out),
         }
     }

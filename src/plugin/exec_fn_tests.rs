@@ -106,7 +106,7 @@ fn outputs_replace_add_and_remove() {
     let names: Vec<&str> = list.iter().map(Resource::name).collect();
     assert_eq!(names, ["a", "c"]);
     assert!(list.as_slice()[0].state.needs_hash);
-    assert_eq!(list.as_slice()[0].value.str_at(&["data", "k"]), Some("2"));
+    assert_eq!(list.as_slice()[0].value().str_at(&["data", "k"]), Some("2"));
     let err = merge_outputs("f", &mut list, vec![cm("a", "1"), cm("a", "2")]).unwrap_err();
     assert!(err.to_string().contains("duplicate"));
 }

@@ -111,7 +111,8 @@ mod tests {
             (r.kind(), r.name(), r.namespace()),
             ("ServiceAccount", "ksa", "ns")
         );
-        let annotation = r.string_map("annotations").unwrap().get(GKE_ANNOTATION);
+        let annotations = r.string_map("annotations").unwrap();
+        let annotation = annotations.get(GKE_ANNOTATION);
         assert_eq!(
             annotation.and_then(Value::as_str),
             Some("gsa@proj.iam.gserviceaccount.com")

@@ -59,10 +59,7 @@ pub struct PluginContext<'a> {
 /// any value but `"false"`, as kustomize does once the whole build is done.
 pub fn drop_local_configs(resources: &mut ResourceList) {
     resources.items_mut().retain(|r| {
-        let local = r
-            .string_map("annotations")
-            .and_then(|a| a.get(LOCAL_CONFIG_ANNOTATION));
-        match local {
+        match r.value_at(&["metadata", "annotations", LOCAL_CONFIG_ANNOTATION]) {
             None => true,
             Some(value) => value.as_str() == Some("false"),
         }

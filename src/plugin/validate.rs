@@ -40,9 +40,9 @@ fn same_except_label(before: &[Resource], after: &[Resource]) -> Result<()> {
         let (Some(new), None) = (matches.next(), matches.next()) else {
             bail!("id in self missing from other, or matched more than once; id: {id}");
         };
-        let mut new_value = new.value.clone();
+        let mut new_value = new.value().into_owned();
         remove_label(&mut new_value);
-        if new_value != old.value {
+        if new_value != *old.value() {
             bail!("nodes unequal: {id}");
         }
     }
@@ -99,7 +99,7 @@ mod tests {
         let validators: Vec<Box<dyn Transform>> = vec![Box::new(AddLabel(VALIDATED_BY_LABEL))];
         run_validators(&validators, &mut resources).unwrap();
         assert!(resources.as_slice()[0]
-            .value
+            .value()
             .str_at(&["metadata", "labels", VALIDATED_BY_LABEL])
             .is_some());
     }

@@ -7,6 +7,13 @@ use std::hash::{BuildHasher, RandomState};
 /// Resources in input order, with an index that rejects a second resource
 /// with the same identity (kustomize's "already registered id" error).
 ///
+/// Resources rest in the list frozen (see [`crate::yaml::frozen`]): adding
+/// one freezes it, and [`ResourceList::try_for_each_mut`] freezes each
+/// resource again as soon as its pass is done with it, so a pass over the
+/// whole list holds one thawed tree at a time. Code that thaws resources
+/// through [`ResourceList::iter_mut`] or [`ResourceList::items_mut`] calls
+/// [`ResourceList::freeze_all`] when it is done.
+///
 /// The index maps a hash of each identity ([`IdentityKey`]) to a position
 /// and confirms a hit against the resource stored there, so it copies no
 /// names. It is rebuilt lazily: mutable access may rename resources, so it
@@ -61,6 +68,8 @@ impl ResourceList {
         {
             return Err(IdConflict { id: resource.id() });
         }
+        let mut resource = resource;
+        resource.freeze();
         self.items.push(resource);
         Ok(())
     }
@@ -93,6 +102,36 @@ impl ResourceList {
     pub fn iter_mut(&mut self) -> std::slice::IterMut<'_, Resource> {
         self.index_stale = true;
         self.items.iter_mut()
+    }
+
+    /// Runs `f` on each resource in order, freezing each one again once `f`
+    /// returns; stops at the first error. Marks the identity index stale.
+    pub fn try_for_each_mut<E>(
+        &mut self,
+        mut f: impl FnMut(&mut Resource) -> Result<(), E>,
+    ) -> Result<(), E> {
+        self.index_stale = true;
+        for resource in &mut self.items {
+            let result = f(resource);
+            resource.freeze();
+            result?;
+        }
+        Ok(())
+    }
+
+    /// As [`ResourceList::try_for_each_mut`], for a pass that cannot fail.
+    pub fn for_each_mut(&mut self, mut f: impl FnMut(&mut Resource)) {
+        let never: Result<(), std::convert::Infallible> = self.try_for_each_mut(|r| {
+            f(r);
+            Ok(())
+        });
+        let Ok(()) = never;
+    }
+
+    /// Freezes every resource a pass left thawed (in parallel).
+    pub fn freeze_all(&mut self) {
+        use rayon::prelude::*;
+        self.items.par_iter_mut().for_each(Resource::freeze);
     }
 
     /// The resources as a slice.

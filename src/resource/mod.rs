@@ -14,15 +14,17 @@ pub use list::ResourceList;
 pub use origin::{ConfiguredBy, Origin};
 pub use origin_path::OriginScope;
 
-use crate::yaml::{Mapping, Value};
+use crate::yaml::{Frozen, Mapping, Value};
+use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Arc;
 
 /// One Kubernetes object flowing through the build.
 #[derive(Debug, Clone)]
 pub struct Resource {
-    /// The object itself; always a mapping.
-    pub value: Value,
+    /// The object itself (always a mapping), as a tree while something works
+    /// on it and frozen at rest (see [`crate::yaml::frozen`]).
+    body: Body,
     /// The file it was read from (or the kustomization that generated it),
     /// for error messages.
     pub source: Option<Arc<Path>>,
@@ -31,47 +33,123 @@ pub struct Resource {
     pub state: LazyBuildState,
 }
 
+/// The two forms of a resource's object.
+#[derive(Debug, Clone)]
+enum Body {
+    Tree(Value),
+    Frozen(Frozen),
+}
+
 impl Resource {
     /// Wraps a parsed object. The caller has checked it is a mapping.
     pub fn new(value: Value, source: Option<Arc<Path>>) -> Resource {
         debug_assert!(value.as_map().is_some());
         Resource {
-            value,
+            body: Body::Tree(value),
             source,
             state: LazyBuildState::default(),
         }
     }
 
-    /// The object's top-level mapping.
-    pub fn map(&self) -> &Mapping {
-        self.value.as_map().expect("a resource is always a mapping")
+    /// The object. Borrowed when it is a tree; decoded into a copy when the
+    /// resource is frozen, which costs a full decode: code that reads one
+    /// field should use [`Resource::value_at`] or [`Resource::str_at`].
+    pub fn value(&self) -> Cow<'_, Value> {
+        match &self.body {
+            Body::Tree(value) => Cow::Borrowed(value),
+            Body::Frozen(frozen) => Cow::Owned(frozen.thaw()),
+        }
     }
 
-    /// The object's top-level mapping, mutably.
+    /// The object, mutably; thaws the resource if it is frozen. It stays a
+    /// tree until [`Resource::freeze`] (the resource list freezes what its
+    /// passes thaw).
+    pub fn value_mut(&mut self) -> &mut Value {
+        if let Body::Frozen(frozen) = &self.body {
+            self.body = Body::Tree(frozen.thaw());
+        }
+        match &mut self.body {
+            Body::Tree(value) => value,
+            Body::Frozen(_) => unreachable!("thawed above"),
+        }
+    }
+
+    /// Replaces the object.
+    pub fn set_value(&mut self, value: Value) {
+        debug_assert!(value.as_map().is_some());
+        self.body = Body::Tree(value);
+    }
+
+    /// Takes the object out.
+    pub fn into_value(self) -> Value {
+        match self.body {
+            Body::Tree(value) => value,
+            Body::Frozen(frozen) => frozen.thaw(),
+        }
+    }
+
+    /// Encodes the object into its compact form, until it is next changed.
+    pub fn freeze(&mut self) {
+        if let Body::Tree(value) = &self.body {
+            self.body = Body::Frozen(Frozen::new(value));
+        }
+    }
+
+    /// True while the object is in its compact form.
+    pub fn is_frozen(&self) -> bool {
+        matches!(self.body, Body::Frozen(_))
+    }
+
+    /// True when the object is an empty mapping.
+    pub fn is_empty_object(&self) -> bool {
+        match &self.body {
+            Body::Tree(value) => value.as_map().is_some_and(Mapping::is_empty),
+            Body::Frozen(frozen) => frozen.is_empty_map(),
+        }
+    }
+
+    /// The value at `path` (mapping keys from the top), decoding only that
+    /// part when the resource is frozen.
+    pub fn value_at(&self, path: &[&str]) -> Option<Cow<'_, Value>> {
+        match &self.body {
+            Body::Tree(value) => value.get_path(path).map(Cow::Borrowed),
+            Body::Frozen(frozen) => frozen.thaw_at(path).map(Cow::Owned),
+        }
+    }
+
+    /// The string at `path`, read in place in either form.
+    pub fn str_at(&self, path: &[&str]) -> Option<&str> {
+        match &self.body {
+            Body::Tree(value) => value.str_at(path),
+            Body::Frozen(frozen) => frozen.str_at(path),
+        }
+    }
+
+    /// The object's top-level mapping, mutably (thaws the resource).
     pub fn map_mut(&mut self) -> &mut Mapping {
-        self.value
+        self.value_mut()
             .as_map_mut()
             .expect("a resource is always a mapping")
     }
 
     /// `apiVersion`, or "" when missing.
     pub fn api_version(&self) -> &str {
-        self.value.str_at(&["apiVersion"]).unwrap_or("")
+        self.str_at(&["apiVersion"]).unwrap_or("")
     }
 
     /// `kind`, or "" when missing.
     pub fn kind(&self) -> &str {
-        self.value.str_at(&["kind"]).unwrap_or("")
+        self.str_at(&["kind"]).unwrap_or("")
     }
 
     /// `metadata.name`, or "" when missing.
     pub fn name(&self) -> &str {
-        self.value.str_at(&["metadata", "name"]).unwrap_or("")
+        self.str_at(&["metadata", "name"]).unwrap_or("")
     }
 
     /// `metadata.namespace`, or "" when missing.
     pub fn namespace(&self) -> &str {
-        self.value.str_at(&["metadata", "namespace"]).unwrap_or("")
+        self.str_at(&["metadata", "namespace"]).unwrap_or("")
     }
 
     /// Group, version and kind.
@@ -86,7 +164,7 @@ impl Resource {
 
     /// The mapping at `metadata`, created when missing.
     pub fn metadata_mut(&mut self) -> &mut Mapping {
-        self.value
+        self.value_mut()
             .ensure_map("metadata")
             .expect("metadata is a mapping (checked on load)")
     }
@@ -104,10 +182,12 @@ impl Resource {
     }
 
     /// The string map at `metadata.<field>` (labels or annotations), if any.
-    pub fn string_map(&self, field: &str) -> Option<&Mapping> {
-        self.value
-            .get_path(&["metadata", field])
-            .and_then(Value::as_map)
+    pub fn string_map(&self, field: &str) -> Option<Cow<'_, Mapping>> {
+        match self.value_at(&["metadata", field])? {
+            Cow::Borrowed(value) => value.as_map().map(Cow::Borrowed),
+            Cow::Owned(Value::Map(map)) => Some(Cow::Owned(map)),
+            Cow::Owned(_) => None,
+        }
     }
 
     /// A display name for errors: the source file when known, else the id.

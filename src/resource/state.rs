@@ -84,7 +84,7 @@ impl Resource {
     /// A copy of the object with the build state written into its
     /// annotations, the way kustomize's objects look in its error messages.
     pub fn annotated_value(&self) -> Value {
-        let mut value = self.value.clone();
+        let mut value = self.value().into_owned();
         let entries = self.state.annotations();
         if entries.is_empty() {
             return value;
@@ -234,6 +234,6 @@ mod tests {
         assert_eq!(annotations.str_at(&[PREFIXES]), Some("p-"));
         assert_eq!(annotations.str_at(&[PREVIOUS_NAMES]), Some("a"));
         assert_eq!(annotations.str_at(&[PREVIOUS_NAMESPACES]), Some("default"));
-        assert!(r.value.get_path(&["metadata", "annotations"]).is_none());
+        assert!(r.value().get_path(&["metadata", "annotations"]).is_none());
     }
 }

@@ -107,8 +107,13 @@ impl SopsError {
 /// True when a parsed document carries SOPS metadata: a top-level `sops`
 /// mapping with `mac` and `lastmodified`.
 pub fn is_sops_document(doc: &Value) -> bool {
-    doc.get("sops")
-        .and_then(Value::as_map)
+    doc.get("sops").is_some_and(is_sops_metadata)
+}
+
+/// True for the value of a `sops` field as SOPS writes it: a mapping with
+/// at least `mac` and `lastmodified`.
+pub fn is_sops_metadata(sops: &Value) -> bool {
+    sops.as_map()
         .is_some_and(|m| m.contains_key("mac") && m.contains_key("lastmodified"))
 }
 

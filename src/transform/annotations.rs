@@ -67,7 +67,7 @@ mod tests {
             "spec": {"jobTemplate": null}});
         l.push(Resource::new(Value::from(&cj), None)).unwrap();
         t.apply(&mut l).unwrap();
-        let out: serde_json::Value = (&l.iter().next().unwrap().value).into();
+        let out: serde_json::Value = (&*l.iter().next().unwrap().value()).into();
         assert_eq!(out["metadata"]["annotations"], json!({"note": "1"}));
         assert_eq!(
             out["spec"]["jobTemplate"]["metadata"]["annotations"],

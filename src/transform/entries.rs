@@ -25,7 +25,7 @@ pub(crate) fn add_entries(
     let compiled: Vec<CompiledSpec<'_>> = specs.iter().map(CompiledSpec::new).collect();
     let key_by_key = some_path_extends_another(&compiled);
     let mut matching: Vec<&CompiledSpec<'_>> = Vec::with_capacity(compiled.len());
-    for resource in resources.iter_mut() {
+    resources.try_for_each_mut(|resource| {
         matching.clear();
         let (api_version, kind) = (resource.api_version(), resource.kind());
         let (group, version) = api_version.split_once('/').unwrap_or(("", api_version));
@@ -38,17 +38,17 @@ pub(crate) fn add_entries(
             for (key, value) in entries {
                 let mut setter = |node: &mut Value| set_entry(node, key, value);
                 for spec in &matching {
-                    spec.apply(&mut resource.value, CreateKind::Map, &mut setter)?;
+                    spec.apply(resource.value_mut(), CreateKind::Map, &mut setter)?;
                 }
             }
         } else {
             let mut setter = |node: &mut Value| set_entries(node, entries);
             for spec in &matching {
-                spec.apply_matched(&mut resource.value, CreateKind::Map, &mut setter)?;
+                spec.apply_matched(resource.value_mut(), CreateKind::Map, &mut setter)?;
             }
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// True when two specs could apply to the same object and one's path is a

@@ -105,10 +105,10 @@ impl Transform for ImageTagTransformer {
                 continue;
             }
             rewrite
-                .in_container_lists(&mut res.value)
+                .in_container_lists(res.value_mut())
                 .with_context(|| format!("updating images of {}", res.id()))?;
             for spec in &specs {
-                spec.apply(&mut res.value, CreateKind::Nothing, &mut |node| {
+                spec.apply(res.value_mut(), CreateKind::Nothing, &mut |node| {
                     rewrite.update(node)
                 })?;
             }

@@ -14,7 +14,7 @@ fn run(images: serde_json::Value, docs: serde_json::Value) -> Result<Vec<serde_j
     for t in from_kustomization(&k, &TransformerConfig::defaults()) {
         t.apply(&mut l)?;
     }
-    Ok(l.iter().map(|r| (&r.value).into()).collect())
+    Ok(l.iter().map(|r| (&*r.value()).into()).collect())
 }
 
 fn tag(new_name: &str, new_tag: &str, digest: &str, suffix: &str) -> Rewrite<'static> {

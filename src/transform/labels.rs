@@ -99,7 +99,7 @@ mod tests {
     }
 
     fn docs(l: &ResourceList) -> serde_json::Value {
-        serde_json::Value::Array(l.iter().map(|r| (&r.value).into()).collect())
+        serde_json::Value::Array(l.iter().map(|r| (&*r.value()).into()).collect())
     }
 
     fn pairs(p: &[(&str, &str)]) -> indexmap::IndexMap<String, String> {

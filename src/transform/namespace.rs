@@ -111,20 +111,21 @@ impl Transform for NamespaceTransformer {
         let items = resources.items_mut();
         // Identities are tracked by hash; a shared hash triggers an exact
         // comparison, so collisions cost time, never correctness.
-        let mut hashes: Vec<u64> = items.iter().map(|r| id_hash(&r.value)).collect();
+        let mut hashes: Vec<u64> = items.iter().map(id_hash).collect();
         let mut counts: HashMap<u64, u32> = HashMap::with_capacity(items.len());
         for h in &hashes {
             *counts.entry(*h).or_default() += 1;
         }
         for i in 0..items.len() {
-            if items[i].map().is_empty() {
+            if items[i].is_empty_object() {
                 continue;
             }
             // kustomize records the identity of every non-empty resource,
             // whether or not its namespace changes.
             items[i].store_previous_id();
-            self.transform_one(&mut items[i].value, &metadata_namespace, &specs)?;
-            let new_hash = id_hash(&items[i].value);
+            self.transform_one(items[i].value_mut(), &metadata_namespace, &specs)?;
+            items[i].freeze();
+            let new_hash = id_hash(&items[i]);
             if new_hash != hashes[i] {
                 if let Some(c) = counts.get_mut(&hashes[i]) {
                     *c -= 1;
@@ -152,7 +153,7 @@ impl Transform for NamespaceTransformer {
 
 /// A hash of an object's identity as [`ResId::conflict_key`] defines it,
 /// computed without allocating.
-fn id_hash(object: &Value) -> u64 {
+fn id_hash(object: &Resource) -> u64 {
     let text = |path: &[&str]| object.str_at(path).unwrap_or("");
     let api_version = text(&["apiVersion"]);
     let kind = text(&["kind"]);

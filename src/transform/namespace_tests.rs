@@ -13,7 +13,7 @@ fn list(docs: serde_json::Value) -> ResourceList {
 }
 
 fn docs(l: &ResourceList) -> Vec<serde_json::Value> {
-    l.iter().map(|r| (&r.value).into()).collect()
+    l.iter().map(|r| (&*r.value()).into()).collect()
 }
 
 fn kustomize_ns(ns: &str) -> NamespaceTransformer {

@@ -144,7 +144,7 @@ impl LoadedPatch {
                 let index = find_unique(resources, &id).with_context(|| {
                     format!("no resource matches strategic merge patch \"{id}\"")
                 })?;
-                apply_to_one(resources, index, &patch.value, self.changes)
+                apply_to_one(resources, index, &patch.value(), self.changes)
                     .with_context(|| format!("applying patch {}", self.source))?;
             }
             return Ok(());
@@ -156,7 +156,7 @@ impl LoadedPatch {
             );
         }
         let selected = target.select(resources);
-        apply_to_selected(resources, &selected, &patches[0].value, self.changes)
+        apply_to_selected(resources, &selected, &patches[0].value(), self.changes)
             .with_context(|| format!("applying patch {}", self.source))
     }
 
@@ -263,11 +263,11 @@ fn merge_into(res: &mut Resource, patch: &Value, changes: AllowedChanges) -> Res
     }
     if !res.state.bare_nulls.is_empty() {
         let bare_nulls = std::mem::take(&mut res.state.bare_nulls);
-        drop_bare_nulls(&mut res.value, &bare_nulls);
+        drop_bare_nulls(res.value_mut(), &bare_nulls);
     }
-    let outcome =
-        merge_patch(&mut res.value, patch).with_context(|| format!("merging into {}", res.id()))?;
-    if outcome == Outcome::Delete || res.value.as_map().is_none_or(|m| m.is_empty()) {
+    let outcome = merge_patch(res.value_mut(), patch)
+        .with_context(|| format!("merging into {}", res.id()))?;
+    if outcome == Outcome::Delete || res.is_empty_object() {
         return Ok(Outcome::Delete);
     }
     if !changes.kind {
@@ -321,9 +321,9 @@ pub(crate) fn apply_json_to(
     if !res.state.bare_nulls.is_empty() {
         res.state.bare_nulls.clear();
     }
-    json.apply(&mut res.value)
+    json.apply(res.value_mut())
         .with_context(|| format!("patching {id}"))?;
-    if res.value.as_map().is_none() {
+    if res.value().as_map().is_none() {
         bail!("patching {id}: the result is not an object");
     }
     Ok(())

@@ -66,7 +66,12 @@ impl Transform for LoadedStrategicMerge {
     fn apply(&self, resources: &mut ResourceList) -> Result<()> {
         for patch in &self.patches {
             let index = find_unique(resources, &patch.id())?;
-            apply_to_selected(resources, &[index], &patch.value, AllowedChanges::default())?;
+            apply_to_selected(
+                resources,
+                &[index],
+                &patch.value(),
+                AllowedChanges::default(),
+            )?;
         }
         Ok(())
     }

@@ -208,7 +208,7 @@ fn add_to_names(
             if s.path == "metadata/name" {
                 record_affix(r, end, text);
             }
-            spec.apply(&mut r.value, CreateKind::Scalar, &mut setter)?;
+            spec.apply(r.value_mut(), CreateKind::Scalar, &mut setter)?;
         }
     }
     Ok(())

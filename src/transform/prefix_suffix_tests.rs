@@ -98,7 +98,7 @@ fn prefix_suffix_runs_prefix_pass_first_on_custom_fields() {
         ],
     };
     t.apply(&mut l).unwrap();
-    let v = &l.as_slice()[0].value;
+    let v = l.as_slice()[0].value();
     assert_eq!(v.str_at(&["metadata", "name"]), Some("a-t-z"));
     assert_eq!(v.str_at(&["spec", "ref"]), Some("a-5-z"));
     assert_eq!(v.str_at(&["spec", "created"]), Some("a--z"));

@@ -77,7 +77,7 @@ impl Transform for ReplicaCountTransformer {
                     continue;
                 }
                 found = true;
-                compiled.apply(&mut res.value, CreateKind::Scalar, &mut |node| {
+                compiled.apply(res.value_mut(), CreateKind::Scalar, &mut |node| {
                     *node = Value::Int(self.replica.count);
                     Ok(())
                 })?;
@@ -117,7 +117,7 @@ mod tests {
         for t in from_kustomization(k, &TransformerConfig::defaults()) {
             t.apply(&mut l)?;
         }
-        Ok(l.iter().map(|r| (&r.value).into()).collect())
+        Ok(l.iter().map(|r| (&*r.value()).into()).collect())
     }
 
     fn kust(name: &str, count: i64) -> Kustomization {
@@ -174,7 +174,7 @@ mod tests {
         for t in from_kustomization(&kust("web", 2), &TransformerConfig::defaults()) {
             t.apply(&mut l).unwrap();
         }
-        let out: serde_json::Value = (&l.iter().next().unwrap().value).into();
+        let out: serde_json::Value = (&*l.iter().next().unwrap().value()).into();
         assert_eq!(out["spec"]["replicas"], json!(2));
     }
 

@@ -32,6 +32,12 @@ unsafe impl Sync for Key {}
 /// Bytes of the length prefix in front of each interned string.
 const LEN_BYTES: usize = std::mem::size_of::<usize>();
 
+/// Bytes of the id stored after the length (see [`Key::id`]).
+const ID_BYTES: usize = std::mem::size_of::<u32>();
+
+/// Bytes in front of each interned string's text.
+const HEADER_BYTES: usize = LEN_BYTES + ID_BYTES;
+
 /// Interned strings are copied into chunks of at least this size, so that
 /// the text costs one allocation per chunk rather than one per key.
 const CHUNK_BYTES: usize = 16 * 1024;
@@ -69,9 +75,24 @@ impl Key {
         if let Some(key) = shard.keys.get(text) {
             return *key;
         }
-        let key = shard.store(text);
+        let key = shard.store(text, ids::next());
+        ids::publish(key);
         shard.keys.insert(key);
         key
+    }
+
+    /// A small number naming this key, unique for the life of the process
+    /// and dense from zero: frozen trees (see [`crate::yaml::frozen`]) store
+    /// keys as ids, which take one or two bytes instead of a pointer's eight.
+    pub fn id(&self) -> u32 {
+        // SAFETY: `store` wrote the id right after the length, in memory
+        // that is never freed or written again.
+        unsafe { std::ptr::read_unaligned(self.0.as_ptr().add(LEN_BYTES).cast::<u32>()) }
+    }
+
+    /// The key with this id, if one has been interned.
+    pub fn from_id(id: u32) -> Option<Key> {
+        ids::get(id)
     }
 
     /// The key's text.
@@ -82,17 +103,17 @@ impl Key {
         unsafe {
             let base = self.0.as_ptr();
             let len = std::ptr::read_unaligned(base.cast::<usize>());
-            let bytes = std::slice::from_raw_parts(base.add(LEN_BYTES), len);
+            let bytes = std::slice::from_raw_parts(base.add(HEADER_BYTES), len);
             std::str::from_utf8_unchecked(bytes)
         }
     }
 }
 
 impl Shard {
-    /// Copies `text` behind its length into the current chunk (starting a
-    /// new one when it does not fit) and returns a handle to it.
-    fn store(&mut self, text: &str) -> Key {
-        let needed = LEN_BYTES + text.len();
+    /// Copies `text` behind its length and id into the current chunk
+    /// (starting a new one when it does not fit) and returns a handle to it.
+    fn store(&mut self, text: &str, id: u32) -> Key {
+        let needed = HEADER_BYTES + text.len();
         if self.free.len() < needed {
             let chunk = vec![0u8; needed.max(CHUNK_BYTES)].into_boxed_slice();
             self.free = Box::leak(chunk);
@@ -100,8 +121,76 @@ impl Shard {
         let (slot, rest) = std::mem::take(&mut self.free).split_at_mut(needed);
         self.free = rest;
         slot[..LEN_BYTES].copy_from_slice(&text.len().to_ne_bytes());
-        slot[LEN_BYTES..].copy_from_slice(text.as_bytes());
+        slot[LEN_BYTES..HEADER_BYTES].copy_from_slice(&id.to_ne_bytes());
+        slot[HEADER_BYTES..].copy_from_slice(text.as_bytes());
         Key(NonNull::from(slot).cast::<u8>())
+    }
+}
+
+/// The table from id to key.
+///
+/// Ids are handed out in order under one lock (new keys are rare: a few
+/// hundred per build). Lookups, which happen for every entry of every tree
+/// thawed, take no lock: the table is a fixed array of chunks that double in
+/// size, so a chunk never moves once it is published.
+mod ids {
+    use super::Key;
+    use std::ptr::{null_mut, NonNull};
+    use std::sync::atomic::{AtomicPtr, Ordering};
+    use std::sync::Mutex;
+
+    /// Slots in the first chunk; chunk `c` holds `FIRST << c` slots.
+    const FIRST_BITS: u32 = 6;
+    /// Enough chunks for every `u32` id.
+    const CHUNKS: usize = 27;
+
+    type Slot = AtomicPtr<u8>;
+
+    static CHUNK: [AtomicPtr<Slot>; CHUNKS] = [const { AtomicPtr::new(null_mut()) }; CHUNKS];
+    static NEXT: Mutex<u32> = Mutex::new(0);
+
+    /// Chunk and position of `id`.
+    pub(super) fn locate(id: u32) -> (usize, usize) {
+        let x = u64::from(id) + (1 << FIRST_BITS);
+        let chunk = x.ilog2() - FIRST_BITS;
+        (chunk as usize, (x - (1 << (chunk + FIRST_BITS))) as usize)
+    }
+
+    /// Reserves the next id, making sure its chunk exists.
+    pub(super) fn next() -> u32 {
+        let mut next = NEXT.lock().unwrap_or_else(|e| e.into_inner());
+        let id = *next;
+        *next = id.checked_add(1).expect("fewer than 2^32 distinct keys");
+        let (chunk, _) = locate(id);
+        if CHUNK[chunk].load(Ordering::Acquire).is_null() {
+            let slots: Box<[Slot]> = (0..1usize << (chunk as u32 + FIRST_BITS))
+                .map(|_| AtomicPtr::new(null_mut()))
+                .collect();
+            CHUNK[chunk].store(Box::leak(slots).as_mut_ptr(), Ordering::Release);
+        }
+        id
+    }
+
+    /// Records `key` under its id.
+    pub(super) fn publish(key: Key) {
+        let (chunk, at) = locate(key.id());
+        let slots = CHUNK[chunk].load(Ordering::Acquire);
+        // SAFETY: `next` published this chunk, of `FIRST << chunk` slots,
+        // before handing out the id; `at` is below that count.
+        unsafe { (*slots.add(at)).store(key.0.as_ptr(), Ordering::Release) }
+    }
+
+    /// The key recorded under `id`, if any.
+    pub(super) fn get(id: u32) -> Option<Key> {
+        let (chunk, at) = locate(id);
+        let slots = CHUNK[chunk].load(Ordering::Acquire);
+        if slots.is_null() {
+            return None;
+        }
+        // SAFETY: a published chunk has `FIRST << chunk` slots and is never
+        // freed; `at` is below that count.
+        let ptr = unsafe { (*slots.add(at)).load(Ordering::Acquire) };
+        NonNull::new(ptr).map(Key)
     }
 }
 
@@ -261,6 +350,28 @@ mod tests {
         let mut keys = [Key::new("b"), Key::new("a"), Key::new("c")];
         keys.sort();
         assert_eq!(keys.map(|k| k.as_str()), ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn ids_name_keys_both_ways() {
+        let texts: Vec<String> = (0..300).map(|i| format!("id-key-{i}")).collect();
+        for text in &texts {
+            let key = Key::new(text);
+            assert_eq!(Key::from_id(key.id()), Some(key));
+        }
+        assert_eq!(Key::new("id-key-7").id(), Key::new("id-key-7").id());
+        assert_ne!(Key::new("id-key-7").id(), Key::new("id-key-8").id());
+        assert_eq!(Key::from_id(u32::MAX), None);
+    }
+
+    #[test]
+    fn ids_locate_in_doubling_chunks() {
+        assert_eq!(ids::locate(0), (0, 0));
+        assert_eq!(ids::locate(63), (0, 63));
+        assert_eq!(ids::locate(64), (1, 0));
+        assert_eq!(ids::locate(191), (1, 127));
+        assert_eq!(ids::locate(192), (2, 0));
+        assert_eq!(ids::locate(u32::MAX).0, 26);
     }
 
     #[test]

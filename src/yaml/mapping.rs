@@ -160,6 +160,18 @@ impl Mapping {
         }
     }
 
+    /// The entries, with their interned keys.
+    pub fn entries(&self) -> &[(Key, Value)] {
+        &self.entries
+    }
+
+    /// Appends an entry whose key the caller knows is not present (a
+    /// mapping rebuilt from one that was already valid).
+    pub(crate) fn push_unique(&mut self, key: Key, value: Value) {
+        debug_assert!(self.get_index_of(&key).is_none());
+        self.push_new(key, value);
+    }
+
     /// Appends a key known to be absent.
     fn push_new(&mut self, key: Key, value: Value) {
         match &mut self.index {

@@ -3,6 +3,7 @@
 //! prints it.
 
 pub mod float;
+pub mod frozen;
 pub mod key;
 pub mod keyorder;
 pub mod mapping;
@@ -24,6 +25,7 @@ mod resolve_num;
 mod resolve_time;
 mod value;
 
+pub use frozen::Frozen;
 pub use key::Key;
 pub use parse::{
     parse_documents, parse_documents_lenient, parse_documents_noting_bare_nulls, YamlError,

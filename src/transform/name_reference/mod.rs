@@ -45,6 +45,7 @@ pub fn fix_back_references(
         for rule in applicable {
             update_field(items, i, rule, &referrer, &targets)?;
         }
+        items[i].freeze();
     }
     Ok(())
 }
@@ -116,7 +117,8 @@ fn subject_namespaces(r: &Resource) -> Result<HashSet<String>> {
     if r.kind() != "RoleBinding" {
         return Ok(namespaces);
     }
-    let Some(Value::Seq(subjects)) = r.value.get("subjects") else {
+    let subjects = r.value_at(&["subjects"]);
+    let Some(Value::Seq(subjects)) = subjects.as_deref() else {
         return Ok(namespaces);
     };
     for subject in subjects.iter().filter_map(Value::as_map) {
@@ -150,7 +152,7 @@ fn update_field(
     let path = &rule.field.spec().path;
     let role_ref = path
         .ends_with("roleRef/name")
-        .then(|| role_ref_type(&items[i].value))
+        .then(|| role_ref_type(&items[i].value()))
         .flatten();
     let context = FieldContext {
         targets,
@@ -162,7 +164,7 @@ fn update_field(
     let mut setter = |node: &mut Value| context.set(node, &mut ambiguity);
     let result = rule
         .field
-        .apply_matched(&mut items[i].value, CreateKind::Nothing, &mut setter);
+        .apply_matched(items[i].value_mut(), CreateKind::Nothing, &mut setter);
     let Err(mut error) = result else {
         return Ok(());
     };

@@ -36,7 +36,7 @@ fn fix(l: &mut ResourceList) -> Result<()> {
 }
 
 fn doc(l: &ResourceList, i: usize) -> serde_json::Value {
-    (&l.as_slice()[i].value).into()
+    (&*l.as_slice()[i].value()).into()
 }
 
 fn deployment_using(config_map: &str) -> serde_json::Value {

@@ -117,7 +117,8 @@ fn read_source(resources: &ResourceList, source: &SourceSelector) -> Result<Valu
     } else {
         &source.field_path
     };
-    let node = path::lookup(&found.value, &path::split_path(field_path, "."))
+    let object = found.value();
+    let node = path::lookup(&object, &path::split_path(field_path, "."))
         .context("error looking up replacement source")?;
     let node = node.filter(|n| !is_nil_or_empty(n)).ok_or_else(|| {
         anyhow!(
@@ -162,7 +163,7 @@ impl MetaSelectors {
 /// A label or annotation value as text (null as empty).
 fn string_entry<'a>(res: &'a Resource, field: &str, key: &str) -> Option<Cow<'a, str>> {
     match res.string_map(field)?.get(key)? {
-        Value::String(s) => Some(Cow::Borrowed(s)),
+        Value::String(s) => Some(Cow::Owned(s.to_string())),
         other => Some(Cow::Owned(other.scalar_text().unwrap_or_default())),
     }
 }
@@ -204,7 +205,7 @@ fn write_target(
             continue;
         }
         for field_path in field_paths {
-            write_field(&mut res.value, field_path, value, target.options.as_ref())?;
+            write_field(res.value_mut(), field_path, value, target.options.as_ref())?;
         }
     }
     Ok(())

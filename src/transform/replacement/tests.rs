@@ -16,7 +16,7 @@ fn run(replacements: serde_json::Value, docs: serde_json::Value) -> Result<Vec<s
     };
     let mut l = list(docs);
     t.apply(&mut l)?;
-    Ok(l.iter().map(|r| (&r.value).into()).collect())
+    Ok(l.iter().map(|r| (&*r.value()).into()).collect())
 }
 
 fn resources() -> serde_json::Value {
@@ -105,7 +105,7 @@ fn previous_names_select_renamed_resources() {
         replacements: config::resolve_entries(&entries, &|p| bail!("no file {p}")).unwrap(),
     };
     t.apply(&mut l).unwrap();
-    let out: serde_json::Value = (&l.as_slice()[2].value).into();
+    let out: serde_json::Value = (&*l.as_slice()[2].value()).into();
     assert_eq!(out["metadata"]["annotations"]["cm"], json!("p-cm"));
 }
 

@@ -39,7 +39,7 @@ pub fn resolve(
     };
     let annotations: Vec<bool> = compiled.iter().map(reaches_annotations).collect();
     for resource in resources.iter_mut() {
-        let object = &mut resource.value;
+        let object = resource.value_mut();
         for (spec, &annotations) in compiled.iter().zip(&annotations) {
             spec.apply(object, CreateKind::Nothing, &mut |node| {
                 substitute_in(node, &mut lookup, annotations)
@@ -74,7 +74,7 @@ fn read_value(resources: &ResourceList, var: &Var) -> Result<VarValue> {
     let Some(resource) = marked else {
         bail!("var '{var}' cannot be mapped to a field in the set of known resources");
     };
-    match read_field(&resource.value, var.field_path()) {
+    match read_field(&resource.value(), var.field_path()) {
         Some(value) => Ok(value),
         None => bail!("field specified in var '{var}' not found in corresponding resource"),
     }
@@ -193,7 +193,8 @@ mod tests {
         );
         let unused = resolve(&mut list, &set, &specs()).unwrap();
         assert_eq!(unused, ["UNUSED"]);
-        let container = &list.as_slice()[1].value.get_path(&["spec", "containers"]);
+        let pod = list.as_slice()[1].value();
+        let container = pod.get_path(&["spec", "containers"]);
         let container = &container.unwrap().as_seq().unwrap()[0];
         let command = container.get_path(&["command"]).unwrap().as_seq().unwrap();
         assert_eq!(command[1], Value::String("svc:8080".into()));
@@ -232,7 +233,7 @@ mod tests {
     fn non_string_items_fail_only_when_vars_exist() {
         let mut list = resources();
         let pod = list.items_mut()[1]
-            .value
+            .value_mut()
             .get_path_mut(&["spec", "containers"]);
         let containers = pod.unwrap().as_seq_mut().unwrap();
         containers[0]

@@ -1,0 +1,369 @@
+//! [`Frozen`]: a tree encoded into one byte buffer, for resources at rest.
+//!
+//! A parsed tree is many small heap blocks: a vector per mapping and per
+//! sequence, 32 bytes per mapping entry. For a large build that is several
+//! times the size of the input, and every resource of the build is alive at
+//! once. Between the steps that change it, a resource needs none of that
+//! structure, so the resource list keeps it frozen: a compact encoding in a
+//! single allocation, about the size of the input text. A step thaws a
+//! resource, works on the tree, and the list freezes it again.
+//!
+//! The encoding is private to the process (keys are stored as the ids of
+//! interned [`Key`]s), so it is never written anywhere. Each value is a tag
+//! byte and its payload:
+//!
+//! | tag            | value                                        |
+//! |----------------|----------------------------------------------|
+//! | `NULL`/`FALSE`/`TRUE` | no payload                            |
+//! | `INT`          | zigzag varint                                 |
+//! | `UINT`         | varint                                        |
+//! | `FLOAT`        | 8 bytes, little-endian bits                   |
+//! | `SHORT_STR + n`| `n` bytes of text (`n` < 240)                 |
+//! | `LONG_STR`     | varint length, then the text                  |
+//! | `SEQ`          | varint count, then the items                  |
+//! | `MAP`          | varint count, then per entry key id (varint) and value |
+//!
+//! Reading a few fields (kind, name, namespace) straight from the encoding,
+//! without thawing, is what lets identity lookups and sorting stay cheap.
+
+use crate::yaml::{Key, Mapping, Seq, Str, Value};
+use std::cell::RefCell;
+
+const NULL: u8 = 0;
+const FALSE: u8 = 1;
+const TRUE: u8 = 2;
+const INT: u8 = 3;
+const UINT: u8 = 4;
+const FLOAT: u8 = 5;
+const LONG_STR: u8 = 6;
+const SEQ: u8 = 7;
+const MAP: u8 = 8;
+/// Tags from here up are strings whose length is the tag minus this.
+const SHORT_STR: u8 = 16;
+const SHORT_STR_MAX: usize = (u8::MAX - SHORT_STR) as usize;
+
+/// A value encoded into one exact-size buffer. Built only by
+/// [`Frozen::new`], so its bytes are always a well-formed encoding.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Frozen(Box<[u8]>);
+
+thread_local! {
+    /// The buffer encodings are written into before being copied out at
+    /// their exact size: one allocation per frozen tree, no regrowth.
+    static SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+impl Frozen {
+    /// Encodes `value`.
+    pub fn new(value: &Value) -> Frozen {
+        SCRATCH.with(|scratch| {
+            let mut buf = scratch.borrow_mut();
+            buf.clear();
+            encode(value, &mut buf);
+            let frozen = Frozen(Box::from(&buf[..]));
+            // A huge resource should not pin its buffer for the rest of the run.
+            if buf.capacity() > 1 << 20 {
+                *buf = Vec::new();
+            }
+            frozen
+        })
+    }
+
+    /// Decodes the value.
+    pub fn thaw(&self) -> Value {
+        Reader::new(&self.0).value()
+    }
+
+    /// True when the value is a mapping with no entries.
+    pub fn is_empty_map(&self) -> bool {
+        self.0[..] == [MAP, 0]
+    }
+
+    /// Bytes the encoding takes.
+    pub fn encoded_len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// The value at `path` (mapping keys from the top), decoding only that
+    /// part of the tree.
+    pub fn thaw_at(&self, path: &[&str]) -> Option<Value> {
+        let mut reader = Reader::new(&self.0);
+        reader.seek(path)?;
+        Some(reader.value())
+    }
+
+    /// The string at `path`, read in place; `None` when the path is missing
+    /// or leads to anything but a string.
+    pub fn str_at(&self, path: &[&str]) -> Option<&str> {
+        let mut reader = Reader::new(&self.0);
+        reader.seek(path)?;
+        reader.string()
+    }
+}
+
+impl std::fmt::Debug for Frozen {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.thaw().fmt(f)
+    }
+}
+
+fn encode(value: &Value, out: &mut Vec<u8>) {
+    match value {
+        Value::Null => out.push(NULL),
+        Value::Bool(false) => out.push(FALSE),
+        Value::Bool(true) => out.push(TRUE),
+        Value::Int(i) => {
+            out.push(INT);
+            put_varint(out, ((i << 1) ^ (i >> 63)) as u64);
+        }
+        Value::UInt(u) => {
+            out.push(UINT);
+            put_varint(out, *u);
+        }
+        Value::Float(f) => {
+            out.push(FLOAT);
+            out.extend_from_slice(&f.to_bits().to_le_bytes());
+        }
+        Value::String(s) => {
+            if s.len() <= SHORT_STR_MAX {
+                out.push(SHORT_STR + s.len() as u8);
+            } else {
+                out.push(LONG_STR);
+                put_varint(out, s.len() as u64);
+            }
+            out.extend_from_slice(s.as_bytes());
+        }
+        Value::Seq(items) => {
+            out.push(SEQ);
+            put_varint(out, items.len() as u64);
+            items.iter().for_each(|item| encode(item, out));
+        }
+        Value::Map(map) => {
+            out.push(MAP);
+            put_varint(out, map.len() as u64);
+            for (key, value) in map.entries() {
+                put_varint(out, u64::from(key.id()));
+                encode(value, out);
+            }
+        }
+    }
+}
+
+fn put_varint(out: &mut Vec<u8>, mut n: u64) {
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+/// A cursor over an encoding. The bytes always come from [`encode`], so a
+/// malformed encoding is a bug in this module, and indexing panics on it.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn new(bytes: &'a [u8]) -> Reader<'a> {
+        Reader { bytes, at: 0 }
+    }
+
+    fn byte(&mut self) -> u8 {
+        let b = self.bytes[self.at];
+        self.at += 1;
+        b
+    }
+
+    fn varint(&mut self) -> u64 {
+        let mut n = 0u64;
+        let mut shift = 0;
+        loop {
+            let b = self.byte();
+            n |= u64::from(b & 0x7f) << shift;
+            if b < 0x80 {
+                return n;
+            }
+            shift += 7;
+        }
+    }
+
+    fn count(&mut self) -> usize {
+        self.varint() as usize
+    }
+
+    fn key(&mut self) -> Key {
+        let id = self.varint() as u32;
+        Key::from_id(id).expect("a frozen tree names only interned keys")
+    }
+
+    fn text(&mut self, len: usize) -> &'a str {
+        let bytes = &self.bytes[self.at..self.at + len];
+        self.at += len;
+        // SAFETY: `encode` copied these bytes from a `str`, whole, and the
+        // tag in front of them gave their exact length.
+        unsafe { std::str::from_utf8_unchecked(bytes) }
+    }
+
+    fn value(&mut self) -> Value {
+        match self.byte() {
+            NULL => Value::Null,
+            FALSE => Value::Bool(false),
+            TRUE => Value::Bool(true),
+            INT => {
+                let z = self.varint();
+                Value::Int(((z >> 1) as i64) ^ -((z & 1) as i64))
+            }
+            UINT => Value::UInt(self.varint()),
+            FLOAT => {
+                let bits: [u8; 8] = self.bytes[self.at..self.at + 8].try_into().unwrap();
+                self.at += 8;
+                Value::Float(f64::from_bits(u64::from_le_bytes(bits)))
+            }
+            LONG_STR => {
+                let len = self.count();
+                Value::String(Str::from(self.text(len)))
+            }
+            SEQ => {
+                let len = self.count();
+                let mut items = Seq::with_capacity(len);
+                for _ in 0..len {
+                    items.push(self.value());
+                }
+                Value::Seq(items)
+            }
+            MAP => {
+                let len = self.count();
+                let mut map = Mapping::with_capacity(len);
+                for _ in 0..len {
+                    let key = self.key();
+                    map.push_unique(key, self.value());
+                }
+                Value::Map(map)
+            }
+            tag => Value::String(Str::from(self.text(usize::from(tag - SHORT_STR)))),
+        }
+    }
+
+    /// Reads a string value in place, or skips any other value.
+    fn string(&mut self) -> Option<&'a str> {
+        match self.bytes[self.at] {
+            LONG_STR => {
+                self.at += 1;
+                let len = self.count();
+                Some(self.text(len))
+            }
+            tag if tag >= SHORT_STR => {
+                self.at += 1;
+                Some(self.text(usize::from(tag - SHORT_STR)))
+            }
+            _ => {
+                self.skip();
+                None
+            }
+        }
+    }
+
+    /// Moves past one value.
+    fn skip(&mut self) {
+        match self.byte() {
+            NULL | FALSE | TRUE => {}
+            INT | UINT => {
+                self.varint();
+            }
+            FLOAT => self.at += 8,
+            LONG_STR => self.at += self.count(),
+            SEQ => (0..self.count()).for_each(|_| self.skip()),
+            MAP => {
+                for _ in 0..self.count() {
+                    self.varint();
+                    self.skip();
+                }
+            }
+            tag => self.at += usize::from(tag - SHORT_STR),
+        }
+    }
+
+    /// Moves to the value at `path`, following mapping keys.
+    fn seek(&mut self, path: &[&str]) -> Option<()> {
+        for step in path {
+            if self.bytes[self.at] != MAP {
+                return None;
+            }
+            self.at += 1;
+            let mut left = self.count();
+            loop {
+                if left == 0 {
+                    return None;
+                }
+                left -= 1;
+                if self.key().as_str() == *step {
+                    break;
+                }
+                self.skip();
+            }
+        }
+        Some(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::parse_documents;
+
+    fn parse(text: &str) -> Value {
+        parse_documents(text, std::path::Path::new("t.yaml"))
+            .unwrap()
+            .remove(0)
+    }
+
+    #[test]
+    fn every_kind_of_value_round_trips() {
+        let long = "x".repeat(300);
+        let text = format!(
+            "a: null\nb: true\nc: false\nd: -12\ne: 18446744073709551615\n\
+             f: 1.5\ng: ''\nh: short\ni: {long}\nj: [1, [2], {{k: v}}]\nk: {{}}\nl: []\n\
+             m: {{x: {{y: -9223372036854775808}}}}\n"
+        );
+        let value = parse(&text);
+        assert_eq!(Frozen::new(&value).thaw(), value);
+    }
+
+    #[test]
+    fn large_mappings_keep_their_index() {
+        let text: String = (0..100).map(|i| format!("key{i}: {i}\n")).collect();
+        let value = parse(&text);
+        let thawed = Frozen::new(&value).thaw();
+        assert_eq!(thawed.get("key77"), Some(&Value::Int(77)));
+        assert_eq!(thawed, value);
+    }
+
+    #[test]
+    fn strings_are_read_in_place() {
+        let value = parse("kind: Foo\nmetadata:\n  labels: {a: b}\n  name: n\nspec: {x: 1}\n");
+        let frozen = Frozen::new(&value);
+        assert_eq!(frozen.str_at(&["kind"]), Some("Foo"));
+        assert_eq!(frozen.str_at(&["metadata", "name"]), Some("n"));
+        assert_eq!(frozen.str_at(&["metadata", "namespace"]), None);
+        assert_eq!(frozen.str_at(&["spec"]), None);
+        assert_eq!(frozen.str_at(&["kind", "x"]), None);
+        assert_eq!(
+            frozen.thaw_at(&["metadata", "labels"]),
+            Some(parse("a: b\n"))
+        );
+        assert_eq!(frozen.thaw_at(&["spec", "y"]), None);
+        assert!(!frozen.is_empty_map());
+        assert!(Frozen::new(&Value::new_map()).is_empty_map());
+    }
+
+    #[test]
+    fn the_encoding_is_smaller_than_the_tree() {
+        let value = parse(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app-config\n  \
+             labels:\n    app: app\ndata:\n  LOG_LEVEL: warn\n",
+        );
+        // Tags, counts, one-byte key ids and the text itself.
+        assert!(Frozen::new(&value).encoded_len() < 80);
+    }
+}
