@@ -52,29 +52,60 @@ pub struct Keep {
 /// a build, after writing out the tracked origins and transformations that
 /// `keep` asks for.
 pub fn clean_annotations(resources: &mut ResourceList, keep: Keep) {
-    resources.for_each_mut(|r| {
-        write_build_metadata(r, keep);
-        let Some(Value::Map(meta)) = r.map_mut().get_mut("metadata") else {
-            return;
-        };
-        let Some(annotations) = meta.get_mut("annotations") else {
-            return;
-        };
-        let emptied = match annotations {
-            Value::Map(map) => {
-                map.retain(|k, _| keeps(k, keep));
-                for v in map.values_mut() {
-                    stringify(v);
-                }
-                map.is_empty()
-            }
-            Value::Null => true,
-            _ => false,
-        };
-        if emptied {
-            meta.shift_remove("annotations");
+    for r in resources.iter_mut() {
+        // Most resources have nothing to strip; those stay frozen.
+        if has_build_metadata(r, keep) || annotations_need_cleaning(r, keep) {
+            write_build_metadata(r, keep);
+            strip_annotations(r, keep);
+            r.freeze();
         }
-    });
+    }
+}
+
+/// True when [`strip_annotations`] would change the resource: it has
+/// annotations that are null, empty, internal, or not all strings.
+fn annotations_need_cleaning(r: &Resource, keep: Keep) -> bool {
+    match r.value_at(&["metadata", "annotations"]).as_deref() {
+        Some(Value::Null) => true,
+        Some(Value::Map(map)) => {
+            map.is_empty()
+                || map.iter().any(|(key, value)| {
+                    !keeps(key, keep) || (value.is_scalar() && value.as_str().is_none())
+                })
+        }
+        _ => false,
+    }
+}
+
+/// Drops the annotations kustomize never prints, writes the others back as
+/// strings, and removes the field when nothing is left.
+fn strip_annotations(r: &mut Resource, keep: Keep) {
+    let Some(Value::Map(meta)) = r.map_mut().get_mut("metadata") else {
+        return;
+    };
+    let Some(annotations) = meta.get_mut("annotations") else {
+        return;
+    };
+    let emptied = match annotations {
+        Value::Map(map) => {
+            map.retain(|k, _| keeps(k, keep));
+            for v in map.values_mut() {
+                stringify(v);
+            }
+            map.is_empty()
+        }
+        Value::Null => true,
+        _ => false,
+    };
+    if emptied {
+        meta.shift_remove("annotations");
+    }
+}
+
+/// True when [`write_build_metadata`] has something to write.
+fn has_build_metadata(r: &Resource, keep: Keep) -> bool {
+    (keep.origin && r.state.origin.is_some())
+        || (keep.transformations && !r.state.transformations.is_empty())
 }
 
 /// Writes the tracked origin (`config.kubernetes.io/origin`) and

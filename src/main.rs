@@ -311,13 +311,9 @@ fn run_build(args: &BuildArgs) -> Result<()> {
             std::mem::forget(docs);
         }
         None => {
-            let docs = krust::output::render_documents(built.resources)?;
             let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-            krust::output::write_documents(&docs, &mut out)?;
+            krust::output::write_stream(built.resources, &mut out)?;
             out.flush()?;
-            // The process ends right after this; freeing every document
-            // one by one would only add to the wall time.
-            std::mem::forget(docs);
         }
     }
     Ok(())

@@ -1,11 +1,13 @@
 //! Writing a build's result: as one YAML stream, or (`-o DIR`) as one file
 //! per resource named the way kustomize names them.
 //!
-//! Printing consumes the resources: each tree is dropped as soon as its
-//! document is printed, so the printed text grows while the trees shrink
-//! instead of both being held at their full size. Every document is printed
-//! before the first byte is written, so a resource that cannot be printed
-//! leaves the output untouched.
+//! Printing consumes the resources: each one is dropped as soon as its
+//! document is printed. A resource that cannot be printed must leave the
+//! output untouched (a pipe into `kubectl apply` never gets half a render),
+//! so either every document is printed before the first byte is written
+//! ([`render_documents`]), or [`write_stream`] first prints every document
+//! once to check it, keeping nothing, and then prints and writes batch by
+//! batch, so the whole stream is never held at once.
 
 use crate::resource::{Resource, ResourceList};
 use crate::yaml::print_document;
@@ -42,7 +44,7 @@ pub fn render(resources: ResourceList) -> Result<String> {
 /// the bytes of [`render`] without joining them into one more copy of the
 /// whole stream.
 pub fn render_documents(resources: ResourceList) -> Result<Vec<String>> {
-    print_in_order(resources.into_vec())
+    collect_in_order(resources.into_vec())
 }
 
 /// Writes documents from [`render_documents`] joined with `---\n`, exactly
@@ -57,17 +59,71 @@ pub fn write_documents(docs: &[String], out: &mut impl std::io::Write) -> std::i
     Ok(())
 }
 
-/// Prints resources in order, in parallel batches for large lists. Each
-/// resource is dropped right after it is printed, on the thread that printed
-/// it.
-fn print_in_order(resources: Vec<Resource>) -> Result<Vec<String>> {
-    let parallel = resources.len() >= PARALLEL_THRESHOLD;
+/// Prints every resource and writes the stream to `out` exactly as
+/// [`render`] would print it, holding one batch of printed documents at a
+/// time. Nothing is written unless every resource prints: a first pass
+/// prints each document and throws it away, and only then does writing
+/// begin. An error from `out` is returned as the `std::io::Error` itself.
+pub fn write_stream(resources: ResourceList, out: &mut impl std::io::Write) -> Result<()> {
+    let resources = resources.into_vec();
+    check_printable(&resources)?;
+    let mut first = true;
+    print_in_order(resources, |doc| {
+        if !std::mem::take(&mut first) {
+            out.write_all(b"---\n")?;
+        }
+        out.write_all(doc.as_bytes())?;
+        Ok(())
+    })
+}
+
+/// Prints every resource into a scratch buffer, keeping nothing; returns
+/// the error of the first one (in order) that cannot be printed.
+fn check_printable(resources: &[Resource]) -> Result<()> {
+    let check = |scratch: &mut String, r: &Resource| {
+        scratch.clear();
+        print_document(&r.value(), scratch).with_context(|| format!("printing {}", r.id()))
+    };
+    if resources.len() < PARALLEL_THRESHOLD {
+        let mut scratch = String::new();
+        return resources.iter().try_for_each(|r| check(&mut scratch, r));
+    }
+    let failure = resources
+        .par_iter()
+        .map_init(String::new, check)
+        .enumerate()
+        .filter_map(|(i, result)| result.err().map(|e| (i, e)))
+        .min_by_key(|(i, _)| *i);
+    match failure {
+        Some((_, error)) => Err(error),
+        None => Ok(()),
+    }
+}
+
+/// Prints resources in order into one string per document.
+fn collect_in_order(resources: Vec<Resource>) -> Result<Vec<String>> {
     let mut docs = Vec::with_capacity(resources.len());
+    print_in_order(resources, |doc| {
+        docs.push(doc);
+        Ok(())
+    })?;
+    Ok(docs)
+}
+
+/// Prints resources in order, in parallel batches for large lists, handing
+/// each document to `sink` in order; stops at the first failure. Each
+/// resource is dropped right after it is printed, on the thread that
+/// printed it.
+fn print_in_order(
+    resources: Vec<Resource>,
+    mut sink: impl FnMut(String) -> Result<()>,
+) -> Result<()> {
+    let parallel = resources.len() >= PARALLEL_THRESHOLD;
     let mut resources = resources.into_iter();
     loop {
         let batch: Vec<Resource> = resources.by_ref().take(BATCH_SIZE).collect();
         if batch.is_empty() {
-            return Ok(docs);
+            return Ok(());
         }
         let printed: Vec<Result<String>> = if parallel {
             batch
@@ -82,7 +138,7 @@ fn print_in_order(resources: Vec<Resource>) -> Result<Vec<String>> {
                 .collect()
         };
         for doc in printed {
-            docs.push(doc?);
+            sink(doc?)?;
         }
     }
 }
@@ -200,8 +256,11 @@ mod tests {
             let want = expected(&resources);
             assert_eq!(render(resources.clone()).unwrap(), want, "{count}");
             let mut written = Vec::new();
-            write_documents(&render_documents(resources).unwrap(), &mut written).unwrap();
+            write_documents(&render_documents(resources.clone()).unwrap(), &mut written).unwrap();
             assert_eq!(String::from_utf8(written).unwrap(), want, "{count}");
+            let mut streamed = Vec::new();
+            write_stream(resources, &mut streamed).unwrap();
+            assert_eq!(String::from_utf8(streamed).unwrap(), want, "{count}");
         }
     }
 
@@ -227,6 +286,39 @@ mod tests {
             message.contains(&format!("/cm-{}.", BATCH_SIZE + 7)),
             "{message}"
         );
+    }
+
+    #[test]
+    fn a_stream_with_an_unprintable_resource_writes_nothing() {
+        // The failure sits in the last batch, after whole batches that
+        // print, on one thread and in parallel.
+        for count in [3, BATCH_SIZE * 3] {
+            let failing = [count - 1, count - 2];
+            let mut written = Vec::new();
+            let err = write_stream(list(count, &failing), &mut written).unwrap_err();
+            assert!(written.is_empty(), "{count}");
+            let message = format!("{err:#}");
+            assert!(
+                message.contains(&format!("/cm-{}.", count - 2)),
+                "{message}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_failing_writer_is_reported_as_its_io_error() {
+        struct Closed;
+        impl std::io::Write for Closed {
+            fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+                Err(std::io::ErrorKind::BrokenPipe.into())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let err = write_stream(list(BATCH_SIZE * 2, &[]), &mut Closed).unwrap_err();
+        let io = err.downcast_ref::<std::io::Error>().unwrap();
+        assert_eq!(io.kind(), std::io::ErrorKind::BrokenPipe);
     }
 
     #[test]

@@ -106,6 +106,11 @@ impl ResourceList {
 
     /// Runs `f` on each resource in order, freezing each one again once `f`
     /// returns; stops at the first error. Marks the identity index stale.
+    ///
+    /// One thread thaws, changes and freezes each resource in turn: spread
+    /// over threads, the trees would be freed by threads other than the
+    /// ones that allocated them, which leaves the allocator holding more
+    /// memory, for no gain in time.
     pub fn try_for_each_mut<E>(
         &mut self,
         mut f: impl FnMut(&mut Resource) -> Result<(), E>,
@@ -119,19 +124,10 @@ impl ResourceList {
         Ok(())
     }
 
-    /// As [`ResourceList::try_for_each_mut`], for a pass that cannot fail.
-    pub fn for_each_mut(&mut self, mut f: impl FnMut(&mut Resource)) {
-        let never: Result<(), std::convert::Infallible> = self.try_for_each_mut(|r| {
-            f(r);
-            Ok(())
-        });
-        let Ok(()) = never;
-    }
-
-    /// Freezes every resource a pass left thawed (in parallel).
+    /// Freezes every resource a pass left thawed (on this thread, for the
+    /// reason given at [`ResourceList::try_for_each_mut`]).
     pub fn freeze_all(&mut self) {
-        use rayon::prelude::*;
-        self.items.par_iter_mut().for_each(Resource::freeze);
+        self.items.iter_mut().for_each(Resource::freeze);
     }
 
     /// The resources as a slice.

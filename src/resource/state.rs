@@ -84,8 +84,14 @@ impl Resource {
     /// A copy of the object with the build state written into its
     /// annotations, the way kustomize's objects look in its error messages.
     pub fn annotated_value(&self) -> Value {
+        self.annotated_value_with(&self.state)
+    }
+
+    /// As [`Resource::annotated_value`], with `state` in place of the
+    /// resource's own (a pass that holds the state elsewhere for a while).
+    pub fn annotated_value_with(&self, state: &BuildState) -> Value {
         let mut value = self.value().into_owned();
-        let entries = self.state.annotations();
+        let entries = state.annotations();
         if entries.is_empty() {
             return value;
         }

@@ -22,7 +22,7 @@
 mod targets;
 
 use crate::fieldspec::{CompiledSpec, CreateKind, NameBackReferences, SetError, WalkError};
-use crate::resource::{Gvk, Resource, ResourceList};
+use crate::resource::{BuildState, Gvk, Resource, ResourceList};
 use crate::yaml::{print_document, Value};
 use anyhow::{anyhow, bail, Result};
 use std::collections::{HashMap, HashSet};
@@ -35,15 +35,24 @@ pub fn fix_back_references(
 ) -> Result<()> {
     let rules = Rules::new(back_references);
     let items = resources.items_mut();
-    let targets = Targets::new(items);
+    // The summaries take the resources' build state for the pass (nothing
+    // here changes it) and hand it back after, instead of copying it.
+    let mut targets = Targets::new(items);
+    let result = fix_referrers(items, &rules, &targets);
+    targets.restore(items);
+    result
+}
+
+/// Updates the references held by each resource in turn.
+fn fix_referrers(items: &mut [Resource], rules: &Rules<'_>, targets: &Targets) -> Result<()> {
     for i in 0..items.len() {
-        let applicable = rules.selecting(&items[i].original_id().gvk);
+        let applicable = rules.selecting(&targets.get(i).original_gvk());
         if applicable.is_empty() {
             continue;
         }
-        let referrer = Referrer::new(&targets, i, subject_namespaces(&items[i])?);
+        let referrer = Referrer::new(targets, i, subject_namespaces(&items[i])?);
         for rule in applicable {
-            update_field(items, i, rule, &referrer, &targets)?;
+            update_field(items, i, rule, &referrer, targets)?;
         }
         items[i].freeze();
     }
@@ -169,7 +178,8 @@ fn update_field(
         return Ok(());
     };
     if let Some(Ambiguous(candidates)) = ambiguity {
-        fill_setter_message(&mut error.cause, ambiguity_message(items, i, &candidates));
+        let message = ambiguity_message(items, targets, i, &candidates);
+        fill_setter_message(&mut error.cause, message);
     }
     Err(anyhow!(
         "updating name reference in '{path}' field of '{}': {error}",
@@ -318,7 +328,13 @@ fn fill_setter_message(error: &mut WalkError, message: String) {
 /// kustomize's "found multiple possible referrals" message: the candidates'
 /// ids, then the referrer and every candidate as YAML with their build
 /// state in annotations.
-fn ambiguity_message(items: &[Resource], referrer: usize, candidates: &[usize]) -> String {
+fn ambiguity_message(
+    items: &[Resource],
+    targets: &Targets,
+    referrer: usize,
+    candidates: &[usize],
+) -> String {
+    let as_yaml = |i: usize| as_yaml(&items[i], targets.get(i).state());
     let ids: Vec<String> = candidates
         .iter()
         .map(|&j| items[j].id().to_string())
@@ -326,19 +342,16 @@ fn ambiguity_message(items: &[Resource], referrer: usize, candidates: &[usize]) 
     let mut out = format!(
         "found multiple possible referrals: {}\n\n**** Too many possible referral targets to referrer:\n{}\n",
         ids.join(", "),
-        as_yaml(&items[referrer])
+        as_yaml(referrer)
     );
     for (n, &j) in candidates.iter().enumerate() {
-        out.push_str(&format!(
-            "--- possible referral {n}:\n{}\n",
-            as_yaml(&items[j])
-        ));
+        out.push_str(&format!("--- possible referral {n}:\n{}\n", as_yaml(j)));
     }
     out
 }
 
-fn as_yaml(r: &Resource) -> String {
-    let value = r.annotated_value();
+fn as_yaml(r: &Resource, state: &BuildState) -> String {
+    let value = r.annotated_value_with(state);
     let mut out = String::new();
     match print_document(&value, &mut out) {
         Ok(()) => out,

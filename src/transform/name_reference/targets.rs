@@ -7,7 +7,7 @@
 //! references holding one of its earlier names can point at it. Fixing
 //! references never renames anything, so the summaries stay valid.
 
-use crate::resource::{Gvk, LazyBuildState, PreviousId, Resource};
+use crate::resource::{BuildState, Gvk, LazyBuildState, PreviousId, Resource};
 use crate::yaml::{Key, Str};
 use std::collections::{HashMap, HashSet};
 
@@ -31,16 +31,21 @@ pub(super) struct Target {
     /// Effective namespace of the original identity; `None` when that
     /// identity is cluster-scoped.
     original_namespace: Option<Key>,
+    /// Kind of the original identity.
+    original_kind: Key,
+    /// The resource's build state, taken for the pass.
     state: LazyBuildState,
 }
 
 impl Target {
-    fn new(r: &Resource) -> Target {
+    /// Sums up `r`, taking its build state until [`Targets::restore`].
+    fn new(r: &mut Resource) -> Target {
         let id = r.id();
         let original = r.original_id();
         let original_namespace =
             (!original.gvk.is_cluster_scoped()).then(|| original.effective_namespace().into());
         Target {
+            original_kind: original.gvk.kind.as_str().into(),
             cluster_scoped: id.gvk.is_cluster_scoped(),
             effective_namespace: id.effective_namespace().into(),
             name: id.name.into(),
@@ -49,8 +54,23 @@ impl Target {
             group: id.gvk.group.as_str().into(),
             version: id.gvk.version.as_str().into(),
             original_namespace,
-            state: r.state.clone(),
+            state: std::mem::take(&mut r.state),
         }
+    }
+
+    /// The type of the original identity: the original kind, with the
+    /// current group and version (kustomize keeps no earlier ones).
+    pub fn original_gvk(&self) -> Gvk {
+        Gvk {
+            group: self.group.to_string(),
+            version: self.version.to_string(),
+            kind: self.original_kind.to_string(),
+        }
+    }
+
+    /// The resource's build state.
+    pub fn state(&self) -> &BuildState {
+        &self.state
     }
 
     /// True when one of the earlier identities (kind as it was, group and
@@ -83,8 +103,9 @@ pub(super) struct Targets {
 }
 
 impl Targets {
-    pub fn new(resources: &[Resource]) -> Targets {
-        let items: Vec<Target> = resources.iter().map(Target::new).collect();
+    /// Sums up every resource, taking each one's build state for the pass.
+    pub fn new(resources: &mut [Resource]) -> Targets {
+        let items: Vec<Target> = resources.iter_mut().map(Target::new).collect();
         let mut by_previous_name: Vec<(Str, usize)> = Vec::new();
         let mut by_original_namespace: HashMap<Key, Vec<usize>> = HashMap::new();
         for (i, t) in items.iter().enumerate() {
@@ -104,6 +125,13 @@ impl Targets {
             items,
             by_previous_name,
             by_original_namespace,
+        }
+    }
+
+    /// Gives every resource its build state back.
+    pub fn restore(&mut self, resources: &mut [Resource]) {
+        for (r, t) in resources.iter_mut().zip(&mut self.items) {
+            r.state = std::mem::take(&mut t.state);
         }
     }
 
