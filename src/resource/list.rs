@@ -59,7 +59,7 @@ impl ResourceList {
     }
 
     /// Appends a resource, failing when one with the same identity exists.
-    pub fn push(&mut self, resource: Resource) -> Result<(), IdConflict> {
+    pub fn push(&mut self, mut resource: Resource) -> Result<(), IdConflict> {
         self.refresh_index();
         let position = self.items.len();
         if !self
@@ -68,7 +68,6 @@ impl ResourceList {
         {
             return Err(IdConflict { id: resource.id() });
         }
-        let mut resource = resource;
         resource.freeze();
         self.items.push(resource);
         Ok(())
@@ -312,5 +311,31 @@ mod tests {
         }
         assert!(list.push(res("ConfigMap", "a", "")).is_ok());
         assert!(list.push(res("ConfigMap", "b", "")).is_err());
+    }
+
+    #[test]
+    fn resources_rest_frozen_and_passes_freeze_what_they_thaw() {
+        let mut list = ResourceList::new();
+        list.push(res("ConfigMap", "a", "ns")).unwrap();
+        list.push(res("ConfigMap", "b", "ns")).unwrap();
+        assert!(list.iter().all(Resource::is_frozen));
+        assert_eq!(list.as_slice()[1].name(), "b");
+        let mut seen = Vec::new();
+        let result: Result<(), String> = list.try_for_each_mut(|r| {
+            r.set_name(&format!("{}-x", r.name()));
+            seen.push(r.name().to_string());
+            if r.name() == "b-x" {
+                return Err("stop".into());
+            }
+            Ok(())
+        });
+        assert_eq!(result, Err("stop".to_string()));
+        assert_eq!(seen, ["a-x", "b-x"]);
+        assert!(list.iter().all(Resource::is_frozen));
+        list.iter_mut().for_each(|r| r.set_namespace("other"));
+        assert!(!list.as_slice()[0].is_frozen());
+        list.freeze_all();
+        assert!(list.iter().all(Resource::is_frozen));
+        assert_eq!(list.as_slice()[0].namespace(), "other");
     }
 }

@@ -198,3 +198,56 @@ impl Resource {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::parse_documents;
+
+    fn resource(text: &str) -> Resource {
+        let value = parse_documents(text, Path::new("r.yaml"))
+            .unwrap()
+            .remove(0);
+        Resource::new(value, None)
+    }
+
+    #[test]
+    fn both_forms_read_the_same() {
+        let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  \
+                    namespace: prod\n  labels: {app: web}\nspec: {replicas: 2}\n";
+        let tree = resource(text);
+        let mut frozen = tree.clone();
+        frozen.freeze();
+        assert!(frozen.is_frozen() && !tree.is_frozen());
+        for r in [&tree, &frozen] {
+            assert_eq!(r.id(), tree.id());
+            assert_eq!(r.api_version(), "apps/v1");
+            assert_eq!(r.str_at(&["metadata", "labels", "app"]), Some("web"));
+            assert_eq!(
+                r.value_at(&["spec", "replicas"]).as_deref(),
+                Some(&Value::Int(2))
+            );
+            assert_eq!(r.string_map("labels").unwrap().len(), 1);
+            assert!(r.string_map("annotations").is_none());
+            assert!(!r.is_empty_object());
+            assert_eq!(*r.value(), *tree.value());
+        }
+        frozen.set_namespace("dev");
+        assert!(!frozen.is_frozen());
+        frozen.freeze();
+        assert_eq!(frozen.namespace(), "dev");
+        assert_eq!(
+            frozen.into_value().str_at(&["metadata", "name"]),
+            Some("web")
+        );
+    }
+
+    #[test]
+    fn an_empty_object_is_empty_in_either_form() {
+        let mut empty = Resource::new(Value::new_map(), None);
+        assert!(empty.is_empty_object());
+        empty.freeze();
+        assert!(empty.is_empty_object());
+        assert_eq!(empty.kind(), "");
+    }
+}

@@ -100,9 +100,9 @@ impl Transform for ImageTagTransformer {
             matcher,
         };
         let specs: Vec<CompiledSpec<'_>> = self.field_specs.iter().map(CompiledSpec::new).collect();
-        for res in resources.iter_mut() {
+        resources.try_for_each_mut(|res| {
             if res.kind() == "CustomResourceDefinition" {
-                continue;
+                return Ok(());
             }
             rewrite
                 .in_container_lists(res.value_mut())
@@ -112,8 +112,8 @@ impl Transform for ImageTagTransformer {
                     rewrite.update(node)
                 })?;
             }
-        }
-        Ok(())
+            Ok(())
+        })
     }
 }
 

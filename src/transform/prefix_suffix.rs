@@ -195,10 +195,10 @@ fn add_to_names(
 ) -> Result<()> {
     let compiled: Vec<CompiledSpec<'_>> = specs.iter().map(CompiledSpec::new).collect();
     let mut setter = |node: &mut Value| extend_scalar(node, end, text);
-    for r in resources.iter_mut() {
+    resources.try_for_each_mut(|r| {
         let original = r.original_id().gvk;
         if keeps_its_name(&original) {
-            continue;
+            return Ok(());
         }
         for spec in &compiled {
             let s = spec.spec();
@@ -210,8 +210,8 @@ fn add_to_names(
             }
             spec.apply(r.value_mut(), CreateKind::Scalar, &mut setter)?;
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// Notes the affix on the resource, and its identity before the rename.

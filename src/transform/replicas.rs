@@ -72,16 +72,16 @@ impl Transform for ReplicaCountTransformer {
         let mut found = false;
         for spec in &self.field_specs {
             let compiled = CompiledSpec::new(spec);
-            for res in resources.iter_mut() {
+            resources.try_for_each_mut(|res| {
                 if !self.selects(res, spec) {
-                    continue;
+                    return Ok(());
                 }
                 found = true;
                 compiled.apply(res.value_mut(), CreateKind::Scalar, &mut |node| {
                     *node = Value::Int(self.replica.count);
                     Ok(())
-                })?;
-            }
+                })
+            })?;
         }
         if !found {
             let gvks: Vec<String> = self

@@ -191,9 +191,9 @@ fn write_target(
     } else {
         &target.field_paths
     };
-    for res in resources.iter_mut() {
+    resources.try_for_each_mut(|res| {
         if !select_meta.matches(res) || reject_meta.iter().any(|m| m.matches(res)) {
-            continue;
+            return Ok(());
         }
         let ids = all_ids(res);
         let rejected = target
@@ -202,13 +202,13 @@ fn write_target(
             .filter(|r| !r.id.is_empty())
             .any(|r| ids.iter().any(|id| id_selected(id, &r.id)));
         if rejected || !ids.iter().any(|id| id_selected(id, &select.id)) {
-            continue;
+            return Ok(());
         }
         for field_path in field_paths {
             write_field(res.value_mut(), field_path, value, target.options.as_ref())?;
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// Writes `value` at every node `field_path` matches in one resource.

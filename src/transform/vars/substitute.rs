@@ -38,14 +38,15 @@ pub fn resolve(
         Some(value)
     };
     let annotations: Vec<bool> = compiled.iter().map(reaches_annotations).collect();
-    for resource in resources.iter_mut() {
+    resources.try_for_each_mut(|resource| {
         let object = resource.value_mut();
         for (spec, &annotations) in compiled.iter().zip(&annotations) {
             spec.apply(object, CreateKind::Nothing, &mut |node| {
                 substitute_in(node, &mut lookup, annotations)
             })?;
         }
-    }
+        Ok::<(), anyhow::Error>(())
+    })?;
     Ok(vars
         .iter()
         .map(|var| &var.name)
