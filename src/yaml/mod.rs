@@ -8,6 +8,7 @@ pub mod key;
 pub mod keyorder;
 pub mod mapping;
 mod parse;
+mod parse_depth;
 mod parse_folded;
 mod parse_repair;
 mod parse_split;

@@ -2,6 +2,7 @@
 //! resolution, anchors and aliases, `<<` merge keys, duplicate and
 //! non-string keys.
 
+use super::parse_depth::{Indents, TOO_DEEP};
 use super::parse_folded::{folded_round_trip, writable_as_block};
 use super::parse_text::json_round_trip_string;
 use super::resolve::{resolve_scalar, resolve_text, Resolved, Schema, TagKind};
@@ -94,6 +95,7 @@ pub fn read_first_document_noting_bare_nulls(
         root: None,
         source: SourceChars::new(text),
         bare_nulls: Vec::new(),
+        indents: Indents::default(),
     };
     // yaml.v3 has no `\/` escape; only look for one when the text could
     // hold it.
@@ -205,6 +207,7 @@ struct Builder<'t> {
     root: Option<Value>,
     source: SourceChars<'t>,
     bare_nulls: Vec<BareNullPath>,
+    indents: Indents,
 }
 
 impl Builder<'_> {
@@ -215,11 +218,14 @@ impl Builder<'_> {
             Event::SequenceStart(anchor, _) => {
                 self.refuse_collection_key(at)?;
                 let flow = self.source.char_at(at.index()) == Some('[');
+                self.enter_collection(at, flow)?;
                 self.stack.push(Frame::Seq(Vec::new(), anchor, flow));
                 Ok(())
             }
             Event::MappingStart(anchor, _) => {
                 self.refuse_collection_key(at)?;
+                let flow = self.source.char_at(at.index()) == Some('{');
+                self.enter_collection(at, flow)?;
                 let frame = MapFrame {
                     // Room for a typical mapping up front; the spare room is
                     // given back when the mapping ends.
@@ -229,7 +235,7 @@ impl Builder<'_> {
                     merges: Vec::new(),
                     seen_merge: false,
                     is_root: self.stack.is_empty(),
-                    flow: self.source.char_at(at.index()) == Some('{'),
+                    flow,
                 };
                 self.stack.push(Frame::Map(frame));
                 Ok(())
@@ -245,6 +251,13 @@ impl Builder<'_> {
 
     fn expecting_key(&self) -> bool {
         matches!(self.stack.last(), Some(Frame::Map(m)) if matches!(m.pending, Pending::Key))
+    }
+
+    fn enter_collection(&mut self, at: Marker, flow: bool) -> Result<(), TreeError> {
+        match self.indents.enter(self.stack.len(), at.col(), flow) {
+            true => Ok(()),
+            false => Err(TreeError::at(at, TOO_DEEP)),
+        }
     }
 
     fn refuse_collection_key(&self, at: Marker) -> Result<(), TreeError> {
@@ -379,6 +392,7 @@ impl Builder<'_> {
     }
 
     fn on_collection_end(&mut self) -> Result<(), TreeError> {
+        self.indents.leave(self.stack.len().saturating_sub(1));
         let (value, anchor) = match self.stack.pop() {
             // Converting copies the items into a block of exactly their
             // number.

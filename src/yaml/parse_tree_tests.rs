@@ -181,3 +181,16 @@ fn flow_timestamps_with_a_time_stay_strings() {
         r#"{"l":["2001-12-14T21:59:43.10-05:00","2001-12-14T00:00:00Z"],"b":"2001-12-14T21:59:43.1-05:00"}"#
     );
 }
+
+#[test]
+fn block_nesting_stops_at_yaml_v3s_depth() {
+    // Each `- ` starts a sequence two columns to the right of the last.
+    let nested = |levels: usize| format!("{}v\n", "- ".repeat(levels));
+    assert!(doc(&nested(10000), Schema::V3).is_ok());
+    assert_eq!(v3_err(&nested(10001)), "exceeded max depth of 10000");
+    // A sequence at its key's column adds no level: the root mapping and
+    // 9999 sequences to the right of it make 10000.
+    let at_key_column = |more: usize| format!("k:\n- {}v\n", "- ".repeat(more));
+    assert!(doc(&at_key_column(9999), Schema::V3).is_ok());
+    assert!(doc(&at_key_column(10000), Schema::V3).is_err());
+}
