@@ -9,6 +9,7 @@
 
 use crate::kustomization::SortOptions;
 use crate::resource::{Gvk, ResId, ResourceList};
+use crate::yaml::keyorder::apply_permutation;
 use crate::yaml::{Key, Str};
 use anyhow::{bail, Result};
 use std::cmp::Ordering;
@@ -140,25 +141,7 @@ impl SortOrder {
         let mut order: Vec<usize> = (0..items.len()).collect();
         order.sort_by(|&a, &b| keys[a].cmp_legacy(&keys[b]));
         drop(keys);
-        permute(items, order);
-    }
-}
-
-/// Rearranges `items` so that position `i` holds what was at `order[i]`,
-/// by swaps along each cycle of the permutation.
-fn permute<T>(items: &mut [T], mut order: Vec<usize>) {
-    for start in 0..items.len() {
-        let mut at = start;
-        // A position is marked done by pointing at itself.
-        while order[at] != at {
-            let from = order[at];
-            order[at] = at;
-            if from == start {
-                break;
-            }
-            items.swap(at, from);
-            at = from;
-        }
+        apply_permutation(items, order);
     }
 }
 
@@ -268,17 +251,6 @@ mod tests {
     use super::*;
     use crate::resource::Resource;
     use crate::yaml::{Mapping, Value};
-
-    #[test]
-    fn permute_moves_each_item_to_its_place() {
-        let orders: [&[usize]; 5] = [&[], &[0], &[1, 0], &[2, 0, 1], &[3, 1, 4, 0, 2]];
-        for order in orders {
-            let mut items: Vec<char> = (0..order.len()).map(|i| (b'a' + i as u8) as char).collect();
-            let expected: Vec<char> = order.iter().map(|&i| items[i]).collect();
-            permute(&mut items, order.to_vec());
-            assert_eq!(items, expected, "order {order:?}");
-        }
-    }
 
     fn res(api: &str, kind: &str, name: &str, ns: &str) -> Resource {
         let mut meta = Mapping::new();

@@ -63,9 +63,15 @@ pub fn write_documents(docs: &[String], out: &mut impl std::io::Write) -> std::i
 /// [`render`] would print it, holding one batch of printed documents at a
 /// time. Nothing is written unless every resource prints: a first pass
 /// prints each document and throws it away, and only then does writing
-/// begin. An error from `out` is returned as the `std::io::Error` itself.
+/// begin. A build that fits in one batch is held whole anyway, so it is
+/// printed once. An error from `out` is returned as the `std::io::Error`
+/// itself.
 pub fn write_stream(resources: ResourceList, out: &mut impl std::io::Write) -> Result<()> {
     let resources = resources.into_vec();
+    if resources.len() <= BATCH_SIZE {
+        write_documents(&collect_in_order(resources)?, out)?;
+        return Ok(());
+    }
     check_printable(&resources)?;
     let mut first = true;
     print_in_order(resources, |doc| {

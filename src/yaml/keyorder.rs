@@ -230,8 +230,9 @@ fn merge_halves<T>(items: &mut [T], mid: usize, less: &impl Fn(&T, &T) -> bool) 
 }
 
 /// Rearranges `items` so that position `i` holds the element that was at
-/// `order[i]`.
-fn apply_permutation<T>(items: &mut [T], mut order: Vec<usize>) {
+/// `order[i]`, by swaps along each cycle of the permutation: no second
+/// vector of items.
+pub(crate) fn apply_permutation<T>(items: &mut [T], mut order: Vec<usize>) {
     for start in 0..items.len() {
         let mut current = start;
         while order[current] != start {
@@ -247,6 +248,17 @@ fn apply_permutation<T>(items: &mut [T], mut order: Vec<usize>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn apply_permutation_moves_each_item_to_its_place() {
+        let orders: [&[usize]; 5] = [&[], &[0], &[1, 0], &[2, 0, 1], &[3, 1, 4, 0, 2]];
+        for order in orders {
+            let mut items: Vec<char> = (0..order.len()).map(|i| (b'a' + i as u8) as char).collect();
+            let expected: Vec<char> = order.iter().map(|&i| items[i]).collect();
+            apply_permutation(&mut items, order.to_vec());
+            assert_eq!(items, expected, "order {order:?}");
+        }
+    }
 
     fn sorted(keys: &[&'static str]) -> Vec<&'static str> {
         let mut v = keys.to_vec();

@@ -46,7 +46,7 @@ pub fn fix_back_references(
 /// Updates the references held by each resource in turn.
 fn fix_referrers(items: &mut [Resource], rules: &Rules<'_>, targets: &Targets) -> Result<()> {
     for i in 0..items.len() {
-        let applicable = rules.selecting(&targets.get(i).original_gvk());
+        let applicable = rules.selecting(targets.get(i).original_type());
         if applicable.is_empty() {
             continue;
         }
@@ -98,23 +98,16 @@ impl<'a> Rules<'a> {
         rules
     }
 
-    /// The rules whose field spec selects resources of type `gvk`, in
-    /// configuration order.
-    fn selecting(&self, gvk: &Gvk) -> Vec<&Rule<'a>> {
-        let by_kind = self
-            .by_kind
-            .get(gvk.kind.as_str())
-            .map_or(&[][..], Vec::as_slice);
+    /// The rules whose field spec selects resources of this group,
+    /// version and kind, in configuration order.
+    fn selecting(&self, (group, version, kind): (&str, &str, &str)) -> Vec<&Rule<'a>> {
+        let by_kind = self.by_kind.get(kind).map_or(&[][..], Vec::as_slice);
         let mut indexes: Vec<usize> = by_kind.iter().chain(&self.any_kind).copied().collect();
         indexes.sort_unstable();
         indexes
             .into_iter()
             .map(|n| &self.all[n])
-            .filter(|rule| {
-                rule.field
-                    .spec()
-                    .matches_parts(&gvk.group, &gvk.version, &gvk.kind)
-            })
+            .filter(|rule| rule.field.spec().matches_parts(group, version, kind))
             .collect()
     }
 }

@@ -58,14 +58,11 @@ impl Target {
         }
     }
 
-    /// The type of the original identity: the original kind, with the
-    /// current group and version (kustomize keeps no earlier ones).
-    pub fn original_gvk(&self) -> Gvk {
-        Gvk {
-            group: self.group.to_string(),
-            version: self.version.to_string(),
-            kind: self.original_kind.to_string(),
-        }
+    /// Group, version and kind of the original identity: the original
+    /// kind, with the current group and version (kustomize keeps no
+    /// earlier ones).
+    pub fn original_type(&self) -> (&str, &str, &str) {
+        (&self.group, &self.version, &self.original_kind)
     }
 
     /// The resource's build state.
