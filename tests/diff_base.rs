@@ -136,3 +136,18 @@ fn a_path_on_neither_side_is_an_error() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_directory_left_without_its_kustomization_is_deleted() {
+    let Some(temp) = example_repo() else { return };
+    let repo = temp.path();
+    fs::remove_file(repo.join("overlays/staging/kustomization.yaml")).unwrap();
+    assert!(repo.join("overlays/staging/namespace.yaml").is_file());
+    let output = krust(&["diff", "--base", "HEAD", "overlays/staging"], repo);
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert!(
+        stdout(&output).starts_with("0 changed, 0 added, 4 removed (environment deleted)\n"),
+        "{}",
+        stdout(&output)
+    );
+}

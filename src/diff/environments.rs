@@ -122,7 +122,17 @@ pub fn for_revision(
 /// members by the new path joined with their relative path (the old path
 /// is a temporary snapshot); otherwise by their relative path alone.
 fn pair_up(name: &str, old: &Path, new: &Path, names_from_new: bool) -> Result<Vec<Environment>> {
-    let (old_shape, new_shape) = (shape(old), shape(new));
+    let (mut old_shape, mut new_shape) = (shape(old), shape(new));
+    if names_from_new {
+        // Across revisions, a directory left without its kustomization
+        // file (untracked leftovers, say) is a deleted environment.
+        let is_single = |s: Shape| matches!(s, Shape::File | Shape::Kustomization);
+        match (old_shape, new_shape) {
+            (Shape::Tree, s) if is_single(s) => old_shape = Shape::Missing,
+            (s, Shape::Tree) if is_single(s) => new_shape = Shape::Missing,
+            _ => {}
+        }
+    }
     let single = |s: Shape| matches!(s, Shape::File | Shape::Kustomization | Shape::Missing);
     let tree = |s: Shape| matches!(s, Shape::Tree | Shape::Missing);
     if single(old_shape) && single(new_shape) {

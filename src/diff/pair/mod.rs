@@ -6,7 +6,8 @@
 //!
 //! 1. the exact key; then group, kind, namespace and name with another
 //!    version (`policy/v1beta1` → `policy/v1`);
-//! 2. names that differ only in a kustomize content-hash suffix;
+//! 2. names that differ only in a kustomize content-hash suffix (or in
+//!    having one);
 //! 3. the same name in another namespace; the namespace moves this reveals
 //!    (`staging` → `production`) then settle the remaining ambiguous ones;
 //! 4. name prefix/suffix rewrites (`staging-web` → `prod-web`) that at least
@@ -83,12 +84,9 @@ pub(super) fn strip_hash_suffix(name: &str) -> Option<&str> {
     (is_hash && !stem.is_empty()).then_some(stem)
 }
 
-/// The name without its hash suffix, and whether it had one.
-fn stem(name: &str) -> (&str, bool) {
-    match strip_hash_suffix(name) {
-        Some(stem) => (stem, true),
-        None => (name, false),
-    }
+/// The name without its hash suffix, if it has one.
+fn stem(name: &str) -> &str {
+    strip_hash_suffix(name).unwrap_or(name)
 }
 
 /// Pairs old and new resources. Keys are unique within each list (a render
@@ -110,9 +108,14 @@ pub(super) fn pair<'k>(
     };
     m.pair_unique_by(identity, identity, PairedBy::Key);
     if modes.hash_suffix {
+        // A generator that switched its hash suffix on or off pairs too.
         let hashed = |k: &'k ResourceKey| {
-            let stem = strip_hash_suffix(&k.name)?;
-            Some((k.group(), k.kind.as_str(), k.namespace.as_str(), stem))
+            Some((
+                k.group(),
+                k.kind.as_str(),
+                k.namespace.as_str(),
+                stem(&k.name),
+            ))
         };
         m.pair_unique_by(hashed, hashed, PairedBy::HashSuffix);
     }
@@ -198,24 +201,18 @@ impl<'k> Matcher<'k> {
     /// namespace; then, for names several namespaces share, the partner in
     /// the namespace the other resources moved to.
     fn pair_across_namespaces(&mut self) {
-        let anywhere = |k: &'k ResourceKey| {
-            let (stem, hashed) = stem(&k.name);
-            Some((k.group(), k.kind.as_str(), stem, hashed, ""))
-        };
+        let anywhere = |k: &'k ResourceKey| Some((k.group(), k.kind.as_str(), stem(&k.name), ""));
         self.pair_unique_by(anywhere, anywhere, PairedBy::Namespace);
         let moves = self.namespace_moves();
         let moved = |k: &'k ResourceKey| {
-            let (stem, hashed) = stem(&k.name);
             let to = *moves.get(k.namespace.as_str())?;
-            Some((k.group(), k.kind.as_str(), stem, hashed, to))
+            Some((k.group(), k.kind.as_str(), stem(&k.name), to))
         };
         let here = |k: &'k ResourceKey| {
-            let (stem, hashed) = stem(&k.name);
             Some((
                 k.group(),
                 k.kind.as_str(),
-                stem,
-                hashed,
+                stem(&k.name),
                 k.namespace.as_str(),
             ))
         };
@@ -384,6 +381,9 @@ mod tests {
         assert!(p.pairs.is_empty());
         assert_eq!((p.removed, p.added), (vec![0], vec![0]));
         let p = run(&[cm("a-5bg9dh6dgh")], &[cm("a-t2kdm48fcb")]);
+        assert_eq!(p.pairs, vec![(0, 0, PairedBy::HashSuffix)]);
+        // disableNameSuffixHash switched on.
+        let p = run(&[cm("a-5bg9dh6dgh")], &[cm("a")]);
         assert_eq!(p.pairs, vec![(0, 0, PairedBy::HashSuffix)]);
     }
 

@@ -32,8 +32,8 @@ const BUDGET: usize = 2_000_000;
 /// A rewrite `a + core + c` → `b + core + d`.
 type Rewrite<'k> = (&'k str, &'k str, &'k str, &'k str);
 
-/// What must match besides the core: group, kind, whether hashed.
-type Family<'k> = (&'k str, &'k str, bool);
+/// What must match besides the core: group and kind.
+type Family<'k> = (&'k str, &'k str);
 
 /// A name as (leading part, core, trailing part).
 type Split<'k> = (&'k str, &'k str, &'k str);
@@ -82,39 +82,22 @@ pub(super) fn pair_renames(m: &mut Matcher, moves: &BTreeMap<&str, &str>) {
 fn supported_rewrites<'k>(m: &Matcher<'k>) -> Vec<Rewrite<'k>> {
     let mut by_core: HashMap<(Family, &str), Vec<(&str, &str)>> = HashMap::new();
     for (_, key) in m.new_left() {
-        let (name, hashed) = stem(&key.name);
+        let name = stem(&key.name);
         for (b, core, d) in splits(name) {
-            let family = (key.group(), key.kind.as_str(), hashed);
+            let family = (key.group(), key.kind.as_str());
             by_core.entry((family, core)).or_default().push((b, d));
         }
     }
-    let old_splits: Vec<(Family, Vec<Split>)> = m
-        .old_left()
-        .map(|(_, key)| {
-            let (name, hashed) = stem(&key.name);
-            ((key.group(), key.kind.as_str(), hashed), splits(name))
-        })
-        .collect();
-    let work: usize = old_splits
-        .iter()
-        .flat_map(|(family, splits)| {
-            splits
-                .iter()
-                .map(|(_, core, _)| by_core.get(&(*family, *core)).map_or(0, Vec::len))
-        })
-        .sum();
-    if work > BUDGET {
-        return Vec::new();
-    }
     let mut support: HashMap<Rewrite, usize> = HashMap::new();
-    for (family, splits) in &old_splits {
-        let mut mine = BTreeSet::new();
-        for &(a, core, c) in splits {
-            for &(b, d) in by_core.get(&(*family, core)).into_iter().flatten() {
-                if (a, c) != (b, d) {
-                    mine.insert((a, b, c, d));
-                }
-            }
+    let mut work = 0;
+    for (_, key) in m.old_left() {
+        let family = (key.group(), key.kind.as_str());
+        let mine = rewrites_of(stem(&key.name), |core| {
+            by_core.get(&(family, core)).map_or(&[][..], Vec::as_slice)
+        });
+        work += mine.len();
+        if work > BUDGET {
+            return Vec::new();
         }
         for rewrite in mine {
             *support.entry(rewrite).or_default() += 1;
@@ -129,23 +112,53 @@ fn supported_rewrites<'k>(m: &Matcher<'k>) -> Vec<Rewrite<'k>> {
     rewrites.into_iter().map(|(_, rewrite)| rewrite).collect()
 }
 
+/// The rewrites taking `name` to the new names that share its longest
+/// core with it (`partners(core)` lists their other parts): the longest
+/// shared core is the likeliest explanation, and looking no further keeps
+/// names that share a short common part (`-web`) from all pairing with
+/// each other.
+fn rewrites_of<'k, 'p>(
+    name: &'k str,
+    partners: impl Fn(&'k str) -> &'p [(&'k str, &'k str)],
+) -> BTreeSet<Rewrite<'k>>
+where
+    'k: 'p,
+{
+    let mut splits = splits(name);
+    splits.sort_by_key(|(_, core, _)| std::cmp::Reverse(core.len()));
+    let mut found = BTreeSet::new();
+    let mut found_len = None;
+    for (a, core, c) in splits {
+        if found_len.is_some_and(|len| len > core.len()) {
+            break;
+        }
+        for &(b, d) in partners(core) {
+            if (a, c) != (b, d) {
+                found.insert((a, b, c, d));
+                found_len = Some(core.len());
+            }
+        }
+    }
+    found
+}
+
 /// Pairs each unmatched old resource with the one new resource its
 /// rewritten name points at; a new resource two old ones point at pairs
 /// with neither.
 fn apply_rewrite(m: &mut Matcher, rewrite: &Rewrite, moves: &BTreeMap<&str, &str>) {
     let mut new_by_name: HashMap<(Family, &str), Vec<usize>> = HashMap::new();
     for (n, key) in m.new_left() {
-        let (name, hashed) = stem(&key.name);
-        let family = (key.group(), key.kind.as_str(), hashed);
+        let name = stem(&key.name);
+        let family = (key.group(), key.kind.as_str());
         new_by_name.entry((family, name)).or_default().push(n);
     }
     let mut claims: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (o, key) in m.old_left() {
-        let (name, hashed) = stem(&key.name);
+        let name = stem(&key.name);
         let Some(target) = apply(rewrite, name) else {
             continue;
         };
-        let family = (key.group(), key.kind.as_str(), hashed);
+        let family = (key.group(), key.kind.as_str());
         let Some(candidates) = new_by_name.get(&(family, target.as_str())) else {
             continue;
         };
