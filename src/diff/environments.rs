@@ -299,12 +299,13 @@ mod tests {
     use super::*;
     use std::fs;
 
+    /// A directory holding `files`, each empty (an empty kustomization
+    /// or an empty render).
     fn tree(files: &[&str]) -> tempfile::TempDir {
         let root = tempfile::tempdir().unwrap();
-        for file in files {
-            let path = root.path().join(file);
+        for path in files.iter().map(|f| root.path().join(f)) {
             fs::create_dir_all(path.parent().unwrap()).unwrap();
-            fs::write(path, "resources: []\n").unwrap();
+            fs::File::create(path).unwrap();
         }
         root
     }

@@ -178,18 +178,29 @@ mod tests {
         );
     }
 
-    #[test]
-    fn snapshot_sees_committed_content_only() {
+    /// A repository with `files` committed; `None` without git.
+    fn repo_with(files: &[(&str, &str)]) -> Option<tempfile::TempDir> {
         if !git_available() {
             eprintln!("SKIPPED: git not on PATH");
-            return;
+            return None;
         }
         let repo = tempfile::tempdir().unwrap();
+        git_ok(repo.path(), &["init", "-q"]);
+        for (path, text) in files {
+            let path = repo.path().join(path);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, text).unwrap();
+        }
+        commit_all(repo.path());
+        Some(repo)
+    }
+
+    #[test]
+    fn snapshot_sees_committed_content_only() {
+        let Some(repo) = repo_with(&[("app/file.txt", "old\n")]) else {
+            return;
+        };
         let root = repo.path();
-        git_ok(root, &["init", "-q"]);
-        fs::create_dir_all(root.join("app")).unwrap();
-        fs::write(root.join("app/file.txt"), "old\n").unwrap();
-        commit_all(root);
         fs::write(root.join("app/file.txt"), "new\n").unwrap();
         let located = locate(&root.join("app")).unwrap();
         assert_eq!(located.relative, Path::new("app"));
@@ -202,16 +213,10 @@ mod tests {
 
     #[test]
     fn deleted_paths_are_located_through_their_parent() {
-        if !git_available() {
-            eprintln!("SKIPPED: git not on PATH");
+        let Some(repo) = repo_with(&[("envs/prod/k.yaml", "x\n")]) else {
             return;
-        }
-        let repo = tempfile::tempdir().unwrap();
+        };
         let root = repo.path();
-        git_ok(root, &["init", "-q"]);
-        fs::create_dir_all(root.join("envs/prod")).unwrap();
-        fs::write(root.join("envs/prod/k.yaml"), "x\n").unwrap();
-        commit_all(root);
         fs::remove_dir_all(root.join("envs")).unwrap();
         let located = locate(&root.join("envs/prod")).unwrap();
         assert_eq!(located.relative, Path::new("envs/prod"));
