@@ -483,8 +483,7 @@ Examples:
   # every environment below deployments/ (added and deleted ones included)
   krust diff --base origin/main deployments
   krust diff --base origin/main --output markdown --comment-dir comments deployments
-  krust diff --output json old-rendered/ new-rendered/ | jq .summary
-Exit status: 0 no differences, 1 differences, 2 error.";
+  krust diff --output json old-rendered/ new-rendered/ | jq .summary";
 
 const EDIT_EXAMPLES: &str = "\
 Examples:
