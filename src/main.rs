@@ -1,14 +1,13 @@
 //! The `krust` command line: a thin clap layer over the `krust` library.
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
-use krust::diff::format::{self, ColorChoice, DiffFormat};
-use krust::diff::{diff_renders, source, DiffOptions};
+use krust::diff::cli::DiffArgs;
 use krust::load::LoadRestrictor;
 use krust::order::Reorder;
 use krust::render_all::{self, ProgressLine, RenderAllOptions};
 use krust::BuildOptions;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -198,25 +197,6 @@ struct RenderArgs {
     prune: bool,
 }
 
-#[derive(clap::Args)]
-struct DiffArgs {
-    /// OLD_DIR NEW_DIR, or with --base a single DIR.
-    #[arg(required = true, num_args = 1..=2)]
-    dirs: Vec<PathBuf>,
-    /// Compare DIR as of this git revision with DIR in the working tree.
-    #[arg(long, value_name = "REF")]
-    base: Option<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "text")]
-    output: DiffFormat,
-    /// Colour the text output.
-    #[arg(long, value_enum, default_value = "auto")]
-    color: ColorChoice,
-    /// Show Secret `data`/`stringData` values (masked by default).
-    #[arg(long)]
-    show_secrets: bool,
-}
-
 #[derive(Clone, Copy, ValueEnum)]
 enum RestrictorArg {
     #[value(name = "LoadRestrictionsRootOnly")]
@@ -359,43 +339,9 @@ fn rerun_command(args: &RenderArgs) -> String {
 }
 
 fn run_diff(args: &DiffArgs) -> Result<ExitCode> {
-    let options = BuildOptions::default();
-    let (old, new, title) = match (&args.base, args.dirs.as_slice()) {
-        (Some(rev), [dir]) => {
-            let (old, new) = source::build_against_revision(dir, rev, &options)?;
-            if old.is_none() {
-                eprintln!(
-                    "{} does not exist at {rev}: every resource is new",
-                    dir.display()
-                );
-            }
-            let title = format!("`{}`: {rev} → working tree", dir.display());
-            (old.unwrap_or_default(), new, title)
-        }
-        (None, [old, new]) => {
-            let title = format!("`{}` → `{}`", old.display(), new.display());
-            let (old, new) = source::build_dirs(old, new, &options)?;
-            (old, new, title)
-        }
-        _ => bail!("expected OLD_DIR NEW_DIR, or --base REF DIR"),
-    };
-    let diff_options = DiffOptions {
-        show_secrets: args.show_secrets,
-        ..DiffOptions::default()
-    };
-    let report = diff_renders(&old, &new, &diff_options)?;
-    let text = match args.output {
-        DiffFormat::Text => {
-            let no_color = std::env::var("NO_COLOR").ok();
-            let color = args
-                .color
-                .resolve(std::io::stdout().is_terminal(), no_color.as_deref());
-            format::to_text(&report, color)
-        }
-        DiffFormat::Markdown => format::to_markdown(&report, &title, format::MARKDOWN_LIMIT),
-    };
-    let code = ExitCode::from(u8::from(!report.is_empty()));
-    match write_stdout(&text) {
+    let outcome = args.run()?;
+    let code = ExitCode::from(u8::from(outcome.differs));
+    match write_stdout(&outcome.text) {
         Err(err) if !is_broken_pipe(&err) => Err(err),
         _ => Ok(code),
     }
@@ -531,9 +477,13 @@ Examples:
 
 const DIFF_EXAMPLES: &str = "\
 Examples:
+  # two environments: resources pair across namespaces and name prefixes
   krust diff overlays/staging overlays/production
   krust diff --base origin/main deployments/example/overlays/production
-  krust diff --base origin/main --output markdown overlays/prod > comment.md";
+  # every environment below deployments/ (added and deleted ones included)
+  krust diff --base origin/main deployments
+  krust diff --base origin/main --output markdown --comment-dir comments deployments
+  krust diff --output json old-rendered/ new-rendered/ | jq .summary";
 
 const EDIT_EXAMPLES: &str = "\
 Examples:

@@ -249,5 +249,5 @@ fn diff_masks_secret_values_unless_asked() {
     let mut shown_args = args.to_vec();
     shown_args.push("--show-secrets");
     let shown = krust(&shown_args, Some(&key), top.path());
-    assert!(String::from_utf8_lossy(&shown.stdout).contains(&encoded("second-pass")));
+    assert!(String::from_utf8_lossy(&shown.stdout).contains("+  B: second-pass\n"));
 }

@@ -1,5 +1,4 @@
-//! The two sides of a diff: kustomization directories built with krust, or a
-//! directory as it was at a git revision.
+//! A path as it was at a git revision.
 //!
 //! A revision is extracted into a temporary directory with git itself: its
 //! tree is read into a private index file (`GIT_INDEX_FILE`) and checked out
@@ -9,11 +8,9 @@
 //! The whole tree is extracted, since a kustomization may reach anywhere in
 //! the repository (`../../base`). Submodules are not extracted.
 
-use crate::build::{build, BuildOptions};
-use crate::resource::ResourceList;
 use anyhow::{bail, Context, Result};
 use std::ffi::{OsStr, OsString};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::process::Command;
 use tempfile::TempDir;
 
@@ -23,29 +20,67 @@ use tempfile::TempDir;
 pub struct Snapshot {
     /// Keeps the temporary directory alive.
     _temp: TempDir,
-    /// The requested directory inside the snapshot.
-    pub dir: PathBuf,
+    /// The root of the extracted tree.
+    root: PathBuf,
     /// The full commit id the revision named.
     pub commit: String,
 }
 
 impl Snapshot {
-    /// True when the directory existed at that revision.
-    pub fn dir_exists(&self) -> bool {
-        self.dir.is_dir()
+    /// Where a path relative to the repository root is in the snapshot
+    /// (whether or not it existed at that revision).
+    pub fn path_of(&self, relative: &Path) -> PathBuf {
+        self.root.join(relative)
     }
 }
 
-/// Extracts the repository holding `dir` at `revision` (a branch, tag,
-/// commit or any expression git accepts) and locates `dir` inside it.
-pub fn snapshot_at(dir: &Path, revision: &str) -> Result<Snapshot> {
-    let located = git(dir, ["rev-parse", "--show-toplevel", "--show-prefix"])
-        .with_context(|| format!("{} is not inside a git work tree", dir.display()))?;
+/// Where a path lies in its git work tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepoPath {
+    /// The work tree's root.
+    pub top: PathBuf,
+    /// The path relative to that root.
+    pub relative: PathBuf,
+}
+
+/// Locates `path` in the git work tree holding it. The path need not exist
+/// any more (an environment deleted in the working tree): its nearest
+/// existing parent directory is what git is asked about.
+pub fn locate(path: &Path) -> Result<RepoPath> {
+    let absolute =
+        std::path::absolute(path).with_context(|| format!("resolving {}", path.display()))?;
+    let existing = absolute
+        .ancestors()
+        .find(|a| a.is_dir())
+        .with_context(|| format!("{}: no parent directory exists", path.display()))?;
+    let rest = absolute
+        .strip_prefix(existing)
+        .expect("an ancestor is a prefix");
+    if rest
+        .components()
+        .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
+    {
+        bail!(
+            "{}: `..` in a part of the path that does not exist cannot be resolved",
+            path.display()
+        );
+    }
+    let located = git(existing, ["rev-parse", "--show-toplevel", "--show-prefix"])
+        .with_context(|| format!("{} is not inside a git work tree", path.display()))?;
     let mut lines = located.lines();
     let top = PathBuf::from(lines.next().unwrap_or_default());
-    let prefix = lines.next().unwrap_or_default().to_string();
+    let prefix = PathBuf::from(lines.next().unwrap_or_default());
+    Ok(RepoPath {
+        top,
+        relative: prefix.join(rest),
+    })
+}
+
+/// Extracts the work tree rooted at `top` as of `revision` (a branch, tag,
+/// commit or any expression git accepts).
+pub fn snapshot(top: &Path, revision: &str) -> Result<Snapshot> {
     let commit = git(
-        &top,
+        top,
         [
             "rev-parse",
             "--verify",
@@ -59,12 +94,12 @@ pub fn snapshot_at(dir: &Path, revision: &str) -> Result<Snapshot> {
         .prefix("krust-diff-")
         .tempdir()
         .context("creating a temporary directory")?;
-    extract(&top, &commit, temp.path())
+    extract(top, &commit, temp.path())
         .with_context(|| format!("extracting revision {revision} of {}", top.display()))?;
-    let dir = temp.path().join("tree").join(prefix);
+    let root = temp.path().join("tree");
     Ok(Snapshot {
         _temp: temp,
-        dir,
+        root,
         commit,
     })
 }
@@ -79,48 +114,9 @@ fn extract(top: &Path, commit: &str, temp: &Path) -> Result<()> {
     run(read_tree.env("GIT_INDEX_FILE", &index))?;
     let mut checkout = git_command(top, ["checkout-index", "--all", "--force"]);
     run(checkout.arg(prefix).env("GIT_INDEX_FILE", &index))?;
+    // An empty tree checks nothing out; the root still exists.
+    std::fs::create_dir_all(temp.join("tree")).context("creating the snapshot root")?;
     Ok(())
-}
-
-/// Builds `dir` as it was at `revision`; `None` when the directory did not
-/// exist then (a new environment: everything in it is added).
-pub fn build_at_revision(
-    dir: &Path,
-    revision: &str,
-    options: &BuildOptions,
-) -> Result<Option<ResourceList>> {
-    let snapshot = snapshot_at(dir, revision)?;
-    if !snapshot.dir_exists() {
-        return Ok(None);
-    }
-    let resources = build(&snapshot.dir, options)
-        .with_context(|| format!("building {} at {revision}", dir.display()))?;
-    Ok(Some(resources))
-}
-
-/// Builds two directories at once, for `krust diff OLD_DIR NEW_DIR`.
-pub fn build_dirs(
-    old: &Path,
-    new: &Path,
-    options: &BuildOptions,
-) -> Result<(ResourceList, ResourceList)> {
-    let (old, new) = rayon::join(|| build(old, options), || build(new, options));
-    Ok((old?, new?))
-}
-
-/// Builds `dir` at `revision` and in the working tree at once, for
-/// `krust diff --base REF DIR`. The old side is `None` when `dir` did not
-/// exist at that revision.
-pub fn build_against_revision(
-    dir: &Path,
-    revision: &str,
-    options: &BuildOptions,
-) -> Result<(Option<ResourceList>, ResourceList)> {
-    let (old, new) = rayon::join(
-        || build_at_revision(dir, revision, options),
-        || build(dir, options),
-    );
-    Ok((old?, new?))
 }
 
 fn git_command<I, S>(cwd: &Path, args: I) -> Command
@@ -166,16 +162,7 @@ mod tests {
         Command::new("git").arg("--version").output().is_ok()
     }
 
-    #[test]
-    fn snapshot_sees_committed_content_only() {
-        if !git_available() {
-            return;
-        }
-        let repo = tempfile::tempdir().unwrap();
-        let root = repo.path();
-        git_ok(root, &["init", "-q"]);
-        fs::create_dir_all(root.join("app")).unwrap();
-        fs::write(root.join("app/file.txt"), "old\n").unwrap();
+    fn commit_all(root: &Path) {
         git_ok(root, &["add", "-A"]);
         git_ok(
             root,
@@ -186,16 +173,62 @@ mod tests {
                 "user.email=t@e",
                 "commit",
                 "-qm",
-                "one",
+                "c",
             ],
         );
+    }
+
+    /// A repository with `files` committed; `None` without git.
+    fn repo_with(files: &[(&str, &str)]) -> Option<tempfile::TempDir> {
+        if !git_available() {
+            eprintln!("SKIPPED: git not on PATH");
+            return None;
+        }
+        let repo = tempfile::tempdir().unwrap();
+        git_ok(repo.path(), &["init", "-q"]);
+        for (path, text) in files {
+            let path = repo.path().join(path);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, text).unwrap();
+        }
+        commit_all(repo.path());
+        Some(repo)
+    }
+
+    #[test]
+    fn snapshot_sees_committed_content_only() {
+        let Some(repo) = repo_with(&[("app/file.txt", "old\n")]) else {
+            return;
+        };
+        let root = repo.path();
         fs::write(root.join("app/file.txt"), "new\n").unwrap();
-        let snapshot = snapshot_at(&root.join("app"), "HEAD").unwrap();
-        assert_eq!(
-            fs::read_to_string(snapshot.dir.join("file.txt")).unwrap(),
-            "old\n"
-        );
+        let located = locate(&root.join("app")).unwrap();
+        assert_eq!(located.relative, Path::new("app"));
+        let snapshot = snapshot(&located.top, "HEAD").unwrap();
+        let file = snapshot.path_of(&located.relative).join("file.txt");
+        assert_eq!(fs::read_to_string(file).unwrap(), "old\n");
         assert_eq!(snapshot.commit.len(), 40);
-        assert!(snapshot_at(&root.join("app"), "no-such-ref").is_err());
+        assert!(self::snapshot(&located.top, "no-such-ref").is_err());
+    }
+
+    #[test]
+    fn deleted_paths_are_located_through_their_parent() {
+        let Some(repo) = repo_with(&[("envs/prod/k.yaml", "x\n")]) else {
+            return;
+        };
+        let root = repo.path();
+        fs::remove_dir_all(root.join("envs")).unwrap();
+        let located = locate(&root.join("envs/prod")).unwrap();
+        assert_eq!(located.relative, Path::new("envs/prod"));
+        let snapshot = snapshot(&located.top, "HEAD").unwrap();
+        assert!(snapshot.path_of(&located.relative).join("k.yaml").is_file());
+        let err = locate(&root.join("gone/../x")).unwrap_err();
+        assert!(err.to_string().contains("`..`"), "{err}");
+        let outside = tempfile::tempdir().unwrap();
+        let err = locate(&outside.path().join("x")).unwrap_err();
+        assert!(
+            err.to_string().contains("not inside a git work tree"),
+            "{err}"
+        );
     }
 }

@@ -38,18 +38,27 @@ pub fn expand_dirs(dirs: &[PathBuf], output_dir: &Path) -> Result<Vec<PathBuf>> 
                 dir.display()
             );
         }
-        let mut found = Vec::new();
-        search(dir, false, skip.as_deref(), &mut found)?;
+        let found = environments_below(dir, skip.as_deref())?;
         if found.is_empty() {
             bail!(
                 "{}: no kustomization file, and no environments under an `overlays` directory below it",
                 dir.display()
             );
         }
-        found.sort();
         expanded.extend(found);
     }
     Ok(expanded)
+}
+
+/// The environments below `dir` (which is searched, not taken for one
+/// itself; it may be an `overlays` directory), sorted; `skip` is not
+/// searched. Empty when there are none.
+pub fn environments_below(dir: &Path, skip: Option<&Path>) -> Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    let in_overlays = dir.file_name().is_some_and(|n| n == "overlays");
+    search(dir, in_overlays, skip, &mut found)?;
+    found.sort();
+    Ok(found)
 }
 
 /// Walks `dir`; `in_overlays` is true below an `overlays` directory.
