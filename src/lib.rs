@@ -40,6 +40,7 @@ pub mod order;
 pub mod output;
 pub mod patch;
 pub mod plugin;
+pub mod remote;
 pub mod render_all;
 pub mod resource;
 pub mod sops;
