@@ -146,12 +146,14 @@ pub struct RemoteRef {
     pub name: String,
 }
 
-/// `git ls-remote <url> <pattern>`: the refs of the remote whose names end
-/// in `/pattern` (or equal it).
+/// `git ls-remote <url> <pattern> <pattern>^{}`: the refs of the remote
+/// whose names end in `/pattern` (or equal it), with the commits annotated
+/// tags among them point at.
 pub fn ls_remote(url: &str, pattern: &str, timeout: Duration) -> Result<Vec<RemoteRef>, GitError> {
+    let peeled = format!("{pattern}^{{}}");
     let out = run(
         &std::env::temp_dir(),
-        &["ls-remote", "--", url, pattern],
+        &["ls-remote", "--", url, pattern, &peeled],
         timeout,
     )?;
     Ok(out

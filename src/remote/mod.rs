@@ -104,6 +104,22 @@ pub struct RemoteRoot {
     pub chain: Vec<String>,
 }
 
+impl RemoteRoot {
+    /// kustomize's rule for a local base of a kustomization found in a
+    /// checkout: it must lie inside the repository.
+    pub fn check_contains(&self, dir: &std::path::Path) -> anyhow::Result<()> {
+        if !dir.starts_with(&self.repo_dir) {
+            anyhow::bail!(
+                "security; bases in kustomizations found in cloned git repos must be within \
+                 the repo, but base '{}' is outside '{}'",
+                dir.display(),
+                self.repo_dir.display()
+            );
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -74,8 +74,10 @@ pub struct Session {
 }
 
 impl Session {
-    /// A session with `options`.
-    pub fn new(options: RemoteOptions) -> Arc<Session> {
+    /// A session with `options`; `KRUST_OFFLINE=1` in the environment
+    /// makes it offline too, whichever command started the build.
+    pub fn new(mut options: RemoteOptions) -> Arc<Session> {
+        options.offline |= RemoteOptions::from_env().offline;
         Arc::new(Session {
             options,
             cache: OnceLock::new(),
