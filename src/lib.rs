@@ -35,6 +35,7 @@ pub mod finalize;
 pub mod generate;
 pub mod kustomization;
 pub mod load;
+pub mod localize;
 pub mod openapi;
 pub mod order;
 pub mod output;

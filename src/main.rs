@@ -111,6 +111,9 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         output_dir: Option<PathBuf>,
     },
+    /// Copy a kustomization tree with its remote bases into local files.
+    #[command(after_help = LOCALIZE_EXAMPLES)]
+    Localize(LocalizeArgs),
     /// Show or clean the cache of remote bases and files.
     #[command(subcommand, after_help = CACHE_EXAMPLES)]
     Cache(CacheCommand),
@@ -186,6 +189,31 @@ struct BuildArgs {
     #[arg(long)]
     decrypt: bool,
 }
+
+#[derive(clap::Args)]
+struct LocalizeArgs {
+    /// The kustomization directory, or a repository URL with a ref.
+    #[arg(default_value = ".")]
+    target: String,
+    /// Where to write the copy (must not exist); default
+    /// localized-<target>[-<ref>].
+    new_dir: Option<PathBuf>,
+    /// The directory local references may not leave (default: the target).
+    #[arg(long, value_name = "DIR")]
+    scope: Option<PathBuf>,
+    /// Do not build the copy and the original to compare them.
+    #[arg(long)]
+    no_verify: bool,
+    /// Use only the cache for remote content.
+    #[arg(long)]
+    offline: bool,
+}
+
+const LOCALIZE_EXAMPLES: &str = "\
+Examples:
+  krust localize overlays/prod vendored-prod
+  krust localize overlays/prod out --scope .      # copy ../base too
+  krust localize 'https://github.com/org/repo//deploy?ref=v1.2.0'";
 
 /// `krust cache` subcommands.
 #[derive(Subcommand)]
@@ -280,6 +308,7 @@ fn main() -> ExitCode {
         Command::Diff(args) => return run_diff(&args).unwrap_or_else(|err| fail(&err, 2)),
         Command::Version { short } => print_version(short),
         Command::Cache(command) => run_cache(&command),
+        Command::Localize(args) => run_localize(&args),
         Command::Edit(args) => args.run(Path::new(".")),
         Command::Create(args) => args.run(Path::new(".")),
     };
@@ -361,6 +390,26 @@ fn run_build(args: &BuildArgs) -> Result<()> {
             out.flush()?;
         }
     }
+    Ok(())
+}
+
+fn run_localize(args: &LocalizeArgs) -> Result<()> {
+    let options = krust::localize::LocalizeOptions {
+        target: args.target.clone(),
+        new_dir: args.new_dir.clone(),
+        scope: args.scope.clone(),
+        verify: !args.no_verify,
+        remote: krust::remote::RemoteOptions {
+            offline: args.offline,
+            cache_dir: None,
+        },
+    };
+    let dir = krust::localize::localize(&options)?;
+    eprintln!(
+        "SUCCESS: localized \"{}\" to directory {}",
+        args.target,
+        dir.display()
+    );
     Ok(())
 }
 

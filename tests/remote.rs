@@ -347,3 +347,63 @@ fn cache_command_lists_and_prunes() {
         .success());
     assert_eq!(text(&world.krust(&["cache", "list"], &[]).stdout), "");
 }
+
+#[test]
+fn localize_vendors_remote_bases_in_kustomizes_layout() {
+    let Some(world) = World::new("localize test") else {
+        return;
+    };
+    for (case, expected_files) in [
+        (
+            "two-refs-one-repo",
+            &[
+                "a/localized-files/github.com/acme/base/v1/app/kustomization.yaml",
+                "b/localized-files/github.com/acme/base/v2/app/deployment.yaml",
+                "b/localized-files/github.com/acme/base/v2/common/configmap.yaml",
+            ][..],
+        ),
+        (
+            "remote-of-remote",
+            &["localized-files/github.com/acme/stack/v1/overlay/localized-files/github.com/acme/base/v1/app/service.yaml"][..],
+        ),
+        ("http-file", &["localized-files/127.0.0.1/raw/extra.yaml"][..]),
+    ] {
+        let dir = world.case(case);
+        let out = world.tmp.path().join(format!("localized-{case}"));
+        let done = world.krust(&["localize", dir.to_str().unwrap(), out.to_str().unwrap()], &[]);
+        assert!(done.status.success(), "{case}: {}", text(&done.stderr));
+        for file in expected_files {
+            assert!(out.join(file).is_file(), "{case}: no {file}");
+        }
+        // The copy builds to the same bytes with no cache and no network.
+        let empty = world.tmp.path().join(format!("no-cache-{case}"));
+        world.server.reset();
+        let env = [("KRUST_CACHE_DIR", empty.to_str().unwrap()), ("KRUST_OFFLINE", "1")];
+        let built = build(&world, &out, &[], &env);
+        assert!(built.status.success(), "{case}: {}", text(&built.stderr));
+        let expected = fs::read(fixtures().join("cases").join(case).join("expected.yaml")).unwrap();
+        assert_eq!(text(&built.stdout), text(&expected), "{case}");
+        assert!(world.server.requests().is_empty(), "{case}");
+    }
+    // A remote target needs a ref and gets kustomize's default name.
+    let no_ref = world.krust(&["localize", "https://github.com/acme/base//app"], &[]);
+    assert!(
+        text(&no_ref.stderr).contains("missing ref"),
+        "{}",
+        text(&no_ref.stderr)
+    );
+    let named = world.tmp.path().join("named");
+    fs::create_dir(&named).unwrap();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_krust"));
+    world.env(&mut cmd);
+    let remote = cmd
+        .args(["localize", "https://github.com/acme/base//app?ref=v1"])
+        .current_dir(&named)
+        .output()
+        .unwrap();
+    assert!(remote.status.success(), "{}", text(&remote.stderr));
+    // The repository is the scope: the target keeps its place in it.
+    assert!(named
+        .join("localized-app-v1/app/kustomization.yaml")
+        .is_file());
+}

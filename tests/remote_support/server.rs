@@ -199,12 +199,7 @@ fn serve(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
 type CgiAnswer = (String, Vec<(String, String)>, Vec<u8>);
 
 /// Runs `git http-backend` for one request.
-fn cgi(
-    shared: &Shared,
-    request: &Request,
-    path: &str,
-    query: &str,
-) -> std::io::Result<CgiAnswer> {
+fn cgi(shared: &Shared, request: &Request, path: &str, query: &str) -> std::io::Result<CgiAnswer> {
     let header = |name: &str| request.headers.get(name).cloned().unwrap_or_default();
     let mut child = Command::new("git")
         .arg("http-backend")
