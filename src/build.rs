@@ -21,6 +21,7 @@ use crate::openapi::custom::SchemaScope;
 use crate::order::{Reorder, SortOrder};
 use crate::patch::source::PatchFiles;
 use crate::plugin;
+use crate::remote::{RemoteEntry, RemoteOptions, Session};
 use crate::resource::origin::Origin;
 use crate::resource::ResourceList;
 use crate::sops;
@@ -48,6 +49,8 @@ pub struct BuildOptions {
     /// `--decrypt` (or `KRUST_DECRYPT=1`): decrypt resources that carry SOPS
     /// metadata instead of passing them through.
     pub decrypt: bool,
+    /// How remote bases and files are fetched (`--offline`, the cache).
+    pub remote: RemoteOptions,
 }
 
 /// The plugin settings of a build, named after kustomize's flags.
@@ -111,10 +114,22 @@ pub fn build_with_warnings(dir: &Path, options: &BuildOptions) -> Result<Built> 
         options: options.clone(),
         encrypted_passed: AtomicUsize::new(0),
         schema: SchemaScope::parallel(),
+        remote: Session::new(options.remote.clone()),
     };
-    let mut top = builder
-        .loader
-        .load_kustomization_as(dir, KustomizationRole::Root)?;
+    let built = build_target(&mut builder, dir, options);
+    // No fetch may outlive the build, failed or not.
+    builder.remote.finish();
+    let mut built = built?;
+    let mut warnings = builder.remote.take_warnings();
+    warnings.append(&mut built.warnings);
+    built.warnings = warnings;
+    Ok(built)
+}
+
+/// The build of the target `dir`: a directory, or a repository URL as
+/// kustomize accepts one.
+fn build_target(builder: &mut Builder, dir: &Path, options: &BuildOptions) -> Result<Built> {
+    let mut top = builder.load_root(dir)?;
     crate::buildmeta::start_tracking(&mut top);
     let metadata = BuildMetadata::new(&top.kustomization, options.managed_by_label);
     let chain = BuildChain::new(top.dir.clone());
@@ -180,12 +195,14 @@ struct Builder {
     encrypted_passed: AtomicUsize,
     /// The OpenAPI schema chosen by the `openapi:` fields met so far.
     schema: SchemaScope,
+    /// Remote bases and files fetched in this build.
+    remote: Arc<Session>,
 }
 
 impl Builder {
     /// Accumulates the top kustomization, after its `openapi:` field.
     fn accumulate_top(&self, top: &LoadedKustomization, chain: &BuildChain) -> Result<Accumulated> {
-        let files = PatchFiles::new(self.loader, &top.dir);
+        let files = PatchFiles::new(top.loader(self.loader), &top.dir);
         self.schema
             .enter_root(&top.kustomization.openapi, &|p| files.read(p))?;
         self.accumulate_target(top, chain)
@@ -194,7 +211,7 @@ impl Builder {
     /// Enters a base or component: its `openapi:` field may choose the
     /// build's schema.
     fn enter_nested(&self, kust: &LoadedKustomization) -> Result<()> {
-        let files = PatchFiles::new(self.loader, &kust.dir);
+        let files = PatchFiles::new(kust.loader(self.loader), &kust.dir);
         self.schema
             .enter_nested(&kust.kustomization.openapi, &|p| files.read(p))
     }
@@ -248,7 +265,7 @@ impl Builder {
     /// `crds:` field specs into the accumulated configuration.
     fn merge_own_config(&self, kust: &LoadedKustomization, acc: &mut Accumulated) -> Result<()> {
         let k = &kust.kustomization;
-        let files = PatchFiles::new(self.loader, &kust.dir);
+        let files = PatchFiles::new(kust.loader(self.loader), &kust.dir);
         let config = acc.config.get_or_insert_with(TransformerConfig::default);
         merge_kustomization_config(config, &k.configurations, &k.crds, &|p| files.read(p))
             .with_context(|| format!("field specs of {}", kust.file.display()))
@@ -263,11 +280,22 @@ impl Builder {
         acc: &mut Accumulated,
     ) -> Result<()> {
         for entry in &kust.kustomization.components {
-            let dir = self.loader.resolve_dir(&kust.dir, entry).with_context(|| {
-                format!("components entry '{entry}' of {}", kust.file.display())
-            })?;
-            let (component, chain) =
-                self.load_nested(kust, entry, &dir, KustomizationRole::Component, chain)?;
+            let resolved = kust
+                .loader(self.loader)
+                .resolve_dir(&kust.dir, entry)
+                .with_context(|| {
+                    format!("components entry '{entry}' of {}", kust.file.display())
+                })?;
+            let (component, chain) = match resolved {
+                Entry::Remote(RemoteEntry::Git(spec)) => {
+                    self.load_remote(kust, &spec, KustomizationRole::Component, chain)?
+                }
+                Entry::Dir(dir) => {
+                    self.load_nested(kust, entry, &dir, KustomizationRole::Component, chain)?
+                }
+                other => unreachable!("resolve_dir returned {other:?}"),
+            };
+            let dir = component.dir.clone();
             self.accumulate_into(&component, &chain, acc)
                 .with_context(|| format!("accumulating component '{}'", dir.display()))?;
         }
@@ -285,9 +313,13 @@ impl Builder {
         role: KustomizationRole,
         chain: &BuildChain,
     ) -> Result<(LoadedKustomization, BuildChain)> {
+        if let Some(remote) = &kust.remote {
+            remote.check_contains(dir)?;
+        }
         let chain = chain.descend(dir)?;
-        let mut nested = self.loader.load_kustomization_as(dir, role)?;
+        let mut nested = kust.loader(self.loader).load_kustomization_as(dir, role)?;
         nested.origin = kust.origin.descend(entry);
+        nested.remote = kust.remote.clone();
         self.enter_nested(&nested)?;
         Ok((nested, chain))
     }
@@ -304,6 +336,7 @@ impl Builder {
                 .with_context(|| format!("accumulating resources from '{entry}'"))
         };
         let entries = &kust.kustomization.resources;
+        self.prefetch(kust, entries);
         let loaded: Vec<Result<Accumulated>> = if self.schema.is_sequential() {
             entries.iter().map(load).collect()
         } else {
@@ -327,6 +360,30 @@ impl Builder {
         Ok(())
     }
 
+    /// The resources read from the file `entry` of `kust`, with their
+    /// origin, as an accumulation of their own.
+    fn file_resources(
+        &self,
+        kust: &LoadedKustomization,
+        entry: &str,
+        read: Vec<crate::resource::Resource>,
+    ) -> Result<Accumulated> {
+        let mut resources = ResourceList::new();
+        let origin = kust.origin.file(entry);
+        for mut r in read {
+            if let Some(origin) = &origin {
+                r.set_origin(origin.clone());
+            }
+            resources.push(r)?;
+        }
+        self.schema
+            .note_kinds(resources.iter().map(|r| (r.api_version(), r.kind())));
+        Ok(Accumulated {
+            resources,
+            ..Accumulated::default()
+        })
+    }
+
     fn load_entry(
         &self,
         kust: &LoadedKustomization,
@@ -334,28 +391,14 @@ impl Builder {
         chain: &BuildChain,
     ) -> Result<Accumulated> {
         match kust.resolve(&self.loader, entry)? {
-            Entry::File(path) => {
-                let mut resources = ResourceList::new();
-                let origin = kust.origin.file(entry);
-                for mut r in self.read_resource_file(&path)? {
-                    if let Some(origin) = &origin {
-                        r.set_origin(origin.clone());
-                    }
-                    resources.push(r)?;
-                }
-                self.schema
-                    .note_kinds(resources.iter().map(|r| (r.api_version(), r.kind())));
-                Ok(Accumulated {
-                    resources,
-                    ..Accumulated::default()
-                })
-            }
+            Entry::File(path) => self.file_resources(kust, entry, self.read_resource_file(&path)?),
             Entry::Dir(dir) => {
                 let (child, chain) =
                     self.load_nested(kust, entry, &dir, KustomizationRole::Resource, chain)?;
                 self.accumulate_target(&child, &chain)
                     .with_context(|| format!("recursed accumulation of path '{}'", dir.display()))
             }
+            Entry::Remote(remote) => self.load_remote_resource(kust, entry, &remote, chain),
         }
     }
 
@@ -466,12 +509,30 @@ impl Builder {
         kust: &LoadedKustomization,
         chain: &BuildChain,
     ) -> Result<ResourceList> {
-        plugin::collect_configs(entries, kust, &self.loader, |dir| {
-            let chain = chain.descend(dir)?;
-            let child = self
-                .loader
-                .load_kustomization_as(dir, KustomizationRole::Resource)?;
-            Ok(self.accumulate_target(&child, &chain)?.resources)
+        self.prefetch(kust, entries);
+        plugin::collect_configs(entries, kust, &self.loader, |entry, resolved| {
+            let (child, chain) = match resolved {
+                Entry::Dir(dir) => {
+                    if let Some(remote) = &kust.remote {
+                        remote.check_contains(&dir)?;
+                    }
+                    let mut child = kust
+                        .loader(self.loader)
+                        .load_kustomization_as(&dir, KustomizationRole::Resource)?;
+                    child.remote = kust.remote.clone();
+                    (child, chain.descend(&dir)?)
+                }
+                Entry::Remote(remote) => {
+                    return Ok(self
+                        .load_remote_resource(kust, entry, &remote, chain)?
+                        .resources)
+                }
+                Entry::File(_) => unreachable!("files are read by collect_configs"),
+            };
+            let dir = child.dir.clone();
+            self.accumulate_target(&child, &chain)
+                .map(|acc| acc.resources)
+                .with_context(|| format!("recursed accumulation of path '{}'", dir.display()))
         })
     }
 
@@ -479,7 +540,7 @@ impl Builder {
         plugin::PluginContext {
             dir: &kust.dir,
             file: &kust.file,
-            loader: self.loader,
+            loader: kust.loader(self.loader),
             options: &self.options.plugins,
         }
     }
@@ -518,7 +579,7 @@ impl Builder {
                 &defaults
             }
         };
-        let files = PatchFiles::new(self.loader, &kust.dir);
+        let files = PatchFiles::new(kust.loader(self.loader), &kust.dir);
         let mut steps: Vec<Box<dyn Transform>> = Vec::new();
         if let Some(t) = transform::patch_legacy::strategic_merge_from_kustomization(k, &files)? {
             steps.push(Box::new(t));
@@ -590,3 +651,6 @@ fn resolve_names(resources: &mut ResourceList, config: &TransformerConfig) -> Re
     resources.freeze_all();
     Ok(())
 }
+
+#[path = "build_remote.rs"]
+mod build_remote;

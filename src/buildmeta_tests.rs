@@ -13,6 +13,7 @@ fn loaded(json: serde_json::Value) -> LoadedKustomization {
         kustomization: kustomization(json),
         warnings: Vec::new(),
         origin: OriginScope::untracked(),
+        remote: None,
     };
     start_tracking(&mut k);
     k

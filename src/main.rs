@@ -110,6 +110,12 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         output_dir: Option<PathBuf>,
     },
+    /// Copy a kustomization tree with its remote bases into local files.
+    #[command(after_help = LOCALIZE_EXAMPLES)]
+    Localize(LocalizeArgs),
+    /// Show or clean the cache of remote bases and files.
+    #[command(subcommand, after_help = CACHE_EXAMPLES)]
+    Cache(CacheCommand),
     /// Print the version.
     Version {
         /// Short form, as `kustomize version --short` prints it.
@@ -174,10 +180,69 @@ struct BuildArgs {
     /// Add the label app.kubernetes.io/managed-by to every resource.
     #[arg(long)]
     enable_managedby_label: bool,
+    /// Build remote bases and files from the cache only, without network
+    /// access (also KRUST_OFFLINE=1).
+    #[arg(long)]
+    offline: bool,
     /// Decrypt resources that carry SOPS metadata (also KRUST_DECRYPT=1).
     #[arg(long)]
     decrypt: bool,
 }
+
+#[derive(clap::Args)]
+struct LocalizeArgs {
+    /// The kustomization directory, or a repository URL with a ref.
+    #[arg(default_value = ".")]
+    target: String,
+    /// Where to write the copy (must not exist); default
+    /// localized-<target>[-<ref>].
+    new_dir: Option<PathBuf>,
+    /// The directory local references may not leave (default: the target).
+    #[arg(long, value_name = "DIR")]
+    scope: Option<PathBuf>,
+    /// Do not build the copy and the original to compare them.
+    #[arg(long)]
+    no_verify: bool,
+    /// Use only the cache for remote content.
+    #[arg(long)]
+    offline: bool,
+}
+
+const LOCALIZE_EXAMPLES: &str = "\
+Examples:
+  krust localize overlays/prod vendored-prod
+  krust localize overlays/prod out --scope .      # copy ../base too
+  krust localize 'https://github.com/org/repo//deploy?ref=v1.2.0'";
+
+/// `krust cache` subcommands.
+#[derive(Subcommand)]
+enum CacheCommand {
+    /// Print the cache directory.
+    Dir,
+    /// List the cached repository trees (commit, size, URL).
+    List,
+    /// Remove cached content unused for some days (default 30), or all.
+    Prune {
+        /// Remove everything.
+        #[arg(long)]
+        all: bool,
+        /// Remove what was not used for this many days.
+        #[arg(
+            long,
+            value_name = "DAYS",
+            default_value_t = 30,
+            conflicts_with = "all"
+        )]
+        unused_days: u64,
+    },
+}
+
+const CACHE_EXAMPLES: &str = "\
+Examples:
+  krust cache dir                      # where remote bases are cached
+  krust cache list                     # what is cached
+  krust cache prune --unused-days 7    # drop what no build used for a week
+  KRUST_CACHE_DIR=/tmp/c krust build . # use another cache";
 
 #[derive(clap::Args)]
 struct RenderArgs {
@@ -222,6 +287,8 @@ fn main() -> ExitCode {
         Command::Render(args) => run_render(&args),
         Command::Diff(args) => return run_diff(&args).unwrap_or_else(|err| fail(&err, 2)),
         Command::Version { short } => print_version(short),
+        Command::Cache(command) => run_cache(&command),
+        Command::Localize(args) => run_localize(&args),
         Command::Edit(args) => args.run(Path::new(".")),
         Command::Create(args) => args.run(Path::new(".")),
     };
@@ -233,7 +300,10 @@ fn main() -> ExitCode {
 }
 
 fn fail(err: &anyhow::Error, code: u8) -> ExitCode {
-    eprintln!("Error: {err:#}");
+    eprintln!(
+        "Error: {}",
+        krust::remote::redact::redact(&format!("{err:#}"))
+    );
     ExitCode::from(code)
 }
 
@@ -266,6 +336,10 @@ fn run_build(args: &BuildArgs) -> Result<()> {
         },
         managed_by_label: args.enable_managedby_label,
         decrypt: args.decrypt || std::env::var("KRUST_DECRYPT").is_ok_and(|v| v == "1"),
+        remote: krust::remote::RemoteOptions {
+            offline: args.offline,
+            cache_dir: None,
+        },
     };
     if args.reorder.is_some() {
         eprintln!(
@@ -297,6 +371,49 @@ fn run_build(args: &BuildArgs) -> Result<()> {
         }
     }
     Ok(())
+}
+
+fn run_localize(args: &LocalizeArgs) -> Result<()> {
+    let options = krust::localize::LocalizeOptions {
+        target: args.target.clone(),
+        new_dir: args.new_dir.clone(),
+        scope: args.scope.clone(),
+        verify: !args.no_verify,
+        remote: krust::remote::RemoteOptions {
+            offline: args.offline,
+            cache_dir: None,
+        },
+    };
+    let dir = krust::localize::localize(&options)?;
+    eprintln!(
+        "SUCCESS: localized \"{}\" to directory {}",
+        args.target,
+        dir.display()
+    );
+    Ok(())
+}
+
+fn run_cache(command: &CacheCommand) -> Result<()> {
+    use krust::remote::admin;
+    let dir = admin::cache_dir()?;
+    let lines = match command {
+        CacheCommand::Dir => vec![dir.display().to_string()],
+        CacheCommand::List => admin::list_lines(&dir)?,
+        CacheCommand::Prune { all, unused_days } => {
+            let age = (!all).then(|| std::time::Duration::from_secs(unused_days * 86_400));
+            let pruned = admin::prune(&dir, age)?;
+            eprintln!(
+                "removed {} tree(s) and {} other file(s) from {}",
+                pruned.trees,
+                pruned.files,
+                dir.display()
+            );
+            Vec::new()
+        }
+    };
+    lines
+        .iter()
+        .try_for_each(|line| write_stdout(&format!("{line}\n")))
 }
 
 fn run_render(args: &RenderArgs) -> Result<()> {

@@ -10,22 +10,33 @@ use std::path::{Path, PathBuf};
 /// directory already on the chain: that catches real cycles (`a` → `b` →
 /// `a`) and also a kustomization listing one of its own ancestors. Sibling
 /// branches do not see each other, so two overlays may share a base.
+///
+/// kustomize clones every remote kustomization into a fresh directory, so
+/// directories on either side of a remote boundary never contain one
+/// another; krust shares one checkout per commit, so it compares a
+/// directory only with those entered since the last remote boundary.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BuildChain {
     roots: Vec<PathBuf>,
+    /// Where the roots entered since the last remote boundary start.
+    since_remote: usize,
 }
 
 impl BuildChain {
     /// A chain holding only the build root.
     pub fn new(root: PathBuf) -> BuildChain {
-        BuildChain { roots: vec![root] }
+        BuildChain {
+            roots: vec![root],
+            since_remote: 0,
+        }
     }
 
     /// The chain extended with `candidate`, or kustomize's cycle error when
     /// `candidate` is or contains a directory already on the chain. The
     /// innermost such directory is the one reported, as in kustomize.
     pub fn descend(&self, candidate: &Path) -> Result<BuildChain> {
-        if let Some(visited) = self.roots.iter().rev().find(|r| r.starts_with(candidate)) {
+        let comparable = &self.roots[self.since_remote..];
+        if let Some(visited) = comparable.iter().rev().find(|r| r.starts_with(candidate)) {
             bail!(
                 "cycle detected: candidate root '{}' contains visited root '{}'",
                 candidate.display(),
@@ -35,7 +46,21 @@ impl BuildChain {
         let mut roots = Vec::with_capacity(self.roots.len() + 1);
         roots.extend_from_slice(&self.roots);
         roots.push(candidate.to_path_buf());
-        Ok(BuildChain { roots })
+        Ok(BuildChain {
+            roots,
+            since_remote: self.since_remote,
+        })
+    }
+
+    /// The chain extended with `candidate`, the checkout of a remote
+    /// kustomization: a boundary no directory check crosses.
+    pub fn descend_remote(&self, candidate: &Path) -> BuildChain {
+        let mut roots = self.roots.clone();
+        roots.push(candidate.to_path_buf());
+        BuildChain {
+            since_remote: roots.len() - 1,
+            roots,
+        }
     }
 
     /// The directories on the chain, outermost first.
@@ -86,6 +111,17 @@ mod tests {
         let deep = a.descend(Path::new("/k/allx")).unwrap();
         assert_eq!(deep.roots().len(), 3);
         assert_eq!(deep.current(), Some(Path::new("/k/allx")));
+    }
+
+    #[test]
+    fn remote_boundaries_separate_checkouts() {
+        let chain = BuildChain::new("/k/app".into()).descend_remote(Path::new("/cache/t/a/b"));
+        // The same shared checkout entered again from inside is no cycle
+        // across the boundary, but is one within it.
+        let inner = chain.descend_remote(Path::new("/cache/t/a"));
+        assert!(inner.descend(Path::new("/cache/t/a/c")).is_ok());
+        assert!(chain.descend(Path::new("/cache/t/a")).is_err());
+        assert_eq!(inner.current(), Some(Path::new("/cache/t/a")));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use super::paths::{is_within, lexical_join, resolve_existing};
 use super::{LoadRestrictor, Loader};
+use crate::remote::{is_http_url, RemoteEntry, RepoSpec};
 use anyhow::{bail, Result};
 use std::path::{Path, PathBuf};
 
@@ -13,6 +14,8 @@ pub enum Entry {
     File(PathBuf),
     /// A directory holding a kustomization to build.
     Dir(PathBuf),
+    /// A git repository or HTTP(S) URL, to be fetched.
+    Remote(RemoteEntry),
 }
 
 impl Loader {
@@ -24,9 +27,10 @@ impl Loader {
     /// may not be written as an absolute path. Both directories must already
     /// be resolved (as [`Loader::load_kustomization`] returns them).
     ///
-    /// Like kustomize, an entry that exists locally as a file is a file even
-    /// when it looks like a URL; otherwise anything that looks remote is
-    /// rejected, since remote resources cannot be fetched.
+    /// Like kustomize, an `http(s)://` URL is remote first of all; any other
+    /// entry that exists locally as a file is a file even when it looks
+    /// like a repository URL; otherwise a repository URL is remote, even
+    /// when a directory of that name exists.
     pub fn resolve_entry(
         &self,
         kust_dir: &Path,
@@ -39,20 +43,26 @@ impl Loader {
                 kust_dir.display()
             );
         }
-        reject_http(entry)?;
+        if is_http_url(entry) {
+            return Ok(Entry::Remote(
+                RemoteEntry::classify(entry).expect("an http URL"),
+            ));
+        }
         let joined = lexical_join(kust_dir, entry);
-        let Some(real) = resolve_existing(&joined)? else {
-            reject_remote(entry)?;
+        let real = resolve_existing(&joined)?;
+        if let Some(real) = real.as_ref().filter(|real| !real.is_dir()) {
+            self.restrict(&joined, real, root_for_restrictor)?;
+            return Ok(Entry::File(real.clone()));
+        }
+        if let Some(remote) = RemoteEntry::classify(entry) {
+            return Ok(Entry::Remote(remote));
+        }
+        let Some(real) = real else {
             bail!(
                 "resource '{entry}' not found: '{}' does not exist",
                 joined.display()
             );
         };
-        if !real.is_dir() {
-            self.restrict(&joined, &real, root_for_restrictor)?;
-            return Ok(Entry::File(real));
-        }
-        reject_remote(entry)?;
         if Path::new(entry).is_absolute() {
             bail!("new root '{entry}' cannot be absolute");
         }
@@ -70,19 +80,28 @@ impl Loader {
         match self.resolve_entry(kust_dir, root_for_restrictor, entry) {
             Ok(Entry::File(path)) => Ok(path),
             Ok(Entry::Dir(path)) => bail!("'{}' must resolve to a file", path.display()),
+            Ok(Entry::Remote(_)) => bail!(
+                "remote file '{entry}' is not supported here: only resources, components, \
+                 generators, transformers and validators may be remote"
+            ),
             Err(e) => Err(e),
         }
     }
 
-    /// Resolves a `components` entry, which must be a directory.
-    pub fn resolve_dir(&self, kust_dir: &Path, entry: &str) -> Result<PathBuf> {
-        match self.resolve_entry(kust_dir, kust_dir, entry) {
-            Ok(Entry::Dir(path)) => Ok(path),
-            Ok(Entry::File(path)) => bail!(
+    /// Resolves a `components` entry, which must be a directory (local, or
+    /// in a git repository).
+    pub fn resolve_dir(&self, kust_dir: &Path, entry: &str) -> Result<Entry> {
+        match self.resolve_entry(kust_dir, kust_dir, entry)? {
+            Entry::File(path) => bail!(
                 "must build at directory: '{}': file is not directory",
                 path.display()
             ),
-            Err(e) => Err(e),
+            Entry::Remote(RemoteEntry::Http(url)) => match RepoSpec::parse(&url) {
+                // kustomize builds every component as a directory.
+                Ok(spec) => Ok(Entry::Remote(RemoteEntry::Git(spec))),
+                Err(e) => bail!("'{url}' is not a git repository URL: {e}"),
+            },
+            other => Ok(other),
         }
     }
 
@@ -104,84 +123,10 @@ impl Loader {
     }
 }
 
-/// kustomize fetches `http://` and `https://` files over the network before
-/// looking at the disk; there is no network here.
-fn reject_http(entry: &str) -> Result<()> {
-    let lower = entry.get(..8).unwrap_or(entry).to_ascii_lowercase();
-    if lower.starts_with("http://") || lower.starts_with("https://") {
-        bail!("remote resource '{entry}' is not supported: only local files and directories can be loaded");
-    }
-    Ok(())
-}
-
-fn reject_remote(entry: &str) -> Result<()> {
-    if looks_remote(entry) {
-        bail!("remote resource '{entry}' is not supported: only local files and directories can be loaded");
-    }
-    Ok(())
-}
-
-/// True when kustomize would read `entry` as a git repository URL (its
-/// `NewRepoSpecFromURL` accepting it): a URL scheme it clones from, an
-/// `scp`-like `user@host:path`, or a `github.com` path. A `?ref=` query and
-/// the `git::` prefix are ignored, as kustomize ignores them for this test.
+/// True when kustomize would fetch `entry` rather than read it from disk:
+/// an `http(s)://` URL or a git repository URL.
 pub fn looks_remote(entry: &str) -> bool {
-    if Path::new(entry).is_absolute() {
-        return false;
-    }
-    let spec = entry.split_once('?').map_or(entry, |(before, _)| before);
-    let spec = strip_prefix_ignore_case(spec, "git::").unwrap_or(spec);
-    const SCHEMES: [&str; 4] = ["ssh://", "https://", "http://", "file://"];
-    if let Some(rest) = SCHEMES
-        .iter()
-        .find_map(|scheme| strip_prefix_ignore_case(spec, scheme))
-    {
-        return !rest.is_empty();
-    }
-    let after_user = strip_username(spec);
-    let github = strip_prefix_ignore_case(after_user, "github.com/")
-        .or_else(|| strip_prefix_ignore_case(after_user, "github.com:"));
-    if let Some(path) = github {
-        return has_repo_path(path);
-    }
-    if after_user.len() != spec.len() {
-        // `user@host:org/repo` or `user@host/org/repo`.
-        return after_user
-            .find([':', '/'])
-            .is_some_and(|sep| sep > 0 && has_repo_path(&after_user[sep + 1..]));
-    }
-    false
-}
-
-/// kustomize needs an `org/repo` (two segments) after the host.
-fn has_repo_path(path: &str) -> bool {
-    path.trim_start_matches('/')
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .count()
-        >= 2
-        || path.contains(".git")
-}
-
-/// Strips a leading `user@` (a letter, then letters, digits or dashes).
-fn strip_username(s: &str) -> &str {
-    let Some((user, rest)) = s.split_once('@') else {
-        return s;
-    };
-    let mut chars = user.chars();
-    let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '-');
-    if valid {
-        rest
-    } else {
-        s
-    }
-}
-
-fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
-    let head = s.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix)
-        .then(|| &s[prefix.len()..])
+    is_http_url(entry) || RepoSpec::parse(entry).is_ok()
 }
 
 #[cfg(all(test, unix))]
@@ -310,7 +255,7 @@ mod tests {
     }
 
     #[test]
-    fn remote_entries_are_rejected() {
+    fn remote_entries_are_recognised() {
         let t = tree();
         for entry in [
             "https://example.com/deploy.yaml",
@@ -320,9 +265,24 @@ mod tests {
             "ssh://git@host/org/repo",
             "package@v1.28.0.example/configs/base",
         ] {
-            let e = err(LoadRestrictor::None, &t, entry);
-            assert!(e.contains("remote resource"), "{entry}: {e}");
+            let resolved = resolve(LoadRestrictor::None, &t, entry).unwrap();
+            assert!(matches!(resolved, Entry::Remote(_)), "{entry}");
         }
+        // A local file wins over the repository reading; a directory does not.
+        fs::create_dir_all(t.root.join("github.com/org/repo")).unwrap();
+        fs::write(t.root.join("github.com/org/f.yaml"), "kind: X\n").unwrap();
+        assert!(matches!(
+            resolve(LoadRestrictor::None, &t, "github.com/org/f.yaml").unwrap(),
+            Entry::File(_)
+        ));
+        assert!(matches!(
+            resolve(LoadRestrictor::None, &t, "github.com/org/repo").unwrap(),
+            Entry::Remote(_)
+        ));
+        let e = Loader::default()
+            .resolve_file(&t.root, &t.root, "https://h/p.yaml")
+            .unwrap_err();
+        assert!(e.to_string().contains("remote file"), "{e}");
     }
 
     #[test]
@@ -356,8 +316,12 @@ mod tests {
         assert!(e.to_string().contains("must resolve to a file"));
         assert_eq!(
             loader.resolve_dir(&t.root, "sub").unwrap(),
-            t.root.join("sub")
+            Entry::Dir(t.root.join("sub"))
         );
+        assert!(matches!(
+            loader.resolve_dir(&t.root, "https://h/org/repo").unwrap(),
+            Entry::Remote(RemoteEntry::Git(_))
+        ));
         let e = loader.resolve_dir(&t.root, "r.yaml").unwrap_err();
         assert!(e.to_string().contains("file is not directory"));
     }

@@ -27,6 +27,10 @@ pub struct LoadedKustomization {
     /// build root, when origins are tracked). Loading leaves it untracked;
     /// the build sets it as it descends.
     pub origin: crate::resource::OriginScope,
+    /// Set when the kustomization was checked out from a git repository
+    /// (or lies below one that was): its files are then always restricted
+    /// to its directory and its bases to the repository.
+    pub remote: Option<std::sync::Arc<crate::remote::RemoteRoot>>,
 }
 
 /// Why a kustomization is being loaded, which decides whether
@@ -62,6 +66,7 @@ impl Loader {
             kustomization,
             warnings,
             origin: Default::default(),
+            remote: None,
         })
     }
 
@@ -150,10 +155,20 @@ impl LoadedKustomization {
         }
     }
 
+    /// The loader for this kustomization's files: `base`, except inside a
+    /// git checkout, where kustomize always restricts files to the
+    /// kustomization's directory.
+    pub fn loader(&self, base: Loader) -> Loader {
+        match self.remote {
+            Some(_) => Loader::new(LoadRestrictor::RootOnly),
+            None => base,
+        }
+    }
+
     /// Resolves one of this kustomization's `resources` entries (see
     /// [`Loader::resolve_entry`]); errors name the entry and this file.
     pub fn resolve(&self, loader: &Loader, entry: &str) -> Result<Entry> {
-        loader
+        self.loader(*loader)
             .resolve_entry(&self.dir, &self.dir, entry)
             .with_context(|| format!("resources entry '{entry}' of {}", self.file.display()))
     }
@@ -237,6 +252,7 @@ mod tests {
             },
             warnings: Vec::new(),
             origin: Default::default(),
+            remote: None,
         }
     }
 

@@ -25,7 +25,9 @@ mod schema;
 pub use chain::BuildChain;
 pub use entry::{looks_remote, Entry};
 pub use kustfile::{kustomization_from_document, KustomizationRole, LoadedKustomization};
-pub use resources::{read_resources, read_resources_parallel, resources_from_documents};
+pub use resources::{
+    read_resources, read_resources_parallel, resources_from_documents, resources_from_text,
+};
 pub use schema::{deprecation_warnings, is_effectively_empty, normalize_field_names};
 
 use std::str::FromStr;

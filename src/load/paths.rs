@@ -58,14 +58,6 @@ impl Loader {
     /// The directory a build starts from, with symlinks resolved and made
     /// absolute: kustomize's "must build at directory" check.
     pub fn confirm_root(&self, target: &Path) -> Result<PathBuf> {
-        if let Some(text) = target.to_str() {
-            if super::looks_remote(text) {
-                bail!(
-                    "cannot build '{text}': remote kustomizations are not supported \
-                     (only local directories can be built)"
-                );
-            }
-        }
         match resolve_existing(target)? {
             None => bail!(
                 "must build at directory: not a valid directory: '{}' does not exist",
@@ -119,10 +111,5 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("must build at directory"), "{err}");
-        let err = loader
-            .confirm_root(Path::new("github.com/org/repo"))
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("remote"), "{err}");
     }
 }

@@ -25,8 +25,14 @@ use std::sync::Arc;
 pub fn read_resources(path: &Path) -> Result<Vec<Resource>> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read resource file {}", path.display()))?;
+    resources_from_text(&text, path)
+}
+
+/// The resources in `text`, read as [`read_resources`] reads a file;
+/// `path` names the text in errors (a file, or the URL it came from).
+pub fn resources_from_text(text: &str, path: &Path) -> Result<Vec<Resource>> {
     let docs =
-        crate::yaml::parse_documents_noting_bare_nulls(&text, path).map_err(|e| anyhow!(e))?;
+        crate::yaml::parse_documents_noting_bare_nulls(text, path).map_err(|e| anyhow!(e))?;
     let has_bare_nulls = docs.iter().any(|(_, nulls)| !nulls.is_empty());
     if !has_bare_nulls {
         return resources_from_documents(docs.into_iter().map(|(doc, _)| doc).collect(), path);

@@ -14,13 +14,14 @@ use anyhow::{Context, Result};
 use std::path::Path;
 
 /// The plugin configs named by `entries` of the kustomization `kust`.
-/// `build_dir` builds a directory entry as a kustomization of its own (with
-/// its generators and transformers, but without the final name fixes).
+/// `build_other` loads an entry that is not a local file (a directory,
+/// built as a kustomization of its own with its generators and
+/// transformers but without the final name fixes, or a remote entry).
 pub fn collect_configs(
     entries: &[String],
     kust: &LoadedKustomization,
     loader: &Loader,
-    mut build_dir: impl FnMut(&Path) -> Result<ResourceList>,
+    mut build_other: impl FnMut(&str, Entry) -> Result<ResourceList>,
 ) -> Result<ResourceList> {
     let mut configs = ResourceList::new();
     let mut paths = Vec::new();
@@ -51,8 +52,7 @@ pub fn collect_configs(
                 }
                 list
             }
-            Entry::Dir(dir) => build_dir(&dir)
-                .with_context(|| format!("recursed accumulation of path '{}'", dir.display()))?,
+            other => build_other(entry, other)?,
         };
         configs
             .append(part)

@@ -57,6 +57,10 @@ pub struct Origin {
     /// The file the resource was read from; empty for generated resources
     /// and for transformer records.
     pub path: String,
+    /// The repository of a remote base (its clone URL), else empty.
+    pub repo: String,
+    /// The ref of that repository as written in the URL, else empty.
+    pub git_ref: String,
     /// The file holding the generator or transformer config.
     pub configured_in: String,
     /// The generator or transformer config itself.
@@ -68,6 +72,8 @@ pub struct Origin {
 impl PartialEq for Origin {
     fn eq(&self, other: &Origin) -> bool {
         self.path == other.path
+            && self.repo == other.repo
+            && self.git_ref == other.git_ref
             && self.configured_in == other.configured_in
             && self.configured_by == other.configured_by
     }
@@ -79,6 +85,8 @@ impl Clone for Origin {
     fn clone(&self) -> Origin {
         Origin {
             path: self.path.clone(),
+            repo: self.repo.clone(),
+            git_ref: self.git_ref.clone(),
             configured_in: self.configured_in.clone(),
             configured_by: self.configured_by.clone(),
             rendered: self.rendered.clone(),
@@ -112,7 +120,7 @@ impl Origin {
     /// tracking is off).
     pub fn from_plugin_config(config: &Resource) -> Option<Arc<Origin>> {
         let own = config.state.origin.as_ref()?;
-        Some(Arc::new(Origin::configured(
+        let mut origin = Origin::configured(
             own.path.clone(),
             ConfiguredBy {
                 api_version: config.api_version().to_string(),
@@ -120,7 +128,10 @@ impl Origin {
                 name: config.name().to_string(),
                 namespace: config.namespace().to_string(),
             },
-        )))
+        );
+        origin.repo = own.repo.clone();
+        origin.git_ref = own.git_ref.clone();
+        Some(Arc::new(origin))
     }
 
     /// The annotation text: a YAML mapping, one field a line, ending with a
@@ -132,6 +143,8 @@ impl Origin {
     fn render(&self) -> String {
         let mut out = String::new();
         push_field(&mut out, "", "path", &self.path);
+        push_field(&mut out, "", "repo", &self.repo);
+        push_field(&mut out, "", "ref", &self.git_ref);
         push_field(&mut out, "", "configuredIn", &self.configured_in);
         if let Some(by) = self.configured_by.as_ref().filter(|by| !by.is_empty()) {
             out.push_str("configuredBy:\n");

@@ -19,6 +19,8 @@ use std::sync::Arc;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OriginScope {
     dir: Option<Arc<str>>,
+    /// The repository and ref of the remote base this scope lies in.
+    remote: Option<Arc<(String, String)>>,
 }
 
 impl OriginScope {
@@ -28,6 +30,7 @@ impl OriginScope {
     pub fn for_build_root(build_metadata: &[String]) -> OriginScope {
         OriginScope {
             dir: (!build_metadata.is_empty()).then(|| Arc::from("")),
+            remote: None,
         }
     }
 
@@ -43,12 +46,22 @@ impl OriginScope {
 
     /// The scope of the kustomization (or component) at `entry`, a
     /// directory entry of the kustomization in this scope.
+    ///
+    /// As in kustomize, an entry that reads as a repository URL starts a
+    /// new path from the repository's root, recording its URL and ref.
     pub fn descend(&self, entry: &str) -> OriginScope {
-        OriginScope {
-            dir: self
-                .dir
-                .as_deref()
-                .map(|dir| Arc::from(go_join(dir, entry))),
+        let Some(dir) = self.dir.as_deref() else {
+            return OriginScope::default();
+        };
+        match crate::remote::RepoSpec::parse(entry) {
+            Ok(spec) => OriginScope {
+                dir: Some(Arc::from(spec.origin_path())),
+                remote: Some(Arc::new((spec.clone_spec(), spec.git_ref))),
+            },
+            Err(_) => OriginScope {
+                dir: Some(Arc::from(go_join(dir, entry))),
+                remote: self.remote.clone(),
+            },
         }
     }
 
@@ -56,8 +69,18 @@ impl OriginScope {
     /// `resources`, `generators` or `transformers` entry of the
     /// kustomization in this scope). Build it once per file and share it.
     pub fn file(&self, entry: &str) -> Option<Arc<Origin>> {
-        let dir = self.dir.as_deref()?;
-        Some(Arc::new(Origin::file(go_join(dir, entry))))
+        let scope = self.descend(entry);
+        let mut origin = Origin::file(scope.dir.as_deref()?.to_string());
+        scope.set_remote(&mut origin);
+        Some(Arc::new(origin))
+    }
+
+    /// Records the scope's repository and ref in `origin`.
+    fn set_remote(&self, origin: &mut Origin) {
+        if let Some(remote) = &self.remote {
+            origin.repo = remote.0.clone();
+            origin.git_ref = remote.1.clone();
+        }
     }
 
     /// The origin of a config written inline in the kustomization file
@@ -72,10 +95,12 @@ impl OriginScope {
     /// builtin's name (`ConfigMapGenerator`, `PrefixTransformer`, ...).
     pub fn builtin(&self, kustomization: &Path, kind: &str) -> Option<Arc<Origin>> {
         let dir = self.dir.as_deref()?;
-        Some(Arc::new(Origin::configured(
+        let mut origin = Origin::configured(
             go_join(dir, &file_name(kustomization)),
             ConfiguredBy::builtin(kind),
-        )))
+        );
+        self.set_remote(&mut origin);
+        Some(Arc::new(origin))
     }
 }
 
@@ -178,5 +203,37 @@ mod tests {
             "PrefixTransformer"
         );
         assert_eq!(root.inline(kust).unwrap().path, "kustomization.yml");
+    }
+
+    #[test]
+    fn repository_urls_start_a_remote_scope() {
+        let root = OriginScope::for_build_root(&["originAnnotations".to_string()]);
+        let remote = root.descend("https://github.com/org/repo//deploy/base?ref=v1");
+        let file = remote.file("svc.yaml").unwrap();
+        assert_eq!(file.path, "deploy/base/svc.yaml");
+        assert_eq!(file.repo, "https://github.com/org/repo");
+        assert_eq!(file.git_ref, "v1");
+        assert_eq!(
+            file.annotation_text(),
+            "path: deploy/base/svc.yaml\nrepo: https://github.com/org/repo\nref: v1\n"
+        );
+        // A local base inside the repository keeps the repository.
+        let local = remote.descend("../common").file("cm.yaml").unwrap();
+        assert_eq!(local.path, "deploy/common/cm.yaml");
+        assert_eq!(local.repo, "https://github.com/org/repo");
+        let kust = Path::new("/c/deploy/base/kustomization.yaml");
+        let builtin = remote.builtin(kust, "LabelTransformer").unwrap();
+        assert_eq!(builtin.configured_in, "deploy/base/kustomization.yaml");
+        assert_eq!(builtin.git_ref, "v1");
+        // The repository root is recorded as kustomize's placeholder.
+        let at_root = root.descend("github.com/org/repo").file("a.yaml").unwrap();
+        assert_eq!(at_root.path, "notCloned/a.yaml");
+        // An HTTP file that reads as a repository URL gets one too.
+        let raw = root
+            .file("https://raw.githubusercontent.com/org/repo/main/x.yaml")
+            .unwrap();
+        assert_eq!(raw.repo, "https://raw.githubusercontent.com/org/repo");
+        assert_eq!(raw.path, "main/x.yaml");
+        assert_eq!(raw.git_ref, "");
     }
 }
