@@ -4,21 +4,15 @@
 //! `alpha-list-builtin-plugin`, plus the argument checks of `set image`.
 //! Expected bytes and messages follow kustomize's own command tests.
 
+mod common;
+
 use std::fs;
 use std::path::Path;
-use std::process::Command;
 
 const HEADER: &str = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n";
 
-/// Runs krust in `dir`: (success, stdout, stderr).
 fn krust(dir: &Path, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_krust"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("krust runs");
-    let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
-    (out.status.success(), text(out.stdout), text(out.stderr))
+    common::krust_in(dir, args)
 }
 
 /// A directory with `files` written into it.
