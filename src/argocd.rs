@@ -135,20 +135,25 @@ fn redirects_output(flag: &str) -> bool {
 
 /// With helm enabled, tells helm the cluster's versions (`KUBE_VERSION`,
 /// `KUBE_API_VERSIONS`) unless the options already do, as ArgoCD does for
-/// its own kustomize builds.
+/// its own kustomize builds. The options are read as `krust build` reads
+/// them (`--enable-helm=false` does not enable helm); options it cannot
+/// parse are left for the build to report.
 fn add_helm_cluster_versions(flags: &mut Vec<String>, env: &dyn Fn(&[&str]) -> Option<String>) {
-    if !flags.iter().any(|f| f == "--enable-helm") {
+    let Ok(parsed) = crate::cli::build::parse_build_args(flags.iter()) else {
+        return;
+    };
+    let parsed = parsed.flags;
+    if !parsed.enable_helm {
         return;
     }
-    let has = |name: &str| {
-        flags
-            .iter()
-            .any(|f| f == name || f.starts_with(&format!("{name}=")))
-    };
-    let kube_version = (!has("--helm-kube-version"))
+    let kube_version = parsed
+        .helm_kube_version
+        .is_none()
         .then(|| env(&["KUBE_VERSION"]))
         .flatten();
-    let api_versions = (!has("--helm-api-versions"))
+    let api_versions = parsed
+        .helm_api_versions
+        .is_empty()
         .then(|| env(&["KUBE_API_VERSIONS"]))
         .flatten();
     if let Some(version) = kube_version {
@@ -247,6 +252,24 @@ mod tests {
         );
         let r = request(&[("KUBE_VERSION", "1.32.1")]).unwrap();
         assert!(r.build_flags.is_empty());
+        for options in ["--enable-helm=false", "--enable_helm=0 --bogus"] {
+            let r =
+                request(&[("PARAM_BUILD_OPTIONS", options), ("KUBE_VERSION", "1.32.1")]).unwrap();
+            assert_eq!(r.build_flags.join(" "), options);
+        }
+        let r = request(&[
+            (
+                "PARAM_BUILD_OPTIONS",
+                "--enable-helm=true --helm-api-versions=v1",
+            ),
+            ("KUBE_VERSION", "1.32.1"),
+            ("KUBE_API_VERSIONS", "apps/v1"),
+        ])
+        .unwrap();
+        assert_eq!(
+            r.build_flags.join(" "),
+            "--enable-helm=true --helm-api-versions=v1 --helm-kube-version 1.32.1"
+        );
     }
 
     #[test]

@@ -27,6 +27,7 @@ use crate::resource::ResourceList;
 use crate::sops;
 use crate::transform::vars::VarSet;
 use crate::transform::{self, Transform};
+use crate::warning::Warning;
 use anyhow::{anyhow, Context, Result};
 use rayon::prelude::*;
 use std::path::Path;
@@ -51,6 +52,9 @@ pub struct BuildOptions {
     pub decrypt: bool,
     /// How remote bases and files are fetched (`--offline`, the cache).
     pub remote: RemoteOptions,
+    /// `--strict`: fail the build on warnings about inputs that had no
+    /// effect ([`crate::warning::WarningKind::NoEffect`]).
+    pub strict: bool,
 }
 
 /// The plugin settings of a build, named after kustomize's flags.
@@ -92,14 +96,15 @@ pub struct ContainerOptions {
     pub as_current_user: bool,
 }
 
-/// The result of a build: the resources, and the warnings kustomize would
-/// print on stderr (deprecated fields, conflicting sort settings).
+/// The result of a build: the resources, and the warnings for stderr
+/// (kustomize's, such as deprecated fields, and krust's about inputs that
+/// had no effect; see [`crate::warning`]).
 #[derive(Debug, Default)]
 pub struct Built {
     /// The rendered resources, in output order.
     pub resources: ResourceList,
     /// Warnings for the user, in the order they arose.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 /// Builds the kustomization in `dir` and returns its resources.
@@ -107,7 +112,8 @@ pub fn build(dir: &Path, options: &BuildOptions) -> Result<ResourceList> {
     Ok(build_with_warnings(dir, options)?.resources)
 }
 
-/// Builds the kustomization in `dir`, keeping the warnings.
+/// Builds the kustomization in `dir`, keeping the warnings. With
+/// `options.strict`, warnings about inputs that had no effect fail it.
 pub fn build_with_warnings(dir: &Path, options: &BuildOptions) -> Result<Built> {
     let mut builder = Builder {
         loader: Loader::new(options.load_restrictor),
@@ -120,7 +126,12 @@ pub fn build_with_warnings(dir: &Path, options: &BuildOptions) -> Result<Built> 
     // No fetch may outlive the build, failed or not.
     builder.remote.finish();
     let mut built = built?;
-    let mut warnings = builder.remote.take_warnings();
+    let mut warnings: Vec<Warning> = builder
+        .remote
+        .take_warnings()
+        .into_iter()
+        .map(Warning::note)
+        .collect();
     warnings.append(&mut built.warnings);
     built.warnings = warnings;
     Ok(built)
@@ -150,8 +161,12 @@ fn build_target(builder: &mut Builder, dir: &Path, options: &BuildOptions) -> Re
     resolve_names(&mut acc.resources, &config)?;
     let unused = transform::vars::resolve(&mut acc.resources, &acc.vars, &config.var_reference)?;
     acc.resources.freeze_all();
-    acc.warnings
-        .extend(transform::vars::unused_warning(&unused));
+    acc.warnings.extend(
+        transform::vars::unused_warning(&unused).map(|message| Warning {
+            kind: crate::warning::WarningKind::NoEffect,
+            message,
+        }),
+    );
     drop(active_schema);
     crate::plugin::drop_local_configs(&mut acc.resources);
     crate::finalize::clean_annotations(&mut acc.resources, metadata.keep());
@@ -162,8 +177,9 @@ fn build_target(builder: &mut Builder, dir: &Path, options: &BuildOptions) -> Re
         crate::buildmeta::add_managed_by_label(&mut acc.resources)?;
     }
     let mut warnings = acc.warnings;
-    warnings.extend(warning.map(str::to_string));
-    warnings.extend(builder.encrypted_note());
+    warnings.extend(warning.map(Warning::note));
+    warnings.extend(builder.encrypted_note().map(Warning::note));
+    crate::warning::check_strict(&warnings, options.strict)?;
     Ok(Built {
         resources: acc.resources,
         warnings,
@@ -181,7 +197,7 @@ struct Accumulated {
     /// parent merges into its own; none for a plain resource file.
     config: Option<TransformerConfig>,
     /// Warnings of this kustomization and everything below it, depth first.
-    warnings: Vec<String>,
+    warnings: Vec<Warning>,
     /// The `vars` declared here and below; a name may be declared only once
     /// in a build.
     vars: VarSet,
@@ -244,7 +260,8 @@ impl Builder {
         chain: &BuildChain,
         acc: &mut Accumulated,
     ) -> Result<()> {
-        acc.warnings.extend(kust.warnings.iter().cloned());
+        acc.warnings
+            .extend(kust.warnings.iter().map(Warning::deprecated));
         self.accumulate_resources(kust, chain, acc)
             .context("accumulating resources")?;
         self.merge_own_config(kust, acc)?;
@@ -439,9 +456,11 @@ impl Builder {
             generators.extend(loaded.into_iter().zip(origins));
         }
         for (generator, origin) in generators {
+            let mut notes = Vec::new();
             let generated = generator
-                .generate()
+                .generate_noting(&mut notes)
                 .with_context(|| format!("generating resources of {}", kust.file.display()))?;
+            note_no_effect(acc, kust, notes);
             for mut g in generated {
                 if let Some(origin) = &origin {
                     g.resource.set_origin_if_missing(origin);
@@ -559,7 +578,10 @@ impl Builder {
         }
         let configs = self.plugin_configs(&k.validators, kust, chain)?;
         let validators = plugin::load_transformers(&configs, self.plugin_context(kust))?;
-        plugin::validate::run_validators(&validators, &mut acc.resources)
+        let mut notes = Vec::new();
+        plugin::validate::run_validators(&validators, &mut acc.resources, &mut notes)?;
+        note_no_effect(acc, kust, notes);
+        Ok(())
     }
 
     /// The builtin transformers in kustomize's fixed order, then the
@@ -624,21 +646,41 @@ impl Builder {
                 .collect();
         }
         for step in steps {
-            step.apply(&mut acc.resources)
-                .with_context(|| format!("transforming resources of {}", kust.file.display()))?;
-            acc.resources.freeze_all();
+            apply_step(step.as_ref(), kust, acc)?;
         }
         crate::buildmeta::record_builtin_transformers(kust, &mut acc.resources);
         for (step, origin) in plugins {
-            step.apply(&mut acc.resources)
-                .with_context(|| format!("transforming resources of {}", kust.file.display()))?;
-            acc.resources.freeze_all();
+            apply_step(step.as_ref(), kust, acc)?;
             if let Some(origin) = &origin {
                 crate::resource::origin::record_transformation(acc.resources.iter_mut(), origin);
             }
         }
         Ok(())
     }
+}
+
+/// Runs one transformer of `kust` on the accumulated resources, keeping its
+/// notes about what had no effect as warnings.
+fn apply_step(
+    step: &dyn Transform,
+    kust: &LoadedKustomization,
+    acc: &mut Accumulated,
+) -> Result<()> {
+    let mut notes = Vec::new();
+    step.apply_noting(&mut acc.resources, &mut notes)
+        .with_context(|| format!("transforming resources of {}", kust.file.display()))?;
+    acc.resources.freeze_all();
+    note_no_effect(acc, kust, notes);
+    Ok(())
+}
+
+/// Records `notes` about parts of `kust` that had no effect.
+fn note_no_effect(acc: &mut Accumulated, kust: &LoadedKustomization, notes: Vec<String>) {
+    acc.warnings.extend(
+        notes
+            .iter()
+            .map(|note| Warning::no_effect(&kust.file, note)),
+    );
 }
 
 /// The steps kustomize runs once, at the top, after accumulation: hash

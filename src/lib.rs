@@ -24,10 +24,13 @@
 //! * [`render_all`]: many environments at once, into a rendered-manifests tree.
 //! * [`diff`]: comparing two renders resource by resource.
 //! * [`argocd`]: the ArgoCD config management plugin's generate command.
+//! * [`cli`]: the command line of the `krust` binary (flags shared by
+//!   `build`, `render` and the ArgoCD plugin, pflag's syntax, exit status).
 
 pub mod argocd;
 pub mod build;
 pub mod buildmeta;
+pub mod cli;
 pub mod diff;
 pub mod edit;
 pub mod fieldspec;
@@ -46,6 +49,7 @@ pub mod render_all;
 pub mod resource;
 pub mod sops;
 pub mod transform;
+pub mod warning;
 pub mod yaml;
 
 pub use build::{build, BuildOptions};

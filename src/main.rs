@@ -1,13 +1,11 @@
 //! The `krust` command line: a thin clap layer over the `krust` library.
 
-use anyhow::{Context, Result};
-use clap::{Parser, Subcommand, ValueEnum};
+use anyhow::Result;
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use krust::cli::build::BuildArgs;
+use krust::cli::render::RenderArgs;
+use krust::cli::{exit_status, fail, is_broken_pipe, usage_error, write_stdout};
 use krust::diff::cli::DiffArgs;
-use krust::load::LoadRestrictor;
-use krust::order::Reorder;
-use krust::render_all::{self, ProgressLine, RenderAllOptions};
-use krust::BuildOptions;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -68,7 +66,8 @@ const KUSTOMIZE_VERSION: &str = "v5.5.0";
     name = "krust",
     version,
     about = "Kustomize-compatible Kubernetes manifest renderer",
-    long_about = "Renders kustomize trees byte-for-byte like kustomize v5, much faster."
+    long_about = "Renders kustomize trees byte-for-byte like kustomize v5, much faster.",
+    after_help = MAIN_EXAMPLES
 )]
 struct Cli {
     #[command(subcommand)]
@@ -78,22 +77,22 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Build a kustomization target from a directory.
-    #[command(after_help = BUILD_EXAMPLES)]
+    #[command(after_help = krust::cli::build::EXAMPLES)]
     Build(BuildArgs),
     /// Edit the kustomization file in the current directory.
-    #[command(after_help = EDIT_EXAMPLES)]
+    #[command(after_help = krust::edit::cli::EDIT_EXAMPLES)]
     Edit(krust::edit::cli::EditArgs),
     /// Create a new kustomization in the current directory.
-    #[command(alias = "init")]
+    #[command(alias = "init", after_help = krust::edit::cli::CREATE_EXAMPLES)]
     Create(krust::edit::cli::CreateArgs),
-    /// Render many kustomization directories into <output-dir>/<system>/<env>.yaml.
-    #[command(after_help = RENDER_EXAMPLES)]
+    /// Render many kustomization directories in parallel, one file each.
+    #[command(after_help = krust::cli::render::EXAMPLES)]
     Render(RenderArgs),
     /// Compare two renders resource by resource (exit 0: same, 1: different, 2: error).
     #[command(after_help = DIFF_EXAMPLES)]
     Diff(DiffArgs),
     /// Commands for running krust inside ArgoCD (docs/argocd.md).
-    #[command(subcommand)]
+    #[command(subcommand, after_help = ARGOCD_EXAMPLES)]
     Argocd(ArgocdCommand),
     /// Print a shell completion script.
     #[command(after_help = COMPLETIONS_EXAMPLES)]
@@ -117,76 +116,12 @@ enum Command {
     #[command(subcommand, after_help = CACHE_EXAMPLES)]
     Cache(CacheCommand),
     /// Print the version.
+    #[command(after_help = VERSION_EXAMPLES)]
     Version {
         /// Short form, as `kustomize version --short` prints it.
         #[arg(long)]
         short: bool,
     },
-}
-
-#[derive(clap::Args)]
-struct BuildArgs {
-    /// Directory holding a kustomization file.
-    #[arg(default_value = ".")]
-    dir: PathBuf,
-    /// Where to write the output: a file, or an existing directory for one
-    /// file per resource. Default: stdout.
-    #[arg(short, long)]
-    output: Option<PathBuf>,
-    /// Whether files must lie in or below the kustomization's directory.
-    #[arg(long, value_enum, default_value = "LoadRestrictionsRootOnly")]
-    load_restrictor: RestrictorArg,
-    /// Resource order (deprecated in kustomize: use `sortOptions`).
-    #[arg(long, value_enum)]
-    reorder: Option<ReorderArg>,
-    /// Enable generators and transformers that are not builtin plugins.
-    #[arg(long)]
-    enable_alpha_plugins: bool,
-    /// Enable exec KRM functions (needs --enable-alpha-plugins).
-    #[arg(long)]
-    enable_exec: bool,
-    /// Enable the helm chart inflator (`helmCharts`).
-    #[arg(long)]
-    enable_helm: bool,
-    /// Helm command (path to executable).
-    #[arg(long, value_name = "COMMAND")]
-    helm_command: Option<String>,
-    /// Kubernetes version used by helm for Capabilities.KubeVersion.
-    #[arg(long, value_name = "VERSION")]
-    helm_kube_version: Option<String>,
-    /// Kubernetes api versions used by helm for Capabilities.APIVersions.
-    #[arg(long, value_name = "VERSIONS", value_delimiter = ',')]
-    helm_api_versions: Vec<String>,
-    /// Enable debug output from the helm chart inflator.
-    #[arg(long)]
-    helm_debug: bool,
-    /// Environment variables for functions: NAME=value, or NAME to pass
-    /// the current value.
-    #[arg(short = 'e', long = "env", value_name = "ENV")]
-    env: Vec<String>,
-    /// Storage mounts for container functions (accepted; krust runs no
-    /// container functions).
-    #[arg(long = "mount", value_name = "MOUNT")]
-    mount: Vec<String>,
-    /// Let container functions that declare it use the network (accepted).
-    #[arg(long)]
-    network: bool,
-    /// The docker network for container functions (accepted).
-    #[arg(long, value_name = "NAME", default_value = "bridge")]
-    network_name: String,
-    /// Run container functions as the current user (accepted).
-    #[arg(long)]
-    as_current_user: bool,
-    /// Add the label app.kubernetes.io/managed-by to every resource.
-    #[arg(long)]
-    enable_managedby_label: bool,
-    /// Build remote bases and files from the cache only, without network
-    /// access (also KRUST_OFFLINE=1).
-    #[arg(long)]
-    offline: bool,
-    /// Decrypt resources that carry SOPS metadata (also KRUST_DECRYPT=1).
-    #[arg(long)]
-    decrypt: bool,
 }
 
 #[derive(clap::Args)]
@@ -218,10 +153,13 @@ Examples:
 #[derive(Subcommand)]
 enum CacheCommand {
     /// Print the cache directory.
+    #[command(after_help = CACHE_DIR_EXAMPLES)]
     Dir,
     /// List the cached repository trees (commit, size, URL).
+    #[command(after_help = CACHE_LIST_EXAMPLES)]
     List,
     /// Remove cached content unused for some days (default 30), or all.
+    #[command(after_help = CACHE_PRUNE_EXAMPLES)]
     Prune {
         /// Remove everything.
         #[arg(long)]
@@ -237,6 +175,21 @@ enum CacheCommand {
     },
 }
 
+const CACHE_DIR_EXAMPLES: &str = "\
+Examples:
+  krust cache dir                       # $KRUST_CACHE_DIR, $XDG_CACHE_HOME/krust or ~/.cache/krust
+  du -sh \"$(krust cache dir)\"";
+
+const CACHE_LIST_EXAMPLES: &str = "\
+Examples:
+  krust cache list                      # commit, size and URL of each cached tree";
+
+const CACHE_PRUNE_EXAMPLES: &str = "\
+Examples:
+  krust cache prune                     # drop what no build used for 30 days
+  krust cache prune --unused-days 7
+  krust cache prune --all               # empty the cache";
+
 const CACHE_EXAMPLES: &str = "\
 Examples:
   krust cache dir                      # where remote bases are cached
@@ -244,47 +197,25 @@ Examples:
   krust cache prune --unused-days 7    # drop what no build used for a week
   KRUST_CACHE_DIR=/tmp/c krust build . # use another cache";
 
-#[derive(clap::Args)]
-struct RenderArgs {
-    /// Kustomization directories, one per environment; a directory without
-    /// a kustomization file stands for every environment below its
-    /// `overlays` directories.
-    #[arg(required = true)]
-    dirs: Vec<PathBuf>,
-    /// Root of the rendered tree.
-    #[arg(long, default_value = "rendered")]
-    output_dir: PathBuf,
-    /// Write nothing; fail listing files that are stale, missing or extra.
-    #[arg(long)]
-    check: bool,
-    /// Delete .yaml files under the output directory that no directory renders to.
-    #[arg(long, conflicts_with = "check")]
-    prune: bool,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum RestrictorArg {
-    #[value(name = "LoadRestrictionsRootOnly")]
-    RootOnly,
-    #[value(name = "LoadRestrictionsNone")]
-    None,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum ReorderArg {
-    Legacy,
-    None,
-}
-
 fn main() -> ExitCode {
     tune_allocator_late();
-    let cli = Cli::parse();
+    // Every command takes pflag's flag forms (`--flag=false`), as kustomize's.
+    let command = krust::cli::pflag::go_style(Cli::command());
+    let cli = match command
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches))
+    {
+        Ok(cli) => cli,
+        Err(err) => return usage_error(&err, usage_error_status()),
+    };
     let result = match cli.command {
-        Command::Argocd(ArgocdCommand::Generate { dir }) => return run_argocd_generate(&dir),
+        Command::Argocd(ArgocdCommand::Generate { dir }) => {
+            return krust::cli::argocd::run_generate(&dir)
+        }
         Command::Completions { shell } => print_completions(shell),
         Command::Man { output_dir } => print_man(output_dir.as_deref()),
-        Command::Build(args) => run_build(&args),
-        Command::Render(args) => run_render(&args),
+        Command::Build(args) => krust::cli::build::run_build(&args),
+        Command::Render(args) => krust::cli::render::run_render(&args),
         Command::Diff(args) => return run_diff(&args).unwrap_or_else(|err| fail(&err, 2)),
         Command::Version { short } => print_version(short),
         Command::Cache(command) => run_cache(&command),
@@ -292,85 +223,25 @@ fn main() -> ExitCode {
         Command::Edit(args) => args.run(Path::new(".")),
         Command::Create(args) => args.run(Path::new(".")),
     };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
-        Err(err) => fail(&err, 1),
+    exit_status(result)
+}
+
+/// The exit status of a command line that does not parse: 1, as kubectl
+/// and kustomize exit, except for `diff`, whose 1 means "different".
+fn usage_error_status() -> u8 {
+    match std::env::args().nth(1).as_deref() {
+        Some("diff") => 2,
+        _ => 1,
     }
 }
 
-fn fail(err: &anyhow::Error, code: u8) -> ExitCode {
-    eprintln!(
-        "Error: {}",
-        krust::remote::redact::redact(&format!("{err:#}"))
-    );
-    ExitCode::from(code)
-}
-
-fn run_build(args: &BuildArgs) -> Result<()> {
-    let options = BuildOptions {
-        load_restrictor: match args.load_restrictor {
-            RestrictorArg::RootOnly => LoadRestrictor::RootOnly,
-            RestrictorArg::None => LoadRestrictor::None,
-        },
-        reorder: match args.reorder {
-            None => Reorder::Unspecified,
-            Some(ReorderArg::Legacy) => Reorder::Legacy,
-            Some(ReorderArg::None) => Reorder::None,
-        },
-        plugins: krust::build::PluginOptions {
-            enable_alpha_plugins: args.enable_alpha_plugins,
-            enable_exec: args.enable_exec,
-            enable_helm: args.enable_helm,
-            helm_command: args.helm_command.clone(),
-            helm_kube_version: args.helm_kube_version.clone(),
-            helm_api_versions: args.helm_api_versions.clone(),
-            helm_debug: args.helm_debug,
-            function_env: args.env.clone(),
-            container: krust::build::ContainerOptions {
-                mounts: args.mount.clone(),
-                network: args.network,
-                network_name: args.network_name.clone(),
-                as_current_user: args.as_current_user,
-            },
-        },
-        managed_by_label: args.enable_managedby_label,
-        decrypt: args.decrypt || std::env::var("KRUST_DECRYPT").is_ok_and(|v| v == "1"),
-        remote: krust::remote::RemoteOptions {
-            offline: args.offline,
-            cache_dir: None,
-        },
-    };
-    if args.reorder.is_some() {
-        eprintln!(
-            "Flag --reorder has been deprecated, use the new 'sortOptions' field in kustomization.yaml instead."
-        );
+fn run_diff(args: &DiffArgs) -> Result<ExitCode> {
+    let outcome = args.run()?;
+    let code = ExitCode::from(u8::from(outcome.differs));
+    match write_stdout(&outcome.text) {
+        Err(err) if !is_broken_pipe(&err) => Err(err),
+        _ => Ok(code),
     }
-    if args.enable_managedby_label {
-        eprintln!(
-            "Flag --enable-managedby-label has been deprecated, The flag `enable-managedby-label` has been deprecated. Use the `managedByLabel` option in the `buildMetadata` field instead."
-        );
-    }
-    let built = krust::build::build_with_warnings(&args.dir, &options)?;
-    for warning in &built.warnings {
-        eprintln!("{warning}");
-    }
-    match &args.output {
-        Some(path) if path.is_dir() => {
-            krust::output::write_individual_files(built.resources, path)?;
-        }
-        Some(path) => {
-            let docs = krust::output::render_documents(built.resources)?;
-            write_documents_to_file(path, &docs)?;
-            std::mem::forget(docs);
-        }
-        None => {
-            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-            krust::output::write_stream(built.resources, &mut out)?;
-            out.flush()?;
-        }
-    }
-    Ok(())
 }
 
 fn run_localize(args: &LocalizeArgs) -> Result<()> {
@@ -416,74 +287,6 @@ fn run_cache(command: &CacheCommand) -> Result<()> {
         .try_for_each(|line| write_stdout(&format!("{line}\n")))
 }
 
-fn run_render(args: &RenderArgs) -> Result<()> {
-    let progress = ProgressLine::on_stderr();
-    let update = |done, total| progress.update(done, total);
-    let options = RenderAllOptions {
-        prune: args.prune,
-        progress: Some(&update),
-        ..RenderAllOptions::default()
-    };
-    let out = &args.output_dir;
-    let dirs = &render_all::expand_dirs(&args.dirs, out)?;
-    let result = if args.check {
-        render_all::check(dirs, out, &options)
-            .map(|(r, report)| (r, render_all::check_outcome(&report, &rerun_command(args))))
-    } else {
-        render_all::render_all(dirs, out, &options)
-            .map(|(r, summary)| (r, Ok(render_all::write_outcome(&summary, out))))
-    };
-    progress.finish();
-    let (rendered, outcome) = result?;
-    for r in &rendered {
-        r.warnings
-            .iter()
-            .for_each(|w| eprintln!("{}: {w}", r.env.dir.display()));
-    }
-    eprintln!("{}", outcome?);
-    Ok(())
-}
-
-/// The command that rewrites what `args` checked: the same call without
-/// `--check`.
-fn rerun_command(args: &RenderArgs) -> String {
-    let mut words = vec![
-        "krust render --prune --output-dir".to_string(),
-        args.output_dir.display().to_string(),
-    ];
-    words.extend(args.dirs.iter().map(|d| d.display().to_string()));
-    words.join(" ")
-}
-
-fn run_diff(args: &DiffArgs) -> Result<ExitCode> {
-    let outcome = args.run()?;
-    let code = ExitCode::from(u8::from(outcome.differs));
-    match write_stdout(&outcome.text) {
-        Err(err) if !is_broken_pipe(&err) => Err(err),
-        _ => Ok(code),
-    }
-}
-
-/// Writes a build's documents to `path`, created only once all of them
-/// printed.
-fn write_documents_to_file(path: &Path, docs: &[String]) -> Result<()> {
-    let write = || -> std::io::Result<()> {
-        let mut out = std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(path)?);
-        krust::output::write_documents(docs, &mut out)?;
-        out.flush()
-    };
-    write().with_context(|| format!("writing {}", path.display()))
-}
-
-/// Writes all of the output at once, after the build succeeded, so a failed
-/// build never leaves half a render on stdout.
-fn write_stdout(text: &str) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())?;
-    out.flush()?;
-    Ok(())
-}
-
 fn print_version(short: bool) -> Result<()> {
     let krust = env!("CARGO_PKG_VERSION");
     let line = if short {
@@ -494,19 +297,11 @@ fn print_version(short: bool) -> Result<()> {
     write_stdout(&format!("{line}\n"))
 }
 
-fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain().any(|cause| {
-        cause
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
-    })
-}
-
 #[derive(Subcommand)]
 enum ArgocdCommand {
     /// Print the manifests of the application in DIR (the plugin's generate
     /// command; settings come from ARGOCD_ENV_KRUST_* and PARAM_*).
-    #[command(after_help = ARGOCD_GENERATE_HELP)]
+    #[command(after_help = krust::cli::argocd::GENERATE_HELP)]
     Generate {
         /// The application's source directory (ArgoCD runs the command there).
         #[arg(default_value = ".")]
@@ -514,59 +309,24 @@ enum ArgocdCommand {
     },
 }
 
-/// `krust argocd generate`: exit 0 with manifests on stdout, 1 when the
-/// build fails, 2 when the plugin settings are invalid; every message on
-/// stderr names the application.
-fn run_argocd_generate(dir: &Path) -> ExitCode {
-    let env = |name: &str| std::env::var(name).ok();
-    let app = &krust::argocd::AppContext::from_env(&env);
-    let request = match krust::argocd::generate_request(dir, &env) {
-        Ok(request) => request,
-        Err(err) => {
-            let err = err.context(format!("{app}: invalid krust plugin settings"));
-            return fail(&err, 2);
-        }
-    };
-    let mut argv = vec![
-        "krust".into(),
-        "build".into(),
-        request.dir.clone().into_os_string(),
-    ];
-    argv.extend(request.build_flags.iter().map(Into::into));
-    let args = match Cli::try_parse_from(argv) {
-        Ok(Cli {
-            command: Command::Build(args),
-        }) => args,
-        Ok(_) => unreachable!("the argument list starts with `build`"),
-        Err(err) => {
-            // clap's first line says what is wrong; the rest is usage advice
-            // for a command line the user did not type.
-            let rendered = err.render().to_string();
-            let reason = rendered.lines().next().unwrap_or_default();
-            let reason = reason.strip_prefix("error: ").unwrap_or(reason);
-            let options = request.build_flags.join(" ");
-            eprintln!("Error: {app}: invalid build options {options:?}: {reason}");
-            return ExitCode::from(2);
-        }
-    };
-    match run_build(&args) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
-        Err(err) => fail(&err.context(app.to_string()), 1),
-    }
+/// The whole command tree, as the parser sees it (for completions and
+/// manual pages).
+fn cli_command() -> clap::Command {
+    krust::cli::pflag::go_style(Cli::command())
 }
 
 fn print_completions(shell: clap_complete::Shell) -> Result<()> {
-    let mut command = <Cli as clap::CommandFactory>::command();
+    let mut command = cli_command();
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut command, "krust", &mut script);
     write_stdout(&String::from_utf8_lossy(&script))
 }
 
 fn print_man(output_dir: Option<&Path>) -> Result<()> {
-    let command = <Cli as clap::CommandFactory>::command();
+    let command = cli_command();
     match output_dir {
-        Some(dir) => clap_mangen::generate_to(command, dir)
+        Some(dir) => std::fs::create_dir_all(dir)
+            .and_then(|()| clap_mangen::generate_to(command, dir))
             .map_err(|e| anyhow::anyhow!("writing manual pages into {}: {e}", dir.display())),
         None => {
             let mut page = Vec::new();
@@ -575,22 +335,6 @@ fn print_man(output_dir: Option<&Path>) -> Result<()> {
         }
     }
 }
-
-const BUILD_EXAMPLES: &str = "\
-Examples:
-  krust build deployments/example/overlays/production
-  krust build . --load-restrictor LoadRestrictionsNone
-  krust build overlays/prod -o out/            # one file per resource
-  krust build overlays/prod | kubectl apply -f -";
-
-const RENDER_EXAMPLES: &str = "\
-Examples:
-  # every environment below deployments/, into deployments/rendered/<system>/<env>.yaml
-  krust render --output-dir deployments/rendered deployments
-  # CI: fail, listing stale, missing and extra files, when the committed tree is out of date
-  krust render --check --output-dir deployments/rendered deployments
-  # chosen environments only; --prune deletes files no environment renders to
-  krust render --output-dir rendered --prune shop/overlays/staging shop/overlays/production";
 
 const DIFF_EXAMPLES: &str = "\
 Examples:
@@ -601,15 +345,6 @@ Examples:
   krust diff --base origin/main deployments
   krust diff --base origin/main --output markdown --comment-dir comments deployments
   krust diff --output json old-rendered/ new-rendered/ | jq .summary";
-
-const EDIT_EXAMPLES: &str = "\
-Examples:
-  krust edit set image nginx=registry.example/nginx:1.27
-  krust edit set image app=*:v2 cache@sha256:0123abcd
-  krust edit set namespace -- shop-prod
-  krust edit add label --without-selector team:payments
-  krust edit add resource deployment.yaml service.yaml
-  krust edit fix                  # commonLabels -> labels, patchesStrategicMerge -> patches";
 
 const COMPLETIONS_EXAMPLES: &str = "\
 Examples:
@@ -622,10 +357,20 @@ Examples:
   krust man | man -l -
   krust man --output-dir /usr/local/share/man/man1";
 
-const ARGOCD_GENERATE_HELP: &str = "\
-Settings (plugin parameter, else plugin env entry):
-  path            / ARGOCD_ENV_KRUST_PATH           directory to build, relative to DIR
-  build-options   / ARGOCD_ENV_KRUST_BUILD_OPTIONS  extra `krust build` flags
-ARGOCD_APP_NAME and ARGOCD_APP_SOURCE_PATH label error messages; with
---enable-helm, KUBE_VERSION and KUBE_API_VERSIONS are passed on to helm.
-Exit status: 0 manifests printed, 1 build failed, 2 invalid settings.";
+const MAIN_EXAMPLES: &str = "\
+Examples:
+  krust build overlays/production | kubectl apply -f -
+  krust render --output-dir deployments/rendered deployments
+  krust diff --base origin/main overlays/production
+  krust edit set image web=registry.example/web:1.2.3";
+
+const VERSION_EXAMPLES: &str = "\
+Examples:
+  krust version              # the kustomize release reproduced, and krust's version
+  krust version --short      # the form ArgoCD parses, like `kustomize version --short`";
+
+const ARGOCD_EXAMPLES: &str = "\
+Examples:
+  # the plugin's generate command (docs/argocd/plugin.yaml), run by ArgoCD in the app directory
+  krust argocd generate
+  PARAM_PATH=overlays/production krust argocd generate";

@@ -1,18 +1,16 @@
 //! Rendering many environments in one call: the rendered-manifests pattern.
 //!
-//! Each kustomization directory is built in parallel and written to
-//! `<output-dir>/<system>/<env>.yaml`, byte for byte what `krust build DIR`
+//! Each kustomization directory is built in parallel and written to a file
+//! under the output directory, byte for byte what `krust build DIR`
 //! prints. [`check`] renders in memory and reports which committed files are
 //! stale, missing or extra, so CI can insist that the rendered tree is current.
 //!
-//! The `<system>/<env>` part comes from the directory's canonical path:
-//!
-//! * when a component is named `overlays`, `<system>` is the component before
-//!   the last `overlays` and `<env>` everything after it
-//!   (`deployments/shop/overlays/prod` → `shop/prod.yaml`,
-//!   `shop/overlays/prod/eu` → `shop/prod/eu.yaml`);
-//! * otherwise `<system>` is the parent directory's name and `<env>` the
-//!   directory's own (`clusters/staging` → `clusters/staging.yaml`).
+//! The output file's name follows a [`Layout`]: by default
+//! `<system>/<env>.yaml` from an `overlays/` layout
+//! (`deployments/shop/overlays/prod` → `shop/prod.yaml`), or with
+//! [`Layout::Path`] the directory's path below a root
+//! (`apps/web/base` → `apps/web/base.yaml`), which suits any tree of
+//! kustomizations.
 //!
 //! A directory without a kustomization file stands for every environment
 //! below it ([`discover`]), so `krust render deployments` renders them all.
@@ -21,14 +19,15 @@ use crate::build::{build_with_warnings, BuildOptions};
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
-use std::ffi::OsStr;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub mod discover;
+mod layout;
 mod progress;
 
 pub use discover::expand_dirs;
+pub use layout::Layout;
 pub use progress::ProgressLine;
 
 /// One environment to render: where it is and where its output goes.
@@ -48,7 +47,7 @@ pub struct Rendered {
     /// Exactly what `krust build DIR` prints on stdout.
     pub text: String,
     /// Build warnings (deprecated fields and the like), for stderr.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<crate::warning::Warning>,
 }
 
 /// What [`render_all`] did.
@@ -127,62 +126,33 @@ pub struct RenderAllOptions<'a> {
     pub prune: bool,
     /// Called with (finished, total) after each environment is built.
     pub progress: Option<&'a (dyn Fn(usize, usize) + Sync)>,
-}
-
-/// The output file of the environment in `dir`, relative to the output
-/// directory (see the module documentation for the rule).
-pub fn output_path(dir: &Path) -> Result<PathBuf> {
-    output_path_of_canonical(&canonicalize(dir)?, dir)
+    /// How output files are named.
+    pub layout: Layout,
 }
 
 fn canonicalize(dir: &Path) -> Result<PathBuf> {
     dir.canonicalize()
-        .with_context(|| format!("resolving environment directory {}", dir.display()))
+        .with_context(|| format!("resolving directory {}", dir.display()))
 }
 
-/// The rule applied to an already canonical path; `dir` is for messages.
-fn output_path_of_canonical(canonical: &Path, dir: &Path) -> Result<PathBuf> {
-    let names: Vec<&OsStr> = canonical
-        .components()
-        .filter_map(|c| match c {
-            Component::Normal(name) => Some(name),
-            _ => None,
-        })
-        .collect();
-    output_path_from_names(&names)
-        .with_context(|| format!("{}: cannot derive <system>/<env>", dir.display()))
-}
-
-fn output_path_from_names(names: &[&OsStr]) -> Result<PathBuf> {
-    let overlays = names.iter().rposition(|n| *n == "overlays");
-    let (system, env) = match overlays {
-        Some(i) if i >= 1 && i + 1 < names.len() => (names[i - 1], &names[i + 1..]),
-        _ if names.len() >= 2 => (names[names.len() - 2], &names[names.len() - 1..]),
-        _ => bail!("the path needs at least a parent directory"),
-    };
-    let mut path = PathBuf::from(system);
-    let (last, inner) = env.split_last().expect("env has at least one component");
-    path.extend(inner);
-    let mut file = last.to_os_string();
-    file.push(".yaml");
-    path.push(file);
-    Ok(path)
-}
-
-/// Maps each directory to its environment, sorted by output path. The same
-/// directory given twice counts once; two directories claiming one output
-/// file are an error.
-pub fn environments(dirs: &[PathBuf]) -> Result<Vec<Environment>> {
+/// Maps each directory to its output file under `layout`, sorted by output
+/// path. The same directory given twice counts once; two directories
+/// claiming one output file are an error.
+pub fn environments(dirs: &[PathBuf], layout: &Layout) -> Result<Vec<Environment>> {
     let mut by_output: BTreeMap<PathBuf, (PathBuf, PathBuf)> = BTreeMap::new();
     for dir in dirs {
         let canonical = canonicalize(dir)?;
-        let output = output_path_of_canonical(&canonical, dir)?;
+        let output = layout.output_path(&canonical, dir)?;
         if let Some((other, other_canonical)) = by_output.get(&output) {
             if *other_canonical == canonical {
                 continue;
             }
+            let hint = match layout {
+                Layout::Environments => " (--layout path names files by their whole path)",
+                Layout::Path { .. } => "",
+            };
             bail!(
-                "{} and {} would both render to {}",
+                "{} and {} would both render to {}{hint}",
                 other.display(),
                 dir.display(),
                 output.display()
@@ -199,7 +169,7 @@ pub fn environments(dirs: &[PathBuf]) -> Result<Vec<Environment>> {
 /// Builds every environment in parallel. Fails after all builds ran, with
 /// one line per failed environment.
 pub fn render_in_memory(dirs: &[PathBuf], options: &RenderAllOptions) -> Result<Vec<Rendered>> {
-    let envs = environments(dirs)?;
+    let envs = environments(dirs, &options.layout)?;
     let total = envs.len();
     let done = AtomicUsize::new(0);
     let results: Vec<Result<Rendered>> = envs
@@ -223,8 +193,9 @@ pub fn render_in_memory(dirs: &[PathBuf], options: &RenderAllOptions) -> Result<
     }
     if !failures.is_empty() {
         bail!(
-            "{} of {total} environments failed:\n  {}",
+            "{} of {total} {} failed:\n  {}",
             failures.len(),
+            options.layout.unit(),
             failures.join("\n  ")
         );
     }
@@ -327,10 +298,11 @@ pub fn check_outcome(report: &CheckReport, rerun: &str) -> Result<String> {
     )
 }
 
-/// A one-line account of what [`render_all`] wrote.
-pub fn write_outcome(summary: &WriteSummary, output_dir: &Path) -> String {
+/// A one-line account of what [`render_all`] wrote; `unit` names what a
+/// file stands for ([`Layout::unit`]).
+pub fn write_outcome(summary: &WriteSummary, output_dir: &Path, unit: &str) -> String {
     let mut line = format!(
-        "rendered {} environments into {} ({} written, {} unchanged",
+        "rendered {} {unit} into {} ({} written, {} unchanged",
         summary.written.len() + summary.unchanged.len(),
         output_dir.display(),
         summary.written.len(),
@@ -376,52 +348,6 @@ fn collect_yaml_files(dir: &Path, found: &mut Vec<PathBuf>) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn path_for(components: &[&str]) -> PathBuf {
-        let names: Vec<&OsStr> = components.iter().map(OsStr::new).collect();
-        output_path_from_names(&names).unwrap()
-    }
-
-    #[test]
-    fn overlay_directory_maps_to_system_and_env() {
-        assert_eq!(
-            path_for(&["repo", "deployments", "shop", "overlays", "prod"]),
-            PathBuf::from("shop/prod.yaml")
-        );
-    }
-
-    #[test]
-    fn nested_overlay_keeps_its_subdirectories() {
-        assert_eq!(
-            path_for(&["shop", "overlays", "prod", "eu"]),
-            PathBuf::from("shop/prod/eu.yaml")
-        );
-    }
-
-    #[test]
-    fn last_overlays_component_wins() {
-        assert_eq!(
-            path_for(&["overlays", "a", "b", "overlays", "dev"]),
-            PathBuf::from("b/dev.yaml")
-        );
-    }
-
-    #[test]
-    fn without_overlays_parent_and_dir_are_used() {
-        assert_eq!(
-            path_for(&["repo", "clusters", "staging"]),
-            PathBuf::from("clusters/staging.yaml")
-        );
-        assert_eq!(
-            path_for(&["shop", "overlays"]),
-            PathBuf::from("shop/overlays.yaml")
-        );
-    }
-
-    #[test]
-    fn single_component_is_rejected() {
-        assert!(output_path_from_names(&[OsStr::new("top")]).is_err());
-    }
 
     #[test]
     fn check_outcome_lists_every_problem() {

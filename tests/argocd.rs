@@ -65,7 +65,7 @@ fn generate_passes_build_options_through() {
     let dir = repo_root().join("deployments/example/overlays/production");
     let options = (
         "ARGOCD_ENV_KRUST_BUILD_OPTIONS",
-        "--load-restrictor LoadRestrictionsNone --reorder none",
+        "--load-restrictor=LoadRestrictionsNone --enable-helm=false --reorder none --strict=true",
     );
     let output = run_in(&dir, &["argocd", "generate"], &[APP, options]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));

@@ -362,7 +362,7 @@ fn completions_are_generated_for_each_shell() {
         assert!(script.contains(marker), "{shell}: {marker} missing");
         assert!(script.contains("render"), "{shell}: subcommands missing");
     }
-    assert_eq!(krust(&["completions", "tcsh"]).status.code(), Some(2));
+    assert_eq!(krust(&["completions", "tcsh"]).status.code(), Some(1));
 }
 
 #[test]
@@ -377,8 +377,10 @@ fn man_page_is_roff_generated_from_the_flags() {
         "subcommands are referenced"
     );
 
-    let dir = tempfile::tempdir().unwrap();
-    let output = krust(&["man", "--output-dir", dir.path().to_str().unwrap()]);
+    let temp = tempfile::tempdir().unwrap();
+    // A directory that does not exist yet is created.
+    let dir = temp.path().join("share/man/man1");
+    let output = krust(&["man", "--output-dir", dir.to_str().unwrap()]);
     assert!(output.status.success(), "{output:?}");
     for page in [
         "krust.1",
@@ -386,31 +388,77 @@ fn man_page_is_roff_generated_from_the_flags() {
         "krust-render.1",
         "krust-argocd-generate.1",
     ] {
-        assert!(dir.path().join(page).is_file(), "{page} not written");
+        assert!(dir.join(page).is_file(), "{page} not written");
     }
 }
 
+/// The subcommands listed in `help` (the lines under `Commands:`), except
+/// clap's `help`.
+fn listed_subcommands(help: &str) -> Vec<String> {
+    let Some((_, listing)) = help.split_once("\nCommands:\n") else {
+        return Vec::new();
+    };
+    listing
+        .lines()
+        .take_while(|line| !line.trim().is_empty())
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .map(str::to_string)
+        .collect()
+}
+
 #[test]
-fn help_of_the_main_commands_ends_with_examples() {
-    for (command, example) in [
-        (
-            "build",
-            "krust build deployments/example/overlays/production",
-        ),
-        (
-            "render",
-            "krust render --check --output-dir deployments/rendered deployments",
-        ),
-        ("diff", "krust diff --base origin/main"),
-        (
-            "edit",
-            "krust edit set image nginx=registry.example/nginx:1.27",
-        ),
-    ] {
-        let output = krust(&[command, "--help"]);
+fn every_commands_help_ends_with_examples() {
+    let mut pending = vec![Vec::<String>::new()];
+    let mut seen = 0;
+    while let Some(path) = pending.pop() {
+        let mut args: Vec<&str> = path.iter().map(String::as_str).collect();
+        args.push("--help");
+        let output = krust(&args);
+        let command = path.join(" ");
         assert!(output.status.success(), "{command}: {output:?}");
         let help = String::from_utf8(output.stdout).unwrap();
-        assert!(help.contains("Examples:"), "{command}: {help}");
-        assert!(help.contains(example), "{command}: {help}");
+        let (_, examples) = help
+            .rsplit_once("\nExamples:\n")
+            .unwrap_or_else(|| panic!("`krust {command} --help` has no examples:\n{help}"));
+        let lines: Vec<&str> = examples.lines().filter(|l| !l.trim().is_empty()).collect();
+        assert!(
+            !lines.is_empty() && lines.iter().all(|l| l.starts_with("  ")),
+            "`krust {command} --help` does not end with its examples:\n{help}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.trim_start().starts_with("krust ") || l.contains(" krust ")),
+            "`krust {command} --help` examples run no krust command:\n{examples}"
+        );
+        seen += 1;
+        for sub in listed_subcommands(&help) {
+            let mut child = path.clone();
+            child.push(sub);
+            pending.push(child);
+        }
     }
+    assert!(seen >= 40, "only {seen} commands found");
+}
+
+#[test]
+fn usage_errors_exit_one_and_diff_usage_errors_two() {
+    for args in [
+        &["build", "--no-such-flag"][..],
+        &["build", ".", "--enable-helm=maybe"],
+        &["render"],
+        &["edit", "set", "bogus"],
+        &["no-such-command"],
+        &[],
+    ] {
+        let output = krust(args);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {output:?}");
+        assert!(output.stdout.is_empty(), "{args:?}");
+    }
+    let output = krust(&["diff", "--no-such-flag", "a", "b"]);
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let output = krust(&["build", "--help"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("--enable-helm[=<BOOL>]"));
 }

@@ -1,6 +1,8 @@
 //! `krust edit` and `krust create` run in temporary directories; each test
 //! checks the exact bytes written, in kustomize's layout.
 
+mod common;
+
 use std::fs;
 use std::path::Path;
 use std::process::Command;
@@ -8,13 +10,7 @@ use std::process::Command;
 const HEADER: &str = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n";
 
 fn krust(dir: &Path, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_krust"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("krust runs");
-    let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
-    (out.status.success(), text(out.stdout), text(out.stderr))
+    common::krust_in(dir, args)
 }
 
 fn with_kustomization(text: &str) -> tempfile::TempDir {

@@ -193,3 +193,134 @@ fn a_tree_of_systems_renders_every_environment_but_not_its_output() {
     let check = run(&["--check"]);
     assert!(check.status.success(), "{check:?}");
 }
+
+/// A monorepo without an `overlays` layout: two `upstream/base`
+/// directories, a component and a nested kustomization.
+fn monorepo() -> tempfile::TempDir {
+    let root = tempfile::tempdir().unwrap();
+    let cm = |name: &str| format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n");
+    let files = [
+        (
+            "apps/admission-webhook/upstream/base/kustomization.yaml",
+            "resources:\n- cm.yaml\n".to_string(),
+        ),
+        (
+            "apps/admission-webhook/upstream/base/cm.yaml",
+            cm("webhook"),
+        ),
+        (
+            "apps/centraldashboard/upstream/base/kustomization.yaml",
+            "resources:\n- cm.yaml\n".to_string(),
+        ),
+        (
+            "apps/centraldashboard/upstream/base/cm.yaml",
+            cm("dashboard"),
+        ),
+        (
+            "apps/centraldashboard/upstream/base/v1.2/kustomization.yaml",
+            "resources:\n- cm.yaml\nnamePrefix: v12-\n".to_string(),
+        ),
+        (
+            "apps/centraldashboard/upstream/base/v1.2/cm.yaml",
+            cm("dashboard"),
+        ),
+        (
+            "apps/components/team/kustomization.yaml",
+            "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n".to_string(),
+        ),
+    ];
+    for (path, text) in files {
+        let path = root.path().join(path);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+    root
+}
+
+#[test]
+fn the_path_layout_renders_any_tree_of_kustomizations() {
+    let repo = monorepo();
+    let out = repo.path().join("out");
+    let run = |extra: &[&str]| {
+        Command::new(krust_bin())
+            .arg("render")
+            .args(extra)
+            .arg("--output-dir")
+            .arg(&out)
+            .arg(repo.path().join("apps/admission-webhook/upstream/base"))
+            .arg(repo.path().join("apps/centraldashboard/upstream/base"))
+            .output()
+            .expect("krust binary runs")
+    };
+    let clash = run(&[]);
+    assert_eq!(clash.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&clash.stderr);
+    assert!(
+        stderr.contains("would both render to upstream/base.yaml (--layout path"),
+        "{stderr}"
+    );
+
+    let root = repo.path().to_str().unwrap();
+    let output = run(&["--layout", "path", "--root", root]);
+    assert!(output.status.success(), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("rendered 2 directories"), "{stderr}");
+    let webhook =
+        fs::read_to_string(out.join("apps/admission-webhook/upstream/base.yaml")).unwrap();
+    assert!(webhook.contains("name: webhook"), "{webhook}");
+
+    // A whole tree: every kustomization but the component, nested ones too.
+    let output = Command::new(krust_bin())
+        .current_dir(repo.path())
+        .args(["render", "--layout", "path", "--output-dir", "all", "apps"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let mut written: Vec<String> = Vec::new();
+    for entry in walk(&repo.path().join("all")) {
+        written.push(
+            entry
+                .strip_prefix(repo.path())
+                .unwrap()
+                .display()
+                .to_string(),
+        );
+    }
+    written.sort();
+    assert_eq!(
+        written,
+        [
+            "all/apps/admission-webhook/upstream/base.yaml",
+            "all/apps/centraldashboard/upstream/base.yaml",
+            "all/apps/centraldashboard/upstream/base/v1.2.yaml",
+        ]
+    );
+    let check = Command::new(krust_bin())
+        .current_dir(repo.path())
+        .args([
+            "render",
+            "--check",
+            "--layout",
+            "path",
+            "--output-dir",
+            "all",
+            "apps",
+        ])
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "{check:?}");
+}
+
+/// Every file below `dir`.
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}

@@ -127,20 +127,37 @@ Fixed fields:
   patchesJson6902 -> patches
   patchesStrategicMerge -> patches
   commonLabels -> labels
+
 To convert vars -> replacements, run the command `kustomize edit fix --vars`
+
 WARNING: Converting vars to replacements will potentially overwrite many resource files 
 and the resulting files may not produce the same output when `kustomize build` is run. 
 We recommend doing this in a clean git repository where the change is easy to undo.
 ";
 
-/// `edit fix`: rewrites deprecated fields, then builds the directory
-/// before and after and returns what kustomize prints: the summary and a
-/// warning when the build now fails or prints something else.
-pub fn fix(dir: &Path) -> Result<String> {
+/// The text `edit fix --vars` prints.
+pub const FIX_VARS_MESSAGE: &str = "
+Fixed fields:
+  patchesJson6902 -> patches
+  patchesStrategicMerge -> patches
+  commonLabels -> labels
+  vars -> replacements
+";
+
+/// `edit fix`: rewrites deprecated fields (with `vars`, also vars into
+/// replacements, rewriting the files that use them), then builds the
+/// directory before and after and returns what kustomize prints: the
+/// summary and a warning when the build now fails or prints something else.
+pub fn fix(dir: &Path, vars: bool) -> Result<String> {
     let before = render_build(dir).unwrap_or_default();
     let mut file = KustFile::open(dir)?;
     before_fix_write(file.doc_mut(), dir)?;
-    let mut out = FIX_MESSAGE.to_string();
+    let mut out = if vars {
+        super::vars::convert_vars(file.doc_mut(), dir)?;
+        FIX_VARS_MESSAGE.to_string()
+    } else {
+        FIX_MESSAGE.to_string()
+    };
     let written = file.save();
     match render_build(dir) {
         Err(e) => out.push_str(&format!(

@@ -111,11 +111,7 @@ fn find_or_make_entry<'a>(
     kind: GeneratorKind,
     flags: &GeneratorFlags,
 ) -> &'a mut Mapping {
-    let field = match kind {
-        GeneratorKind::ConfigMap => "configMapGenerator",
-        GeneratorKind::Secret => "secretGenerator",
-    };
-    let entries = seq_mut(doc, field);
+    let entries = seq_mut(doc, field_of(kind));
     let found = entries.iter().position(|e| {
         e.as_map().is_some_and(|e| {
             str_at(e, "name") == flags.name
@@ -138,8 +134,16 @@ fn find_or_make_entry<'a>(
     }
 }
 
+/// The kustomization field listing generators of `kind`.
+pub(super) fn field_of(kind: GeneratorKind) -> &'static str {
+    match kind {
+        GeneratorKind::ConfigMap => "configMapGenerator",
+        GeneratorKind::Secret => "secretGenerator",
+    }
+}
+
 /// Namespaces compare with "" meaning `default`.
-fn same_namespace(a: &str, b: &str) -> bool {
+pub(super) fn same_namespace(a: &str, b: &str) -> bool {
     let or_default = |ns: &str| {
         if ns.is_empty() {
             "default".to_string()
@@ -178,7 +182,7 @@ fn merge_flags(entry: &mut Mapping, flags: &GeneratorFlags) {
 
 /// Global labels and annotations fill keys the entry lacks; the global
 /// flags turn the entry's on.
-fn merge_global_options(local: &mut Mapping, global: &Mapping) {
+pub(super) fn merge_global_options(local: &mut Mapping, global: &Mapping) {
     for field in ["labels", "annotations"] {
         let Some(Value::Map(global_pairs)) = global.get(field) else {
             continue;
@@ -198,7 +202,7 @@ fn merge_global_options(local: &mut Mapping, global: &Mapping) {
     }
 }
 
-fn check_by_generating(entry: &Mapping, kind: GeneratorKind, dir: &Path) -> Result<()> {
+pub(super) fn check_by_generating(entry: &Mapping, kind: GeneratorKind, dir: &Path) -> Result<()> {
     let json = serde_json::Value::from(&Value::Map(entry.clone()));
     let args: GeneratorArgs = serde_json::from_value(json)?;
     let config = GeneratorConfig::from_kustomization(kind, &args, None)?;

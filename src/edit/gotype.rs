@@ -178,7 +178,8 @@ const VAR_TARGET: &[Field] = &[
     Field("name", Ty::Str, false),
     s("namespace"),
 ];
-const VAR: &[Field] = &[
+/// `types.Var`.
+pub const VAR: &[Field] = &[
     Field("name", Ty::Str, false),
     Field("objref", Ty::Obj(VAR_TARGET), false),
     Field("fieldref", Ty::Obj(&[s("fieldPath")]), true),

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 /// A `*` new name, tag or digest keeps the value already in the file.
 const KEEP: &str = "*";
 
-const INVALID_FORMAT: &str = "invalid format of image, use one of the following options:
+const FORMATS: &str = "use one of the following options:
 - <image>=<newimage>:<newtag>
 - <image>=<newimage>@<digest>
 - <image>=<newimage>:<newtag>@<digest>
@@ -17,6 +17,11 @@ const INVALID_FORMAT: &str = "invalid format of image, use one of the following 
 - <image>:<newtag>
 - <image>:<newtag>@<digest>
 - <image>@<digest>";
+
+/// kustomize's message for an argument it cannot split.
+fn invalid_format() -> anyhow::Error {
+    anyhow::anyhow!("invalid format of image, {FORMATS}")
+}
 
 /// One `images` entry.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -63,6 +68,11 @@ impl ImageEntry {
 }
 
 /// Parses one `set image` argument.
+///
+/// kustomize v5.5 also accepts arguments with an empty part (`nginx@`,
+/// `nginx:`, `=nginx`, `nginx=`, `:v1`) and writes an entry that names no
+/// image or changes nothing; krust refuses them, saying which part is
+/// empty.
 pub fn parse_image_arg(arg: &str) -> Result<ImageEntry> {
     let (key, value) = match arg.split_once('=') {
         Some((key, value)) => (key, value),
@@ -70,7 +80,10 @@ pub fn parse_image_arg(arg: &str) -> Result<ImageEntry> {
     };
     let (name, tag, digest) = split_image_name(value);
     if name == arg {
-        bail!(INVALID_FORMAT);
+        return Err(invalid_format());
+    }
+    if let Some(reason) = empty_part(arg, key, value, (name, tag, digest)) {
+        bail!("invalid format of image {arg:?}: {reason}; {FORMATS}");
     }
     let mut entry = ImageEntry {
         new_tag: tag.into(),
@@ -84,6 +97,36 @@ pub fn parse_image_arg(arg: &str) -> Result<ImageEntry> {
         entry.new_name = name.into();
     }
     Ok(entry)
+}
+
+/// The empty part of an argument whose parts are `key` (before `=`) and
+/// `value` split into `parts`, if any.
+fn empty_part(
+    arg: &str,
+    key: &str,
+    value: &str,
+    parts: (&str, &str, &str),
+) -> Option<&'static str> {
+    let (name, tag, digest) = parts;
+    let has_key = arg.contains('=');
+    if has_key && key.is_empty() {
+        return Some("the image name before '=' is empty");
+    }
+    if name.is_empty() && !(has_key && value.is_empty()) {
+        return Some("the image name is empty");
+    }
+    if has_key && value.is_empty() {
+        return Some("the new image after '=' is empty");
+    }
+    // The value starts with the name; what follows holds the separators.
+    let rest = &value[name.len()..];
+    if rest.starts_with(':') && tag.is_empty() {
+        return Some("the tag after ':' is empty");
+    }
+    if rest.contains('@') && digest.is_empty() {
+        return Some("the digest after '@' is empty");
+    }
+    None
 }
 
 /// Splits `name[:tag][@digest]`; a `:` or `@` before the first `/` (after
@@ -191,6 +234,38 @@ mod tests {
         let e = parse_image_arg("app:*").unwrap();
         assert_eq!((&*e.name, &*e.new_tag), ("app", "*"));
         assert!(parse_image_arg("app").is_err());
+    }
+
+    #[test]
+    fn arguments_with_an_empty_part_are_refused() {
+        for (arg, reason) in [
+            ("nginx@", "the digest after '@' is empty"),
+            ("nginx:", "the tag after ':' is empty"),
+            ("nginx:@sha256:ab", "the tag after ':' is empty"),
+            ("=foo", "the image name before '=' is empty"),
+            ("nginx=", "the new image after '=' is empty"),
+            (":v1", "the image name is empty"),
+            ("app=reg/app@", "the digest after '@' is empty"),
+            ("app:v1@", "the digest after '@' is empty"),
+        ] {
+            let err = parse_image_arg(arg).unwrap_err().to_string();
+            assert!(
+                err.starts_with(&format!(
+                    "invalid format of image {arg:?}: {reason}; use one"
+                )),
+                "{arg}: {err}"
+            );
+        }
+        for arg in [
+            "app=reg:5000/app",
+            "reg:5000/app:v1",
+            "app=*",
+            "app:*",
+            "app@*",
+            "a:v1@sha256:x",
+        ] {
+            assert!(parse_image_arg(arg).is_ok(), "{arg}");
+        }
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! The list-valued edits: `resources`, `components`, `patches`,
-//! `replicas` and `buildMetadata`, and the plain string fields.
+//! The list-valued edits: `resources` (and `add base`), `components`,
+//! `transformers`, `generators`, `patches`, `replicas` and
+//! `buildMetadata`, and the plain string fields.
 
 use super::doc::{seq_mut, set_strings, str_at, strings_at};
 use super::glob::{glob, glob_match};
@@ -44,17 +45,25 @@ pub fn expand_paths(dir: &Path, patterns: &[String], no_verify: bool) -> Result<
     Ok(out)
 }
 
-/// Appends `paths` to the list `field` (`resources` or `components`),
-/// skipping the kustomization file itself and entries already listed.
-/// Returns a note for each skipped duplicate.
+/// The singular word kustomize's messages use for the entries of `field`.
+pub fn entry_word(field: &str) -> &'static str {
+    match field {
+        "components" => "component",
+        "transformers" => "transformer",
+        "generators" => "generator",
+        _ => "resource",
+    }
+}
+
+/// Appends `paths` to the list `field` (`resources`, `components`,
+/// `transformers` or `generators`), skipping entries already listed and,
+/// for resources and components, the kustomization file itself. Returns a
+/// note for each skipped duplicate.
 pub fn add_paths(doc: &mut Mapping, field: &str, paths: &[String], own_name: &str) -> Vec<String> {
-    let word = if field == "components" {
-        "component"
-    } else {
-        "resource"
-    };
+    let word = entry_word(field);
+    let skips_own = matches!(field, "resources" | "components");
     let mut notes = Vec::new();
-    for path in paths.iter().filter(|p| *p != own_name) {
+    for path in paths.iter().filter(|p| !skips_own || *p != own_name) {
         if strings_at(doc, field).contains(path) {
             notes.push(format!("{word} {path} already in kustomization file"));
             continue;
@@ -64,13 +73,78 @@ pub fn add_paths(doc: &mut Mapping, field: &str, paths: &[String], own_name: &st
     notes
 }
 
+/// Expands `add transformer|generator` arguments: each is a glob relative
+/// to `dir`; one matching nothing only gets a note (kustomize logs it).
+/// Returns the paths and the notes.
+pub fn expand_plugin_paths(dir: &Path, patterns: &[String]) -> Result<(Vec<String>, Vec<String>)> {
+    let mut paths = Vec::new();
+    let mut notes = Vec::new();
+    for pattern in patterns {
+        let matches = glob(dir, pattern)?;
+        if matches.is_empty() {
+            notes.push(format!("{pattern} has no match"));
+        }
+        paths.extend(matches);
+    }
+    Ok((paths, notes))
+}
+
+/// `edit add base A,B,...` (one argument): appends each directory to
+/// `resources`. A path that does not exist below `dir`, or one already
+/// listed, is an error and nothing is written.
+pub fn add_bases(doc: &mut Mapping, dir: &Path, arg: &str) -> Result<()> {
+    for path in arg.split(',') {
+        if std::fs::symlink_metadata(dir.join(path)).is_err() {
+            bail!("{path} does not exist");
+        }
+        if strings_at(doc, "resources").iter().any(|r| r == path) {
+            bail!("base {path} already in kustomization file");
+        }
+        seq_mut(doc, "resources").push(Value::from(path));
+    }
+    Ok(())
+}
+
+/// `edit add buildmetadata`: appends checked options; one already listed
+/// is an error.
+pub fn add_build_metadata(doc: &mut Mapping, options: &[String]) -> Result<()> {
+    for option in options {
+        if strings_at(doc, "buildMetadata").contains(option) {
+            bail!("buildMetadata option {option} already in kustomization file");
+        }
+        seq_mut(doc, "buildMetadata").push(Value::from(option.as_str()));
+    }
+    Ok(())
+}
+
+/// `edit remove buildmetadata`: drops the options (absent ones are fine);
+/// the field goes when nothing is left.
+pub fn remove_build_metadata(doc: &mut Mapping, options: &[String]) {
+    let kept: Vec<String> = strings_at(doc, "buildMetadata")
+        .into_iter()
+        .filter(|o| !options.contains(o))
+        .collect();
+    if kept.is_empty() {
+        doc.shift_remove("buildMetadata");
+    } else {
+        set_strings(doc, "buildMetadata", kept);
+    }
+}
+
 /// `edit remove resource`: drops every entry matched by one of the glob
 /// `patterns`. Returns false (and leaves the file alone) when none match.
 pub fn remove_resources(doc: &mut Mapping, patterns: &[String]) -> Result<bool> {
+    remove_listed(doc, "resources", patterns)
+}
+
+/// `edit remove resource|transformer`: drops every entry of the list
+/// `field` matched by one of the glob `patterns`. Returns false (and leaves
+/// the file alone) when none match.
+pub fn remove_listed(doc: &mut Mapping, field: &str, patterns: &[String]) -> Result<bool> {
     if patterns.is_empty() {
-        bail!("must specify a resource file");
+        bail!("must specify a {} file", entry_word(field));
     }
-    let resources = strings_at(doc, "resources");
+    let resources = strings_at(doc, field);
     let mut doomed = Vec::new();
     for pattern in patterns {
         for resource in &resources {
@@ -86,7 +160,7 @@ pub fn remove_resources(doc: &mut Mapping, patterns: &[String]) -> Result<bool> 
         .into_iter()
         .filter(|r| !doomed.contains(r))
         .collect();
-    set_strings(doc, "resources", kept);
+    set_strings(doc, field, kept);
     Ok(true)
 }
 
@@ -299,6 +373,53 @@ mod tests {
         assert!(add_patch(&mut doc, &spec).unwrap().is_some());
         assert!(remove_patch(&mut doc, &spec).unwrap().is_none());
         assert!(doc["patches"].as_seq().unwrap().is_empty());
+    }
+
+    #[test]
+    fn bases_must_exist_and_be_new() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("a")).unwrap();
+        std::fs::create_dir(dir.path().join("b")).unwrap();
+        let mut doc = Mapping::new();
+        add_bases(&mut doc, dir.path(), "a,b").unwrap();
+        assert_eq!(strings_at(&doc, "resources"), ["a", "b"]);
+        let err = add_bases(&mut doc, dir.path(), "b").unwrap_err();
+        assert_eq!(err.to_string(), "base b already in kustomization file");
+        let err = add_bases(&mut doc, dir.path(), "c").unwrap_err();
+        assert_eq!(err.to_string(), "c does not exist");
+    }
+
+    #[test]
+    fn build_metadata_is_added_once_and_removed() {
+        let mut doc = Mapping::new();
+        add_build_metadata(&mut doc, &strings(&["originAnnotations", "managedByLabel"])).unwrap();
+        let err = add_build_metadata(&mut doc, &strings(&["managedByLabel"])).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "buildMetadata option managedByLabel already in kustomization file"
+        );
+        remove_build_metadata(
+            &mut doc,
+            &strings(&["originAnnotations", "transformerAnnotations"]),
+        );
+        assert_eq!(strings_at(&doc, "buildMetadata"), ["managedByLabel"]);
+        remove_build_metadata(&mut doc, &strings(&["managedByLabel"]));
+        assert!(!doc.contains_key("buildMetadata"));
+    }
+
+    #[test]
+    fn transformers_are_removed_by_glob() {
+        let mut doc = Mapping::new();
+        set_strings(
+            &mut doc,
+            "transformers",
+            strings(&["foo/t1.yaml", "foo/t2.yaml", "keep/me.yaml"]),
+        );
+        assert!(!remove_listed(&mut doc, "transformers", &strings(&["bar/*"])).unwrap());
+        assert!(remove_listed(&mut doc, "transformers", &strings(&["foo/t*.yaml"])).unwrap());
+        assert_eq!(strings_at(&doc, "transformers"), ["keep/me.yaml"]);
+        let err = remove_listed(&mut doc, "transformers", &[]).unwrap_err();
+        assert_eq!(err.to_string(), "must specify a transformer file");
     }
 
     #[test]

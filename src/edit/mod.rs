@@ -23,19 +23,24 @@ pub mod create;
 mod doc;
 pub mod fixup;
 pub mod generator;
+pub mod generator_set;
 pub mod glob;
 pub mod gotype;
 pub mod image;
 pub mod kustfile;
 pub mod lists;
 pub mod metadata;
+pub mod vars;
 
 pub use create::{create, fix, CreateOptions};
 pub use generator::{add_generator, GeneratorFlags};
+pub use generator_set::{remove_generators, set_generator, SetFlags};
 pub use image::{parse_image_arg, set_images, split_image_name, ImageEntry};
 pub use kustfile::KustFile;
 pub use lists::{
-    add_patch, add_paths, expand_paths, parse_build_metadata, remove_patch, remove_resources,
-    set_replicas, set_string_field, PatchSpec,
+    add_bases, add_build_metadata, add_patch, add_paths, expand_paths, parse_build_metadata,
+    remove_build_metadata, remove_listed, remove_patch, remove_resources, set_replicas,
+    set_string_field, PatchSpec,
 };
 pub use metadata::{add_metadata, remove_metadata, set_metadata, AddOptions, MetadataKind};
+pub use vars::convert_vars;

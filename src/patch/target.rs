@@ -20,6 +20,37 @@ pub struct Target {
     namespace: Option<Regex>,
     labels: LabelSelector,
     annotations: LabelSelector,
+    /// The selector as written (`kind=Deployment, name=web`), for messages.
+    text: String,
+}
+
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// The non-empty fields of `selector` as `field=value` pairs.
+fn describe(selector: &Selector) -> String {
+    let fields = [
+        ("group", &selector.group),
+        ("version", &selector.version),
+        ("kind", &selector.kind),
+        ("name", &selector.name),
+        ("namespace", &selector.namespace),
+        ("labelSelector", &selector.label_selector),
+        ("annotationSelector", &selector.annotation_selector),
+    ];
+    let pairs: Vec<String> = fields
+        .iter()
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(field, value)| format!("{field}={value}"))
+        .collect();
+    if pairs.is_empty() {
+        "any resource".to_string()
+    } else {
+        pairs.join(", ")
+    }
 }
 
 /// A pattern anchored at both ends, as kustomize anchors them; `None` for
@@ -57,6 +88,7 @@ impl Target {
                     )
                 },
             )?,
+            text: describe(selector),
         })
     }
 

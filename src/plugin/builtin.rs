@@ -57,6 +57,28 @@ pub enum Builtin {
     ValueAddTransformer,
 }
 
+/// The kinds of kustomize's builtin plugins, in kustomize's own order.
+pub const BUILTIN_KINDS: [&str; 18] = [
+    "AnnotationsTransformer",
+    "ConfigMapGenerator",
+    "IAMPolicyGenerator",
+    "HashTransformer",
+    "ImageTagTransformer",
+    "LabelTransformer",
+    "NamespaceTransformer",
+    "PatchJson6902Transformer",
+    "PatchStrategicMergeTransformer",
+    "PatchTransformer",
+    "PrefixSuffixTransformer",
+    "PrefixTransformer",
+    "SuffixTransformer",
+    "ReplicaCountTransformer",
+    "SecretGenerator",
+    "ValueAddTransformer",
+    "HelmChartInflationGenerator",
+    "ReplacementTransformer",
+];
+
 impl Builtin {
     /// The builtin named by a config's `kind`.
     pub fn from_kind(kind: &str) -> Option<Builtin> {
@@ -206,6 +228,13 @@ impl Generate for DataGenerator {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_listed_kind_is_a_builtin() {
+        assert!(BUILTIN_KINDS
+            .iter()
+            .all(|k| Builtin::from_kind(k).is_some()));
+    }
 
     #[test]
     fn kinds_and_roles() {

@@ -122,6 +122,8 @@ fn parse_spec(text: &str, key: &str) -> Result<FunctionSpec> {
 pub struct KrmFunction {
     /// The executable to run; `None` when kustomize would run nothing.
     program: Option<PathBuf>,
+    /// True when an executable is declared but `--enable-exec` is off.
+    skipped: bool,
     /// The plugin config, handed over as `functionConfig`.
     config: Value,
     work_dir: PathBuf,
@@ -144,9 +146,11 @@ pub fn configure(
             spec.container.image
         );
     }
-    let program = (ctx.options.enable_exec && !spec.exec.path.is_empty())
-        .then(|| resolve_program(&spec.exec.path, ctx.dir));
+    let declared = !spec.exec.path.is_empty();
+    let program =
+        (ctx.options.enable_exec && declared).then(|| resolve_program(&spec.exec.path, ctx.dir));
     Ok(KrmFunction {
+        skipped: declared && program.is_none(),
         program,
         config: config.value().into_owned(),
         work_dir: ctx.dir.to_path_buf(),
@@ -229,7 +233,25 @@ impl KrmFunction {
     }
 }
 
+impl KrmFunction {
+    /// The note for a function that does not run: kustomize then passes
+    /// its input through, silently.
+    fn note_skipped(&self, notes: &mut Vec<String>) {
+        if self.skipped {
+            notes.push(format!(
+                "exec function ({}) did not run: exec functions need --enable-exec",
+                self.name
+            ));
+        }
+    }
+}
+
 impl Generate for KrmFunction {
+    fn generate_noting(&self, notes: &mut Vec<String>) -> Result<Vec<GeneratedResource>> {
+        self.note_skipped(notes);
+        self.generate()
+    }
+
     /// The function gets its own config (marked local, so that it vanishes
     /// from the output if passed through) as its only item.
     fn generate(&self) -> Result<Vec<GeneratedResource>> {
@@ -244,6 +266,11 @@ impl Generate for KrmFunction {
 }
 
 impl Transform for KrmFunction {
+    fn apply_noting(&self, resources: &mut ResourceList, notes: &mut Vec<String>) -> Result<()> {
+        self.note_skipped(notes);
+        self.apply(resources)
+    }
+
     /// Every resource goes in, tagged with its identity; what comes out
     /// replaces the resource of the same identity (keeping its build
     /// state), is appended when new, and resources missing from the output

@@ -38,6 +38,13 @@ pub const LOCAL_CONFIG_ANNOTATION: &str = "config.kubernetes.io/local-config";
 pub trait Generate {
     /// Runs the generator.
     fn generate(&self) -> anyhow::Result<Vec<GeneratedResource>>;
+
+    /// [`Generate::generate`], adding to `notes` why it had no effect when
+    /// the build's flags kept it from running, for the build's warnings.
+    fn generate_noting(&self, notes: &mut Vec<String>) -> anyhow::Result<Vec<GeneratedResource>> {
+        let _ = notes;
+        self.generate()
+    }
 }
 
 /// Where a plugin runs: the kustomization that lists it (files named in its

@@ -11,14 +11,15 @@ use anyhow::{bail, Result};
 pub const VALIDATED_BY_LABEL: &str = "validated-by";
 
 /// Runs each validator in turn, failing when one changed anything besides
-/// the `validated-by` label.
+/// the `validated-by` label; `notes` collects what had no effect.
 pub fn run_validators(
     validators: &[Box<dyn Transform>],
     resources: &mut ResourceList,
+    notes: &mut Vec<String>,
 ) -> Result<()> {
     for validator in validators {
         let before: Vec<Resource> = resources.as_slice().to_vec();
-        validator.apply(resources)?;
+        validator.apply_noting(resources, notes)?;
         if let Err(e) = same_except_label(&before, resources.as_slice()) {
             bail!("validator shouldn't modify the resource map: {e}");
         }
@@ -97,7 +98,7 @@ mod tests {
     fn the_validated_by_label_is_allowed_and_kept() {
         let mut resources = list();
         let validators: Vec<Box<dyn Transform>> = vec![Box::new(AddLabel(VALIDATED_BY_LABEL))];
-        run_validators(&validators, &mut resources).unwrap();
+        run_validators(&validators, &mut resources, &mut Vec::new()).unwrap();
         assert!(resources.as_slice()[0]
             .value()
             .str_at(&["metadata", "labels", VALIDATED_BY_LABEL])
@@ -108,7 +109,7 @@ mod tests {
     fn other_changes_fail() {
         let mut resources = list();
         let validators: Vec<Box<dyn Transform>> = vec![Box::new(AddLabel("other"))];
-        let err = run_validators(&validators, &mut resources).unwrap_err();
+        let err = run_validators(&validators, &mut resources, &mut Vec::new()).unwrap_err();
         assert!(err.to_string().contains("shouldn't modify"));
     }
 }

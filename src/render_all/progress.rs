@@ -1,4 +1,8 @@
 //! The `rendered N/M environments` line of `krust render`.
+//!
+//! Builds finish on several threads at once: a thread that counted 5 may
+//! reach the line after the one that counted 6, so the line only ever
+//! moves forward.
 
 use std::io::{IsTerminal, Write};
 use std::sync::Mutex;
@@ -9,21 +13,32 @@ use std::time::{Duration, Instant};
 pub struct ProgressLine {
     start: Instant,
     delay: Duration,
-    /// `None` when disabled; `Some((shown, sink))` otherwise.
-    sink: Option<Mutex<(bool, Box<dyn Write + Send>)>>,
+    /// What is counted, in the plural ("environments").
+    unit: &'static str,
+    /// `None` when disabled; otherwise the sink and what it last showed.
+    sink: Option<Mutex<Shown>>,
+}
+
+/// The sink of an enabled line, and the count it shows (0: nothing yet).
+struct Shown {
+    finished: usize,
+    out: Box<dyn Write + Send>,
 }
 
 impl ProgressLine {
     /// How long a run may take before progress appears.
     pub const DELAY: Duration = Duration::from_secs(1);
 
-    /// A progress line on stderr, enabled when stderr is a terminal.
-    pub fn on_stderr() -> ProgressLine {
+    /// A progress line on stderr counting `unit` ("environments"), enabled
+    /// when stderr is a terminal.
+    pub fn on_stderr(unit: &'static str) -> ProgressLine {
         let enabled = std::io::stderr().is_terminal();
-        ProgressLine::new(
+        let mut line = ProgressLine::new(
             enabled.then(|| Box::new(std::io::stderr()) as _),
             Self::DELAY,
-        )
+        );
+        line.unit = unit;
+        line
     }
 
     /// A progress line written to `sink` (none: disabled) once `delay` has
@@ -32,7 +47,8 @@ impl ProgressLine {
         ProgressLine {
             start: Instant::now(),
             delay,
-            sink: sink.map(|s| Mutex::new((false, s))),
+            unit: "environments",
+            sink: sink.map(|out| Mutex::new(Shown { finished: 0, out })),
         }
     }
 
@@ -42,22 +58,23 @@ impl ProgressLine {
         if self.start.elapsed() < self.delay {
             return;
         }
-        let mut guard = sink.lock().unwrap_or_else(|e| e.into_inner());
-        let (shown, out) = &mut *guard;
-        *shown = true;
+        let mut shown = sink.lock().unwrap_or_else(|e| e.into_inner());
+        if finished <= shown.finished {
+            return;
+        }
+        shown.finished = finished;
         // Progress is best effort: a closed stderr must not fail the render.
-        let _ = write!(out, "\rrendered {finished}/{total} environments");
-        let _ = out.flush();
+        let _ = write!(shown.out, "\rrendered {finished}/{total} {}", self.unit);
+        let _ = shown.out.flush();
     }
 
     /// Clears the line if it was shown, so later messages start clean.
     pub fn finish(&self) {
         let Some(sink) = &self.sink else { return };
-        let mut guard = sink.lock().unwrap_or_else(|e| e.into_inner());
-        let (shown, out) = &mut *guard;
-        if *shown {
-            let _ = write!(out, "\r\x1b[K");
-            let _ = out.flush();
+        let mut shown = sink.lock().unwrap_or_else(|e| e.into_inner());
+        if shown.finished > 0 {
+            let _ = write!(shown.out, "\r\x1b[K");
+            let _ = shown.out.flush();
         }
     }
 }
@@ -105,6 +122,41 @@ mod tests {
             text(&sink),
             "\rrendered 1/2 environments\rrendered 2/2 environments\r\x1b[K"
         );
+    }
+
+    #[test]
+    fn the_count_never_goes_backwards() {
+        let sink = Shared::default();
+        let line = ProgressLine::new(Some(Box::new(sink.clone())), Duration::ZERO);
+        line.update(2, 3);
+        line.update(1, 3);
+        line.update(3, 3);
+        assert_eq!(
+            text(&sink),
+            "\rrendered 2/3 environments\rrendered 3/3 environments"
+        );
+    }
+
+    #[test]
+    fn counts_from_many_threads_arrive_in_order() {
+        let sink = Shared::default();
+        let line = ProgressLine::new(Some(Box::new(sink.clone())), Duration::ZERO);
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        std::thread::scope(|scope| {
+            for _ in 0..8 {
+                scope.spawn(|| {
+                    for _ in 0..50 {
+                        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                        line.update(n, 400);
+                    }
+                });
+            }
+        });
+        let shown: Vec<usize> = text(&sink)
+            .split('\r')
+            .filter_map(|s| s.strip_prefix("rendered ")?.split('/').next()?.parse().ok())
+            .collect();
+        assert!(shown.windows(2).all(|w| w[0] < w[1]), "{shown:?}");
     }
 
     #[test]

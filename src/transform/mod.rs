@@ -26,4 +26,16 @@ use crate::resource::ResourceList;
 pub trait Transform {
     /// Applies the transformation to every resource it selects.
     fn apply(&self, resources: &mut ResourceList) -> anyhow::Result<()>;
+
+    /// [`Transform::apply`], adding to `notes` what in its configuration had
+    /// no effect (a patch target that selects nothing), for the build's
+    /// warnings ([`crate::warning`]).
+    fn apply_noting(
+        &self,
+        resources: &mut ResourceList,
+        notes: &mut Vec<String>,
+    ) -> anyhow::Result<()> {
+        let _ = notes;
+        self.apply(resources)
+    }
 }

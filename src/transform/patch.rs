@@ -129,11 +129,26 @@ impl PatchTransformer {
 
 impl Transform for LoadedPatch {
     fn apply(&self, resources: &mut ResourceList) -> Result<()> {
+        self.apply_noting(resources, &mut Vec::new())
+    }
+
+    fn apply_noting(&self, resources: &mut ResourceList, notes: &mut Vec<String>) -> Result<()> {
+        if let Some(target) = &self.target {
+            if target.select(resources).is_empty() {
+                notes.push(no_match_note(&self.source, target));
+            }
+        }
         match &self.body {
             Body::StrategicMerge(patches) => self.apply_strategic(patches, resources),
             Body::Json(json) => self.apply_json(json, resources),
         }
     }
+}
+
+/// The note for a patch whose target selects no resource: kustomize
+/// applies it to nothing, silently.
+pub(crate) fn no_match_note(source: &str, target: &Target) -> String {
+    format!("patch {source} has no effect: its target ({target}) selects no resource")
 }
 
 impl LoadedPatch {

@@ -2,12 +2,12 @@
 //! (`patchesStrategicMerge`) and PatchJson6902Transformer
 //! (`patchesJson6902`).
 
-use super::patch::{apply_json_to, apply_to_selected, find_unique, AllowedChanges};
+use super::patch::{apply_json_to, apply_to_selected, find_unique, no_match_note, AllowedChanges};
 use super::plugin_config::{lenient_string, nullable};
 use super::Transform;
 use crate::kustomization::{Kustomization, Selector};
 use crate::patch::json6902::JsonPatch;
-use crate::patch::source::{strategic_merge_patches, PatchFiles};
+use crate::patch::source::{quoted, strategic_merge_patches, PatchFiles};
 use crate::patch::target::Target;
 use crate::resource::{Resource, ResourceList};
 use anyhow::{anyhow, bail, Context, Result};
@@ -116,6 +116,8 @@ pub struct LoadedJson6902 {
     patch: JsonPatch,
     /// The operations' text, for messages.
     text: String,
+    /// `[path: "..."]` or `[patch: "..."]`, for warnings.
+    source: String,
 }
 
 impl PatchJson6902Transformer {
@@ -146,17 +148,30 @@ impl PatchJson6902Transformer {
                 text
             );
         }
+        let source = if self.path.is_empty() {
+            format!("[patch: {}]", quoted(text.trim()))
+        } else {
+            format!("[path: {}]", quoted(&self.path))
+        };
         Ok(LoadedJson6902 {
             target: Target::new(selector)?,
             patch,
             text,
+            source,
         })
     }
 }
 
 impl Transform for LoadedJson6902 {
     fn apply(&self, resources: &mut ResourceList) -> Result<()> {
+        self.apply_noting(resources, &mut Vec::new())
+    }
+
+    fn apply_noting(&self, resources: &mut ResourceList, notes: &mut Vec<String>) -> Result<()> {
         let selected = self.target.select(resources);
+        if selected.is_empty() {
+            notes.push(no_match_note(&self.source, &self.target));
+        }
         let items = resources.items_mut();
         for i in selected {
             apply_json_to(&mut items[i], &self.patch, false)

@@ -19,6 +19,17 @@ pub fn krust_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_krust"))
 }
 
+/// Runs krust with `args` in `dir`: (success, stdout, stderr).
+pub fn krust_in(dir: &Path, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(krust_bin())
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("krust runs");
+    let text = |b: Vec<u8>| String::from_utf8(b).expect("krust prints UTF-8");
+    (out.status.success(), text(out.stdout), text(out.stderr))
+}
+
 /// What a fixture expects from a build.
 pub enum Expectation {
     /// The build succeeds and prints exactly these bytes.
