@@ -1,32 +1,57 @@
 //! Where patch text comes from: files named by a kustomization (read
-//! through the load restrictor) or inline strings, and the reading of
-//! strategic merge patches as resources.
+//! through the load restrictor, or fetched when they are URLs) or inline
+//! strings, and the reading of strategic merge patches as resources.
 
 use crate::load::{resources_from_documents, Loader};
+use crate::remote::{is_http_url, read_remote_file, Session};
 use crate::resource::Resource;
 use anyhow::{anyhow, Context, Result};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-/// Reads the patch files of one kustomization: paths are relative to its
-/// directory and restricted as its `resources` files are.
+/// Reads the files one kustomization names by path (patches, `openapi`,
+/// `configurations`, `crds`, `replacements`): paths are relative to its
+/// directory and restricted as its `resources` files are; an `http(s)://`
+/// URL is downloaded instead, whatever the restrictor says, as kustomize's
+/// loader does for every such field.
 #[derive(Debug, Clone)]
 pub struct PatchFiles {
     loader: Loader,
     dir: PathBuf,
+    remote: Option<Arc<Session>>,
 }
 
 impl PatchFiles {
     /// Files of the kustomization in `dir` (resolved, as
-    /// [`crate::load::LoadedKustomization::dir`] holds it).
+    /// [`crate::load::LoadedKustomization::dir`] holds it); URLs cannot be
+    /// read until [`PatchFiles::with_remote`] gives a build's session.
     pub fn new(loader: Loader, dir: &Path) -> PatchFiles {
         PatchFiles {
             loader,
             dir: dir.to_path_buf(),
+            remote: None,
+        }
+    }
+
+    /// The same files, with URLs fetched through `session`.
+    pub fn with_remote(self, session: Option<Arc<Session>>) -> PatchFiles {
+        PatchFiles {
+            remote: session,
+            ..self
         }
     }
 
     /// The whole text of the file at `path`. Errors name the path.
     pub fn read(&self, path: &str) -> Result<String> {
+        if is_http_url(path) {
+            let bytes = read_remote_file(self.remote.as_deref(), path)?;
+            return String::from_utf8(bytes).map_err(|_| {
+                anyhow!(
+                    "{}: the body is not UTF-8 text",
+                    crate::remote::redact::redact(path)
+                )
+            });
+        }
         let file = self.loader.resolve_file(&self.dir, &self.dir, path)?;
         std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))
     }
