@@ -245,6 +245,7 @@ impl Builder {
         acc: &mut Accumulated,
     ) -> Result<()> {
         acc.warnings.extend(kust.warnings.iter().cloned());
+        self.prefetch_files(kust);
         self.accumulate_resources(kust, chain, acc)
             .context("accumulating resources")?;
         self.merge_own_config(kust, acc)?;
@@ -549,7 +550,8 @@ impl Builder {
     /// The files `kust` names by path or URL (patches, `openapi`,
     /// `configurations`, `crds`, `replacements`).
     fn files(&self, kust: &LoadedKustomization) -> PatchFiles {
-        PatchFiles::new(kust.loader(self.loader), &kust.dir).with_remote(Some(self.remote.clone()))
+        PatchFiles::new(kust.loader(self.loader), &kust.dir)
+            .with_remote(Some(self.remote.clone()), &kust.file)
     }
 
     /// `validators:`: transformer plugins that may only add the

@@ -190,9 +190,8 @@ mod tests {
 
     #[test]
     fn a_file_source_keeps_its_key() {
-        let mut drop_query = |_: PathKind, path: &str| {
-            Ok(format!("localized/{}", path.split('?').next().unwrap()))
-        };
+        let mut drop_query =
+            |_: PathKind, path: &str| Ok(format!("localized/{}", path.split('?').next().unwrap()));
         // The key stays the URL's last element, query included.
         assert_eq!(
             file_source("http://h/q.txt?v", &mut drop_query).unwrap(),

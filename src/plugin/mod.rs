@@ -64,7 +64,7 @@ impl PluginContext<'_> {
     /// The files a transformer's config names (`path:` of patches and
     /// replacements), as the listing kustomization reads them.
     pub fn patch_files(&self) -> PatchFiles {
-        PatchFiles::new(self.loader, self.dir).with_remote(self.remote.cloned())
+        PatchFiles::new(self.loader, self.dir).with_remote(self.remote.cloned(), self.file)
     }
 
     /// The files a generator's config names (`files`, `envs`, helm values

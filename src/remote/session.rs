@@ -255,14 +255,15 @@ impl Session {
     /// field (a patch, a generator's source, `configurations`, ...): the
     /// body of a 2xx answer; any other answer is an error, with no fallback
     /// to git (kustomize says so when the URL reads as a repository).
+    /// Callers name the URL in their context.
     pub fn read_file(&self, url: &str) -> Result<Vec<u8>, String> {
         match &*self.download(url)? {
             Answer::Body(body) => Ok(body.clone()),
-            Answer::Status(code) if RepoSpec::parse(url).is_ok() => Err(redact(&format!(
-                "{url}: HTTP status {code}; the URL reads as a git repository, \
-                 which cannot name a file here"
-            ))),
-            Answer::Status(code) => Err(redact(&format!("{url}: HTTP status {code}"))),
+            Answer::Status(code) if RepoSpec::parse(url).is_ok() => Err(format!(
+                "HTTP status {code} (the URL reads as a git repository, \
+                 which cannot name a file here)"
+            )),
+            Answer::Status(code) => Err(format!("HTTP status {code}")),
         }
     }
 
