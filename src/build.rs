@@ -245,7 +245,6 @@ impl Builder {
         acc: &mut Accumulated,
     ) -> Result<()> {
         acc.warnings.extend(kust.warnings.iter().cloned());
-        self.prefetch_files(kust);
         self.accumulate_resources(kust, chain, acc)
             .context("accumulating resources")?;
         self.merge_own_config(kust, acc)?;
@@ -338,6 +337,8 @@ impl Builder {
         };
         let entries = &kust.kustomization.resources;
         self.prefetch(kust, entries);
+        // The files named by URL download meanwhile, for the later steps.
+        self.prefetch_files(kust);
         let loaded: Vec<Result<Accumulated>> = if self.schema.is_sequential() {
             entries.iter().map(load).collect()
         } else {
