@@ -218,7 +218,7 @@ struct Builder {
 impl Builder {
     /// Accumulates the top kustomization, after its `openapi:` field.
     fn accumulate_top(&self, top: &LoadedKustomization, chain: &BuildChain) -> Result<Accumulated> {
-        let files = PatchFiles::new(top.loader(self.loader), &top.dir);
+        let files = self.files(top);
         self.schema
             .enter_root(&top.kustomization.openapi, &|p| files.read(p))?;
         self.accumulate_target(top, chain)
@@ -227,7 +227,7 @@ impl Builder {
     /// Enters a base or component: its `openapi:` field may choose the
     /// build's schema.
     fn enter_nested(&self, kust: &LoadedKustomization) -> Result<()> {
-        let files = PatchFiles::new(kust.loader(self.loader), &kust.dir);
+        let files = self.files(kust);
         self.schema
             .enter_nested(&kust.kustomization.openapi, &|p| files.read(p))
     }
@@ -282,7 +282,7 @@ impl Builder {
     /// `crds:` field specs into the accumulated configuration.
     fn merge_own_config(&self, kust: &LoadedKustomization, acc: &mut Accumulated) -> Result<()> {
         let k = &kust.kustomization;
-        let files = PatchFiles::new(kust.loader(self.loader), &kust.dir);
+        let files = self.files(kust);
         let config = acc.config.get_or_insert_with(TransformerConfig::default);
         merge_kustomization_config(config, &k.configurations, &k.crds, &|p| files.read(p))
             .with_context(|| format!("field specs of {}", kust.file.display()))
@@ -354,6 +354,8 @@ impl Builder {
         };
         let entries = &kust.kustomization.resources;
         self.prefetch(kust, entries);
+        // The files named by URL download meanwhile, for the later steps.
+        self.prefetch_files(kust);
         let loaded: Vec<Result<Accumulated>> = if self.schema.is_sequential() {
             entries.iter().map(load).collect()
         } else {
@@ -561,7 +563,15 @@ impl Builder {
             file: &kust.file,
             loader: kust.loader(self.loader),
             options: &self.options.plugins,
+            remote: Some(&self.remote),
         }
+    }
+
+    /// The files `kust` names by path or URL (patches, `openapi`,
+    /// `configurations`, `crds`, `replacements`).
+    fn files(&self, kust: &LoadedKustomization) -> PatchFiles {
+        PatchFiles::new(kust.loader(self.loader), &kust.dir)
+            .with_remote(Some(self.remote.clone()), &kust.file)
     }
 
     /// `validators:`: transformer plugins that may only add the
@@ -601,7 +611,7 @@ impl Builder {
                 &defaults
             }
         };
-        let files = PatchFiles::new(kust.loader(self.loader), &kust.dir);
+        let files = self.files(kust);
         let mut steps: Vec<Box<dyn Transform>> = Vec::new();
         if let Some(t) = transform::patch_legacy::strategic_merge_from_kustomization(k, &files)? {
             steps.push(Box::new(t));

@@ -12,12 +12,14 @@
 //! * A URL that is a prefix of a remote kustomization above it is a cycle.
 
 use super::{Accumulated, Builder};
+use crate::generate::kv::parse_file_source;
+use crate::kustomization::Kustomization;
 use crate::load::{
     BuildChain, Entry, KustomizationRole, LoadRestrictor, LoadedKustomization, Loader,
 };
 use crate::remote::http::Answer;
 use crate::remote::redact::redact;
-use crate::remote::{RemoteEntry, RemoteRoot, RepoSpec};
+use crate::remote::{is_http_url, RemoteEntry, RemoteRoot, RepoSpec};
 use anyhow::{anyhow, bail, Context, Result};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -53,6 +55,16 @@ impl Builder {
         }
         if specs.len() + urls.len() > 0 {
             self.remote.prefetch(specs, urls);
+        }
+    }
+
+    /// Starts downloading the files `kust` names by URL outside its
+    /// `resources` (patches, generator sources, `configurations`, ...),
+    /// which the build reads one at a time later on.
+    pub(super) fn prefetch_files(&self, kust: &LoadedKustomization) {
+        let urls = file_urls(&kust.kustomization);
+        if !urls.is_empty() {
+            self.remote.prefetch(Vec::new(), urls);
         }
     }
 
@@ -193,5 +205,63 @@ impl Builder {
                 chain,
             }),
         ))
+    }
+}
+
+/// The `http(s)://` URLs among the file paths of `k`'s own fields (not
+/// those inside plugin configs, which are read later).
+fn file_urls(k: &Kustomization) -> Vec<String> {
+    let generators = k.config_map_generator.iter().chain(&k.secret_generator);
+    let sources = generators.flat_map(|g| {
+        let files = g.files.iter().filter_map(|f| parse_file_source(f).ok());
+        let files = files.map(|(_, path)| path);
+        g.envs.iter().chain([&g.env]).cloned().chain(files)
+    });
+    let replacements = k
+        .replacements
+        .iter()
+        .filter_map(|r| r.get("path")?.as_str());
+    let patches = k.patches.iter().chain(&k.patches_json6902);
+    patches
+        .map(|p| p.path.as_str())
+        .chain(k.patches_strategic_merge.iter().map(String::as_str))
+        .chain(k.configurations.iter().chain(&k.crds).map(String::as_str))
+        .chain(k.openapi.get("path").map(String::as_str))
+        .chain(replacements)
+        .map(str::to_string)
+        .chain(sources)
+        .filter(|path| is_http_url(path))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_urls_of_every_field() {
+        let text = "patches: [{path: 'https://h/p.yaml'}, {path: local.yaml}]\n\
+            patchesStrategicMerge: ['http://h/s.yaml']\n\
+            patchesJson6902: [{path: 'https://h/j.yaml', target: {name: x}}]\n\
+            replacements: [{path: 'https://h/r.yaml'}]\n\
+            configurations: ['https://h/c.yaml']\ncrds: ['https://h/d.json']\n\
+            openapi: {path: 'https://h/o.json'}\n\
+            configMapGenerator: [{name: g, files: ['k=https://h/f.txt', 'https://h/g.txt', \
+            'bad=https://h/x?a=b'], envs: ['https://h/e.env']}]\n\
+            secretGenerator: [{name: s, env: 'https://h/old.env'}]\n";
+        let doc = crate::yaml::parse_documents(text, Path::new("k.yaml")).unwrap();
+        let json = serde_json::Value::from(&doc[0]);
+        let k: Kustomization = serde_json::from_value(json).unwrap();
+        let names: Vec<String> = file_urls(&k)
+            .iter()
+            .map(|u| u.rsplit('/').next().unwrap().to_string())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "p.yaml", "j.yaml", "s.yaml", "c.yaml", "d.json", "o.json", "r.yaml", "e.env",
+                "f.txt", "g.txt", "old.env"
+            ]
+        );
     }
 }

@@ -220,22 +220,70 @@ fn offline_builds_use_only_the_cache() {
         world.server.requests()
     );
 
-    let empty = world.tmp.path().join("empty-cache");
-    let env = [("KRUST_CACHE_DIR", empty.to_str().unwrap())];
-    let missing = build(&world, &dir, &["--offline"], &env);
-    assert_eq!(missing.status.code(), Some(1));
-    assert!(missing.stdout.is_empty());
-    let stderr = text(&missing.stderr);
-    assert!(
-        stderr.contains("offline") && stderr.contains("https://github.com/acme/base"),
-        "{stderr}"
-    );
+    let stderr = offline_miss(&world, &dir, "https://github.com/acme/base");
     assert!(
         stderr.contains("'v1'") || stderr.contains("'v2'"),
         "{stderr}"
     );
-    assert!(world.server.requests().is_empty());
+    let empty = world.tmp.path().join(EMPTY_CACHE);
     assert!(!empty.join("git").exists(), "offline builds create nothing");
+}
+
+/// A cache directory no build of the world has used.
+const EMPTY_CACHE: &str = "empty-cache";
+
+/// Builds `dir` `--offline` with an empty cache: checks that it fails with
+/// nothing on stdout and no request, saying it is offline and naming
+/// `url`; returns its stderr.
+fn offline_miss(world: &World, dir: &Path, url: &str) -> String {
+    let empty = world.tmp.path().join(EMPTY_CACHE);
+    let env = [("KRUST_CACHE_DIR", empty.to_str().unwrap())];
+    let missing = build(world, dir, &["--offline"], &env);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(missing.stdout.is_empty());
+    let stderr = text(&missing.stderr);
+    assert!(
+        stderr.contains("offline") && stderr.contains(url),
+        "{stderr}"
+    );
+    assert!(world.server.requests().is_empty());
+    stderr
+}
+
+#[test]
+fn files_named_by_url_are_fetched_once_and_kept_for_offline_builds() {
+    let Some(world) = World::new("HTTP files offline test") else {
+        return;
+    };
+    let dir = world.case("http-file-generators");
+    let online = build(&world, &dir, &[], &[]);
+    assert!(online.status.success(), "{}", text(&online.stderr));
+    // Named twice (a ConfigMap and a Secret read it), downloaded once.
+    let requests = world.server.requests();
+    let env_file = requests
+        .iter()
+        .filter(|r| r.ends_with("/raw/files/app.env"));
+    assert_eq!(env_file.count(), 1, "{requests:?}");
+
+    // Online builds always download: kustomize has no cache, and a file
+    // cannot be checked against a cached copy without fetching it.
+    world.server.reset();
+    assert!(build(&world, &dir, &[], &[]).status.success());
+    assert_eq!(
+        world.server.requests().len(),
+        3,
+        "{:?}",
+        world.server.requests()
+    );
+
+    world.server.reset();
+    let offline = build(&world, &dir, &["--offline"], &[]);
+    assert!(offline.status.success(), "{}", text(&offline.stderr));
+    assert_eq!(offline.stdout, online.stdout);
+    assert!(world.server.requests().is_empty());
+
+    let url = format!("{}/raw/files/app.env", world.server.base);
+    offline_miss(&world, &dir, &url);
 }
 
 #[test]
@@ -367,6 +415,37 @@ fn localize_vendors_remote_bases_in_kustomizes_layout() {
             &["localized-files/github.com/acme/stack/v1/overlay/localized-files/github.com/acme/base/v1/app/service.yaml"][..],
         ),
         ("http-file", &["localized-files/127.0.0.1/raw/extra.yaml"][..]),
+        (
+            "http-file-patches",
+            &[
+                "localized-files/127.0.0.1/raw/files/patch-json.yaml",
+                "localized-files/127.0.0.1/raw/files/psm.yaml",
+                "localized-files/127.0.0.1/raw/files/p6902.yaml",
+                "localized-files/127.0.0.1/raw/files/replacement.yaml",
+            ][..],
+        ),
+        (
+            "http-file-generators",
+            &[
+                "localized-files/127.0.0.1/raw/files/motd.txt",
+                "localized-files/127.0.0.1/raw/files/app.env",
+            ][..],
+        ),
+        (
+            "http-file-schemas",
+            &[
+                "localized-files/127.0.0.1/raw/files/configurations.yaml",
+                "localized-files/127.0.0.1/raw/files/crd.json",
+                "localized-files/127.0.0.1/raw/files/widget-schema.yaml",
+            ][..],
+        ),
+        (
+            "http-files-in-remote-base",
+            &[
+                "localized-files/127.0.0.1/raw/files/patch-json.yaml",
+                "localized-files/github.com/acme/files/v1/app/localized-files/127.0.0.1/raw/files/motd.txt",
+            ][..],
+        ),
     ] {
         let dir = world.case(case);
         let out = world.tmp.path().join(format!("localized-{case}"));

@@ -3,11 +3,14 @@
 //! Generators only see the [`FileLoader`] trait, so the build can impose its
 //! own load restrictions (kustomize's default: files must be in or under the
 //! kustomization's directory). [`DiskLoader`] is the ordinary on-disk
-//! implementation with kustomize's checks and messages.
+//! implementation with kustomize's checks and messages; with a build's
+//! remote session it also fetches sources named by `http(s)://` URL.
 
+use crate::remote::{is_http_url, read_remote_file, Session};
 use crate::sops::Keys;
 use anyhow::{anyhow, bail, Context, Result};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 /// Reads a file named in a generator, given the path as written.
 pub trait FileLoader {
@@ -25,11 +28,14 @@ where
 }
 
 /// Reads files from disk relative to a base directory (the kustomization's
-/// directory), optionally refusing files that resolve outside it.
+/// directory), optionally refusing files that resolve outside it. URLs are
+/// fetched through the build's remote session, when it has one, whatever
+/// the restriction (as kustomize's loader does).
 #[derive(Debug, Clone)]
 pub struct DiskLoader {
     root: PathBuf,
     restrict_to_root: bool,
+    remote: Option<Arc<Session>>,
 }
 
 impl DiskLoader {
@@ -42,7 +48,16 @@ impl DiskLoader {
         Ok(DiskLoader {
             root,
             restrict_to_root,
+            remote: None,
         })
+    }
+
+    /// The same loader, fetching URLs through `session`.
+    pub fn with_remote(self, session: Option<Arc<Session>>) -> DiskLoader {
+        DiskLoader {
+            remote: session,
+            ..self
+        }
     }
 
     /// The root's real path.
@@ -53,8 +68,8 @@ impl DiskLoader {
 
 impl FileLoader for DiskLoader {
     fn load(&self, path: &str) -> Result<Vec<u8>> {
-        if path.starts_with("https://") || path.starts_with("http://") {
-            bail!("cannot load '{path}': remote files are not supported");
+        if is_http_url(path) {
+            return read_remote_file(self.remote.as_deref(), path);
         }
         let wanted = clean(&self.root.join(path));
         let real = std::fs::canonicalize(&wanted)

@@ -69,8 +69,11 @@ impl Loader {
         Ok(Entry::Dir(real))
     }
 
-    /// Resolves an entry that must be a file (a patch, a generator's file, a
-    /// `configurations` or `crds` file), restricted to `root_for_restrictor`.
+    /// Resolves an entry that must be a local file (a patch, a generator's
+    /// file, a `configurations` or `crds` file), restricted to
+    /// `root_for_restrictor`. Callers fetch `http(s)://` URLs themselves;
+    /// a git repository URL cannot name a file, and is read as a local path
+    /// that does not exist, as kustomize reads it.
     pub fn resolve_file(
         &self,
         kust_dir: &Path,
@@ -80,9 +83,13 @@ impl Loader {
         match self.resolve_entry(kust_dir, root_for_restrictor, entry) {
             Ok(Entry::File(path)) => Ok(path),
             Ok(Entry::Dir(path)) => bail!("'{}' must resolve to a file", path.display()),
-            Ok(Entry::Remote(_)) => bail!(
-                "remote file '{entry}' is not supported here: only resources, components, \
-                 generators, transformers and validators may be remote"
+            Ok(Entry::Remote(RemoteEntry::Http(url))) => {
+                bail!("'{url}' is a URL, not a local file")
+            }
+            Ok(Entry::Remote(RemoteEntry::Git(_))) => bail!(
+                "file '{entry}' not found: '{}' does not exist (a git repository URL \
+                 cannot name a file)",
+                lexical_join(kust_dir, entry).display()
             ),
             Err(e) => Err(e),
         }
@@ -282,7 +289,11 @@ mod tests {
         let e = Loader::default()
             .resolve_file(&t.root, &t.root, "https://h/p.yaml")
             .unwrap_err();
-        assert!(e.to_string().contains("remote file"), "{e}");
+        assert!(e.to_string().contains("not a local file"), "{e}");
+        let e = Loader::default()
+            .resolve_file(&t.root, &t.root, "github.com/org/repo/p.yaml")
+            .unwrap_err();
+        assert!(e.to_string().contains("not found"), "{e}");
     }
 
     #[test]

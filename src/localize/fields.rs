@@ -66,14 +66,23 @@ pub fn rewrite_paths(
     Ok(())
 }
 
-/// A generator's `files` entry: `path` or `key=path`.
+/// A generator's `files` entry: `path` or `key=path`, read as the
+/// generator reads it (a URL with `=` in its query is refused there too).
+/// A `path` whose localized form would give another key (a URL's query
+/// is part of the key, not of the localized file name) gets its key
+/// written out.
 fn file_source(
     source: &str,
     visit: &mut dyn FnMut(PathKind, &str) -> Result<String>,
 ) -> Result<String> {
-    match source.split_once('=') {
-        Some((key, path)) => Ok(format!("{key}={}", visit(PathKind::File, path)?)),
-        None => visit(PathKind::File, source),
+    use crate::generate::kv::parse_file_source;
+    let (key, path) = parse_file_source(source)?;
+    let localized = visit(PathKind::File, &path)?;
+    let same_key = parse_file_source(&localized).is_ok_and(|(k, _)| k == key);
+    if path == source && same_key {
+        Ok(localized)
+    } else {
+        Ok(format!("{key}={localized}"))
     }
 }
 
@@ -128,7 +137,7 @@ mod tests {
         let text = "resources: [a.yaml, ../base]\ncomponents: [c]\nconfigurations: [cfg.yaml]\n\
             openapi: {path: schema.json}\npatches: [{path: p.yaml}, {patch: inline}]\n\
             patchesStrategicMerge: [s.yaml]\nreplacements: [{path: r.yaml}]\n\
-            configMapGenerator: [{name: x, files: [k=f.txt, g.txt], envs: [e.env], env: old.env}]\n\
+            configMapGenerator: [{name: x, files: [k=f.txt, g.txt, 'http://h/q.txt?v'], envs: [e.env], env: old.env}]\n\
             helmCharts: [{name: h, valuesFile: v.yaml, additionalValuesFiles: [w.yaml]}]\n\
             generators: [gen.yaml]\n";
         let doc = crate::yaml::parse_documents(text, std::path::Path::new("k.yaml")).unwrap();
@@ -158,6 +167,7 @@ mod tests {
                 "e.env",
                 "f.txt",
                 "g.txt",
+                "http://h/q.txt?v",
                 "v.yaml",
                 "w.yaml"
             ]
@@ -174,5 +184,27 @@ mod tests {
             panic!()
         };
         assert_eq!(files[0].as_str(), Some("k=L/f.txt"));
+        assert_eq!(files[1].as_str(), Some("L/g.txt"));
+        assert_eq!(files[2].as_str(), Some("L/http://h/q.txt?v"));
+    }
+
+    #[test]
+    fn a_file_source_keeps_its_key() {
+        let mut drop_query =
+            |_: PathKind, path: &str| Ok(format!("localized/{}", path.split('?').next().unwrap()));
+        // The key stays the URL's last element, query included.
+        assert_eq!(
+            file_source("http://h/q.txt?v", &mut drop_query).unwrap(),
+            "q.txt?v=localized/http://h/q.txt"
+        );
+        assert_eq!(
+            file_source("http://h/q.txt", &mut drop_query).unwrap(),
+            "localized/http://h/q.txt"
+        );
+        assert_eq!(
+            file_source("k=http://h/q.txt?v", &mut drop_query).unwrap(),
+            "k=localized/http://h/q.txt"
+        );
+        assert!(file_source("k=http://h/q.txt?v=1", &mut drop_query).is_err());
     }
 }

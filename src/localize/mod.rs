@@ -229,6 +229,9 @@ impl Localizer<'_> {
             Ok(Entry::Remote(entry)) if may_be_root => {
                 self.remote(src, dst, &entry).with_context(described)
             }
+            Ok(Entry::Remote(RemoteEntry::Http(url))) if kind != PathKind::Root => {
+                self.remote_file(src, dst, &url).with_context(described)
+            }
             Ok(other) => Err(anyhow!("{}: not expected here: {other:?}", described())),
         }
     }
@@ -272,13 +275,11 @@ impl Localizer<'_> {
 
     /// A remote entry: checked out (or downloaded) into `localized-files`.
     fn remote(&mut self, src: &Path, dst: &Path, entry: &RemoteEntry) -> Result<String> {
-        if src.join(LOCALIZE_DIR).exists() {
-            bail!("{} already contains {LOCALIZE_DIR}", src.display());
-        }
+        no_localized_files_yet(src)?;
         let spec = match entry {
             RemoteEntry::Git(spec) => spec.clone(),
             RemoteEntry::Http(url) => {
-                if let Some(rel) = self.http_file(dst, url)? {
+                if let Some(rel) = self.http_resources(dst, url)? {
                     return Ok(rel);
                 }
                 RepoSpec::parse(url)
@@ -310,7 +311,7 @@ impl Localizer<'_> {
 
     /// Downloads `url`; when it is a file of resources, writes it below
     /// `localized-files` and returns its relative path.
-    fn http_file(&self, dst: &Path, url: &str) -> Result<Option<String>> {
+    fn http_resources(&self, dst: &Path, url: &str) -> Result<Option<String>> {
         let Ok(answer) = self.session.download(url) else {
             return Ok(None);
         };
@@ -323,11 +324,16 @@ impl Localizer<'_> {
         if !readable {
             return Ok(None);
         }
-        let rel = paths::url_location(url);
-        let target = dst.join(&rel);
-        std::fs::create_dir_all(target.parent().unwrap_or(dst))?;
-        std::fs::write(&target, body)?;
-        Ok(Some(rel.to_string_lossy().into_owned()))
+        write_http_file(dst, url, body).map(Some)
+    }
+
+    /// A file named by URL in a field that names files (a patch, a
+    /// generator's source, `configurations`, ...): downloaded, whatever it
+    /// holds, below `localized-files`.
+    fn remote_file(&self, src: &Path, dst: &Path, url: &str) -> Result<String> {
+        no_localized_files_yet(src)?;
+        let body = self.session.read_file(url).map_err(|e| anyhow!(e))?;
+        write_http_file(dst, url, &body)
     }
 
     /// helm's default chart home (`charts/`), copied when it exists.
@@ -338,6 +344,25 @@ impl Localizer<'_> {
         }
         Ok(())
     }
+}
+
+/// kustomize refuses to localize remote content into a kustomization
+/// directory that already has a `localized-files` directory.
+fn no_localized_files_yet(src: &Path) -> Result<()> {
+    if src.join(LOCALIZE_DIR).exists() {
+        bail!("{} already contains {LOCALIZE_DIR}", src.display());
+    }
+    Ok(())
+}
+
+/// Writes the body of `url` to its place below `localized-files` in
+/// `dst`; returns that place relative to `dst`.
+fn write_http_file(dst: &Path, url: &str, body: &[u8]) -> Result<String> {
+    let rel = paths::url_location(url);
+    let target = dst.join(&rel);
+    std::fs::create_dir_all(target.parent().unwrap_or(dst))?;
+    std::fs::write(&target, body)?;
+    Ok(rel.to_string_lossy().into_owned())
 }
 
 fn kustomization_uses_helm(file: &KustFile) -> bool {

@@ -1,34 +1,70 @@
 //! Where patch text comes from: files named by a kustomization (read
-//! through the load restrictor) or inline strings, and the reading of
-//! strategic merge patches as resources.
+//! through the load restrictor, or fetched when they are URLs) or inline
+//! strings, and the reading of strategic merge patches as resources.
 
 use crate::load::{resources_from_documents, Loader};
+use crate::remote::redact::redact;
+use crate::remote::{is_http_url, read_remote_file, Session};
 use crate::resource::Resource;
 use anyhow::{anyhow, Context, Result};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-/// Reads the patch files of one kustomization: paths are relative to its
-/// directory and restricted as its `resources` files are.
+/// Reads the files one kustomization names by path (patches, `openapi`,
+/// `configurations`, `crds`, `replacements`): paths are relative to its
+/// directory and restricted as its `resources` files are; an `http(s)://`
+/// URL is downloaded instead, whatever the restrictor says, as kustomize's
+/// loader does for every such field.
 #[derive(Debug, Clone)]
 pub struct PatchFiles {
     loader: Loader,
     dir: PathBuf,
+    remote: Option<Arc<Session>>,
+    /// The kustomization file, named in errors about URLs (a local path
+    /// names its directory already).
+    kustomization: Option<PathBuf>,
 }
 
 impl PatchFiles {
     /// Files of the kustomization in `dir` (resolved, as
-    /// [`crate::load::LoadedKustomization::dir`] holds it).
+    /// [`crate::load::LoadedKustomization::dir`] holds it); URLs cannot be
+    /// read until [`PatchFiles::with_remote`] gives a build's session.
     pub fn new(loader: Loader, dir: &Path) -> PatchFiles {
         PatchFiles {
             loader,
             dir: dir.to_path_buf(),
+            remote: None,
+            kustomization: None,
+        }
+    }
+
+    /// The same files, with URLs fetched through `session`, of the
+    /// kustomization file `kustomization`.
+    pub fn with_remote(self, session: Option<Arc<Session>>, kustomization: &Path) -> PatchFiles {
+        PatchFiles {
+            remote: session,
+            kustomization: Some(kustomization.to_path_buf()),
+            ..self
         }
     }
 
     /// The whole text of the file at `path`. Errors name the path.
     pub fn read(&self, path: &str) -> Result<String> {
+        if is_http_url(path) {
+            return self.read_url(path).with_context(|| {
+                let named_by = self.kustomization.as_deref().unwrap_or(&self.dir);
+                format!("'{}' of {}", redact(path), named_by.display())
+            });
+        }
         let file = self.loader.resolve_file(&self.dir, &self.dir, path)?;
         std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))
+    }
+}
+
+impl PatchFiles {
+    fn read_url(&self, url: &str) -> Result<String> {
+        let bytes = read_remote_file(self.remote.as_deref(), url)?;
+        String::from_utf8(bytes).map_err(|_| anyhow!("the body is not UTF-8 text"))
     }
 }
 
@@ -79,5 +115,27 @@ mod tests {
         assert_eq!(files.read("p.yaml").unwrap(), "x: 1\n");
         assert!(files.read("../outside.yaml").is_err());
         assert!(files.read("missing.yaml").is_err());
+    }
+
+    #[test]
+    fn urls_are_fetched_through_the_session_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let url = "https://example.com/patch.yaml";
+        let alone = PatchFiles::new(Loader::default(), &root);
+        let e = format!("{:#}", alone.read(url).unwrap_err());
+        assert!(e.contains("only fetched during a build"), "{e}");
+        // An offline session with an empty cache: the URL is not read from
+        // disk, and the message names it and the kustomization.
+        let session = Session::new(crate::remote::RemoteOptions {
+            offline: true,
+            cache_dir: Some(root.join("cache")),
+        });
+        let kustomization = root.join("kustomization.yaml");
+        let files = alone.with_remote(Some(session), &kustomization);
+        let e = format!("{:#}", files.read(url).unwrap_err());
+        assert!(e.contains("offline") && e.contains(url), "{e}");
+        assert!(e.contains(&kustomization.display().to_string()), "{e}");
+        assert!(!e.contains("security"), "{e}");
     }
 }

@@ -5,8 +5,6 @@
 use super::dispatch::Plugin;
 use super::{helm, iam_policy, Generate, PluginContext};
 use crate::generate::{self, DiskLoader, GeneratedResource, GeneratorConfig};
-use crate::load::LoadRestrictor;
-use crate::patch::source::PatchFiles;
 use crate::resource::Resource;
 use crate::transform::{self, Transform};
 use anyhow::{bail, Result};
@@ -157,7 +155,7 @@ fn configure_transformer(
     ctx: PluginContext<'_>,
 ) -> Result<Box<dyn Transform>> {
     use transform::*;
-    let files = PatchFiles::new(ctx.loader, ctx.dir);
+    let files = ctx.patch_files();
     Ok(match kind {
         Builtin::AnnotationsTransformer => boxed::<annotations::AnnotationsTransformer>(json)?,
         Builtin::HashTransformer => Box::new(hash_suffix::HashSuffix),
@@ -209,10 +207,9 @@ impl DataGenerator {
     /// The generator `config`, reading `files`/`envs` relative to the
     /// kustomization of `ctx` under its load restrictor.
     pub fn new(config: GeneratorConfig, ctx: PluginContext<'_>) -> Result<DataGenerator> {
-        let restrict = ctx.loader.restrictor() == LoadRestrictor::RootOnly;
         Ok(DataGenerator {
             config,
-            files: DiskLoader::new(ctx.dir, restrict)?,
+            files: ctx.data_files()?,
             source: Arc::from(ctx.file),
         })
     }

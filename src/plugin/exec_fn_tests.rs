@@ -52,6 +52,7 @@ fn container_functions_are_refused() {
         file: Path::new("kustomization.yaml"),
         loader: Loader::default(),
         options: &options,
+        remote: None,
     };
     let config = annotated(CONTAINER_ANNOTATION, "a/c");
     let spec = FunctionSpec::from_config(&config).unwrap().unwrap();

@@ -13,7 +13,7 @@
 use super::{Generate, PluginContext};
 use crate::generate::{Behavior, DiskLoader, FileLoader, GeneratedResource};
 use crate::kustomization::Kustomization;
-use crate::load::{resources_from_documents, LoadRestrictor};
+use crate::load::resources_from_documents;
 use crate::yaml::Value;
 use anyhow::{anyhow, bail, Context, Result};
 use serde::Deserialize;
@@ -260,12 +260,11 @@ impl HelmGenerator {
             chart.api_versions = options.helm_api_versions.clone();
         }
         chart.debug |= options.helm_debug;
-        let restrict = ctx.loader.restrictor() == LoadRestrictor::RootOnly;
         let mut generator = HelmGenerator {
             chart,
             command,
             root: ctx.dir.to_path_buf(),
-            files: DiskLoader::new(ctx.dir, restrict)?,
+            files: ctx.data_files()?,
         };
         generator.validate()?;
         Ok(generator)

@@ -24,10 +24,13 @@ pub use configs::collect_configs;
 pub use dispatch::{load_generators, load_transformers};
 
 use crate::build::PluginOptions;
-use crate::generate::GeneratedResource;
-use crate::load::Loader;
+use crate::generate::{DiskLoader, GeneratedResource};
+use crate::load::{LoadRestrictor, Loader};
+use crate::patch::source::PatchFiles;
+use crate::remote::Session;
 use crate::resource::ResourceList;
 use std::path::Path;
+use std::sync::Arc;
 
 /// The annotation that marks a resource as input-only: kustomize drops such
 /// resources from its output at the very end of the build.
@@ -60,6 +63,23 @@ pub struct PluginContext<'a> {
     pub loader: Loader,
     /// The build's plugin flags.
     pub options: &'a PluginOptions,
+    /// The build's remote session, which fetches files named by URL.
+    pub remote: Option<&'a Arc<Session>>,
+}
+
+impl PluginContext<'_> {
+    /// The files a transformer's config names (`path:` of patches and
+    /// replacements), as the listing kustomization reads them.
+    pub fn patch_files(&self) -> PatchFiles {
+        PatchFiles::new(self.loader, self.dir).with_remote(self.remote.cloned(), self.file)
+    }
+
+    /// The files a generator's config names (`files`, `envs`, helm values
+    /// files), under the build's load restrictor.
+    pub fn data_files(&self) -> anyhow::Result<DiskLoader> {
+        let restrict = self.loader.restrictor() == LoadRestrictor::RootOnly;
+        Ok(DiskLoader::new(self.dir, restrict)?.with_remote(self.remote.cloned()))
+    }
 }
 
 /// Drops every resource annotated `config.kubernetes.io/local-config` with

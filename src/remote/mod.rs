@@ -20,7 +20,7 @@ pub mod repospec;
 pub mod session;
 
 pub use repospec::RepoSpec;
-pub use session::{RemoteOptions, Session};
+pub use session::{read_remote_file, RemoteOptions, Session};
 
 use std::path::PathBuf;
 

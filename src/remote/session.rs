@@ -57,6 +57,27 @@ impl<K: Eq + Hash, V: Clone> Slots<K, V> {
     }
 }
 
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Reads the file at the http(s) URL `url` through the build's `session`
+/// (see [`Session::read_file`]). Without a session (outside a build) a URL
+/// cannot be read.
+pub fn read_remote_file(session: Option<&Session>, url: &str) -> anyhow::Result<Vec<u8>> {
+    let Some(session) = session else {
+        anyhow::bail!(
+            "cannot read '{}': files named by URL are only fetched during a build",
+            redact(url)
+        );
+    };
+    session.read_file(url).map_err(anyhow::Error::msg)
+}
+
 /// The most fetches one build runs at once.
 const PARALLEL_FETCHES: usize = 8;
 
@@ -228,6 +249,22 @@ impl Session {
             }
             Ok(Arc::new(answer))
         })
+    }
+
+    /// The file at `url`, as kustomize's loader reads a URL named by any
+    /// field (a patch, a generator's source, `configurations`, ...): the
+    /// body of a 2xx answer; any other answer is an error, with no fallback
+    /// to git (kustomize says so when the URL reads as a repository).
+    /// Callers name the URL in their context.
+    pub fn read_file(&self, url: &str) -> Result<Vec<u8>, String> {
+        match &*self.download(url)? {
+            Answer::Body(body) => Ok(body.clone()),
+            Answer::Status(code) if RepoSpec::parse(url).is_ok() => Err(format!(
+                "HTTP status {code} (the URL reads as a git repository, \
+                 which cannot name a file here)"
+            )),
+            Answer::Status(code) => Err(format!("HTTP status {code}")),
+        }
     }
 
     /// Starts fetching `specs` and `urls` in the background; later calls

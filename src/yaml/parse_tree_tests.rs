@@ -182,15 +182,33 @@ fn flow_timestamps_with_a_time_stay_strings() {
     );
 }
 
+/// The stack `krust build` does its deep work on: the main thread's, which
+/// on Linux is 8 MiB by default (`ulimit -s`). The trees below are 10000
+/// levels deep, and dropping one recurses once per level; test threads get
+/// only 2 MiB, not enough for that in the unoptimised dev profile.
+const MAIN_THREAD_STACK: usize = 8 << 20;
+
+/// Runs `check` on a thread with the binary's main-thread stack.
+fn with_main_thread_stack(check: impl FnOnce() + Send + 'static) {
+    std::thread::Builder::new()
+        .stack_size(MAIN_THREAD_STACK)
+        .spawn(check)
+        .expect("a thread starts")
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+}
+
 #[test]
 fn block_nesting_stops_at_yaml_v3s_depth() {
-    // Each `- ` starts a sequence two columns to the right of the last.
-    let nested = |levels: usize| format!("{}v\n", "- ".repeat(levels));
-    assert!(doc(&nested(10000), Schema::V3).is_ok());
-    assert_eq!(v3_err(&nested(10001)), "exceeded max depth of 10000");
-    // A sequence at its key's column adds no level: the root mapping and
-    // 9999 sequences to the right of it make 10000.
-    let at_key_column = |more: usize| format!("k:\n- {}v\n", "- ".repeat(more));
-    assert!(doc(&at_key_column(9999), Schema::V3).is_ok());
-    assert!(doc(&at_key_column(10000), Schema::V3).is_err());
+    with_main_thread_stack(|| {
+        // Each `- ` starts a sequence two columns to the right of the last.
+        let nested = |levels: usize| format!("{}v\n", "- ".repeat(levels));
+        assert!(doc(&nested(10000), Schema::V3).is_ok());
+        assert_eq!(v3_err(&nested(10001)), "exceeded max depth of 10000");
+        // A sequence at its key's column adds no level: the root mapping and
+        // 9999 sequences to the right of it make 10000.
+        let at_key_column = |more: usize| format!("k:\n- {}v\n", "- ".repeat(more));
+        assert!(doc(&at_key_column(9999), Schema::V3).is_ok());
+        assert!(doc(&at_key_column(10000), Schema::V3).is_err());
+    });
 }

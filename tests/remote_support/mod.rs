@@ -138,7 +138,10 @@ impl World {
     /// One bare repository per `fixtures/remote/repos/<org>/<repo>/`: each
     /// `<n>-<tag>/` directory, in order, is one commit tagged `<tag>`
     /// (annotated, except tags starting with `light`); `main` is the last.
+    /// `@HTTP@` in a file becomes the server's address, so a remote base
+    /// can name files by URL (its commits then differ from run to run).
     fn build_repositories(&mut self, work: &Path) {
+        let server = BTreeMap::from([("@HTTP@".to_string(), self.server.base.clone())]);
         for org in sorted_dirs(&fixtures().join("repos")) {
             for repo in sorted_dirs(&org) {
                 let name = format!("{}/{}", file_name(&org), file_name(&repo));
@@ -152,7 +155,7 @@ impl World {
                             remove(&path);
                         }
                     }
-                    copy_tree(version, &dir, &BTreeMap::new());
+                    copy_tree(version, &dir, &server);
                     self.git(&dir, &["add", "-A"], n);
                     self.git(&dir, &["commit", "--quiet", "-m", &format!("v{n}")], n);
                     let tag = file_name(version);
