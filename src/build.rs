@@ -16,6 +16,7 @@ use crate::fieldspec::{merge_kustomization_config, TransformerConfig};
 use crate::generate;
 use crate::load::{
     BuildChain, Entry, KustomizationRole, LoadRestrictor, LoadedKustomization, Loader,
+    ReachedFromExt,
 };
 use crate::openapi::custom::SchemaScope;
 use crate::order::{Reorder, SortOrder};
@@ -266,10 +267,14 @@ impl Builder {
             let dir = self.loader.resolve_dir(&kust.dir, entry).with_context(|| {
                 format!("components entry '{entry}' of {}", kust.file.display())
             })?;
-            let (component, chain) =
-                self.load_nested(kust, entry, &dir, KustomizationRole::Component, chain)?;
-            self.accumulate_into(&component, &chain, acc)
-                .with_context(|| format!("accumulating component '{}'", dir.display()))?;
+            let (component, chain) = self
+                .load_nested(kust, entry, &dir, KustomizationRole::Component, chain)
+                .reached_from(&kust.file, "components", entry)?;
+            self.accumulate_into(&component, &chain, acc).reached_from(
+                &kust.file,
+                "components",
+                entry,
+            )?;
         }
         Ok(())
     }
@@ -351,10 +356,11 @@ impl Builder {
                 })
             }
             Entry::Dir(dir) => {
-                let (child, chain) =
-                    self.load_nested(kust, entry, &dir, KustomizationRole::Resource, chain)?;
+                let (child, chain) = self
+                    .load_nested(kust, entry, &dir, KustomizationRole::Resource, chain)
+                    .reached_from(&kust.file, "resources", entry)?;
                 self.accumulate_target(&child, &chain)
-                    .with_context(|| format!("recursed accumulation of path '{}'", dir.display()))
+                    .reached_from(&kust.file, "resources", entry)
             }
         }
     }

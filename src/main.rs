@@ -253,7 +253,7 @@ fn main() -> ExitCode {
 }
 
 fn fail(err: &anyhow::Error, code: u8) -> ExitCode {
-    eprintln!("Error: {err:#}");
+    eprintln!("Error: {}", krust::load::describe(err));
     ExitCode::from(code)
 }
 

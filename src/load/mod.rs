@@ -15,18 +15,29 @@
 //!   reject cycles as kustomize does.
 
 mod chain;
+mod decode;
+mod decode_error;
 mod entry;
 mod kustfile;
+mod locate;
 mod meta;
 mod paths;
+mod reached;
 mod resources;
 mod schema;
+mod schema_error;
 
 pub use chain::BuildChain;
+pub use decode::decode;
+pub use decode_error::{
+    DecodeError, DecodeErrorKind, Expected, FieldPath, Found, FoundKind, Segment,
+};
 pub use entry::{looks_remote, Entry};
 pub use kustfile::{kustomization_from_document, KustomizationRole, LoadedKustomization};
+pub use reached::{describe, ReachedFrom, ReachedFromExt};
 pub use resources::{read_resources, read_resources_parallel, resources_from_documents};
 pub use schema::{deprecation_warnings, is_effectively_empty, normalize_field_names};
+pub use schema_error::{locate_schema_error, SchemaError};
 
 use std::str::FromStr;
 
