@@ -272,8 +272,10 @@ impl Kustomization {
     /// Unknown fields and wrongly typed values are errors, as in kustomize;
     /// the error is a [`crate::load::SchemaError`] naming the field.
     pub fn decode(json: serde_json::Value, file: &Path) -> Result<Kustomization> {
-        crate::load::decode::<Kustomization>(&json)
-            .map_err(|e| crate::load::SchemaError::new(file, e).into())
+        let schema_error = |e| anyhow::Error::new(crate::load::SchemaError::new(file, e));
+        let kustomization = crate::load::decode::<Kustomization>(&json).map_err(schema_error)?;
+        crate::load::check_loose_fields(&json).map_err(schema_error)?;
+        Ok(kustomization)
     }
 
     /// True when this is a `kind: Component`.

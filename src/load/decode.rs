@@ -13,7 +13,8 @@
 //!   and in range, even when it was written as a float (`2.0`, `1e3`):
 //!   Go's encoder writes those as plain integers before decoding;
 //! * a structure is only ever read from a mapping (serde would accept a
-//!   list of its fields in order);
+//!   list of its fields in order), and a key names a field by its exact
+//!   name or else ignoring ASCII case;
 //! * no other conversion: a number is not a string, a string is not a
 //!   boolean.
 //!
@@ -109,7 +110,7 @@ impl<'de> Deserializer<'de> for ValueDe<'_> {
             },
             J::String(s) => visitor.visit_str(s),
             J::Array(items) => visitor.visit_seq(SeqDe::new(items)),
-            J::Object(map) => visitor.visit_map(MapDe::new(map)),
+            J::Object(_) => self.deserialize_map(visitor),
         }
     }
 
@@ -217,23 +218,37 @@ impl<'de> Deserializer<'de> for ValueDe<'_> {
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
         match self.0 {
-            J::Null => visitor.visit_map(MapDe::empty()),
-            J::Object(map) => visitor.visit_map(MapDe::new(map)),
+            J::Null => visitor.visit_map(MapDe::new(Vec::new())),
+            J::Object(map) => {
+                let entries = map.iter().map(|(k, v)| (k.as_str(), v)).collect();
+                visitor.visit_map(MapDe::new(entries))
+            }
             _ => Err(self.mismatch(Expected::Mapping)),
         }
     }
 
-    /// Go decodes a struct from a JSON object only. Field names arrive as
-    /// written; case-insensitive matching happens before decoding (see
-    /// `normalize_field_names`), and this is the place to do it for
-    /// documents that skip that step (`fields` lists the names).
+    /// Go decodes a struct from a JSON object only, and matches a key to a
+    /// field by its exact name or else ignoring ASCII case (`NamePrefix`
+    /// sets `namePrefix`). When two keys land on the same field, the later
+    /// one wins.
     fn deserialize_struct<V: Visitor<'de>>(
         self,
         _name: &'static str,
-        _fields: &'static [&'static str],
+        fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, DecodeError> {
-        self.deserialize_map(visitor)
+        match self.0 {
+            J::Object(map) => {
+                let mut entries: Vec<(&str, &J)> = Vec::with_capacity(map.len());
+                for (key, value) in map {
+                    let name = field_name(key, fields);
+                    entries.retain(|(earlier, _)| *earlier != name);
+                    entries.push((name, value));
+                }
+                visitor.visit_map(MapDe::new(entries))
+            }
+            _ => self.deserialize_map(visitor),
+        }
     }
 
     fn deserialize_enum<V: Visitor<'de>>(
@@ -297,24 +312,31 @@ impl<'de> SeqAccess<'de> for SeqDe<'_> {
     }
 }
 
+/// The field of `fields` a key sets: its exact name, else the one equal
+/// ignoring ASCII case; a key matching none stays as it is (and is
+/// reported as unknown).
+fn field_name<'a>(key: &'a str, fields: &'static [&'static str]) -> &'a str {
+    if fields.contains(&key) {
+        return key;
+    }
+    fields
+        .iter()
+        .find(|field| field.eq_ignore_ascii_case(key))
+        .copied()
+        .unwrap_or(key)
+}
+
 /// The entries of a JSON object, each error marked with its key.
 struct MapDe<'a> {
-    entries: Option<serde_json::map::Iter<'a>>,
+    entries: std::vec::IntoIter<(&'a str, &'a J)>,
     /// The entry whose key was handed out last.
     current: Option<(&'a str, &'a J)>,
 }
 
 impl<'a> MapDe<'a> {
-    fn new(map: &'a serde_json::Map<String, J>) -> Self {
+    fn new(entries: Vec<(&'a str, &'a J)>) -> Self {
         MapDe {
-            entries: Some(map.iter()),
-            current: None,
-        }
-    }
-
-    fn empty() -> Self {
-        MapDe {
-            entries: None,
+            entries: entries.into_iter(),
             current: None,
         }
     }
@@ -327,14 +349,14 @@ impl<'de> MapAccess<'de> for MapDe<'_> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, DecodeError> {
-        let Some((key, value)) = self.entries.as_mut().and_then(Iterator::next) else {
+        let Some((key, value)) = self.entries.next() else {
             return Ok(None);
         };
-        self.current = Some((key.as_str(), value));
-        let name: StrDeserializer<'_, DecodeError> = key.as_str().into_deserializer();
+        self.current = Some((key, value));
+        let name: StrDeserializer<'_, DecodeError> = key.into_deserializer();
         seed.deserialize(name)
             .map(Some)
-            .map_err(|e| e.within(Segment::Key(key.clone())))
+            .map_err(|e| e.within(Segment::Key(key.to_string())))
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(
@@ -351,7 +373,7 @@ impl<'de> MapAccess<'de> for MapDe<'_> {
     }
 
     fn size_hint(&self) -> Option<usize> {
-        self.entries.as_ref().map(ExactSizeIterator::len)
+        Some(self.entries.len())
     }
 }
 

@@ -150,3 +150,15 @@ fn misspellings_within_a_few_edits() {
     assert_eq!(suggestion("nmaePrefix"), Some("namePrefix"));
     assert_eq!(suggestion("xyz"), None);
 }
+
+#[test]
+fn struct_fields_match_ignoring_case_and_the_later_key_wins() {
+    let image: Image = decode(&json!({"NAME": "nginx", "newtag": "1", "NewTag": "2"})).unwrap();
+    assert_eq!(
+        (image.name.as_str(), image.new_tag.as_str()),
+        ("nginx", "2")
+    );
+    // Keys of mappings that are data, not structures, stay as written.
+    let labels: StringMap = decode(&json!({"APP": "x"})).unwrap();
+    assert_eq!(labels.keys().collect::<Vec<_>>(), ["APP"]);
+}

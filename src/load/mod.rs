@@ -26,6 +26,7 @@ mod reached;
 mod resources;
 mod schema;
 mod schema_error;
+mod shapes;
 
 pub use chain::BuildChain;
 pub use decode::decode;
@@ -38,6 +39,7 @@ pub use reached::{describe, ReachedFrom, ReachedFromExt};
 pub use resources::{read_resources, read_resources_parallel, resources_from_documents};
 pub use schema::{deprecation_warnings, is_effectively_empty, normalize_field_names};
 pub use schema_error::{locate_schema_error, SchemaError};
+pub use shapes::check_loose_fields;
 
 use std::str::FromStr;
 
