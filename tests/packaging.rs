@@ -1,6 +1,6 @@
 //! The distribution steps that can run here: the container image's
-//! filesystem (`packaging/assemble-image.sh`, run by `packaging/Dockerfile`),
-//! the release archive for the host (`packaging/package-release.sh`, run by
+//! filesystem (`packaging/dist.sh image`, run by `packaging/Dockerfile`),
+//! the release archive for the host (`packaging/dist.sh archive`, run by
 //! `.github/workflows/release.yml` for each platform), and the crate as
 //! `cargo package` would upload it.
 
@@ -21,8 +21,11 @@ fn run(command: &mut Command) -> Output {
     output
 }
 
-fn script(name: &str) -> Command {
-    Command::new(repo_root().join("packaging").join(name))
+/// `packaging/dist.sh STEP ...`.
+fn dist(step: &str) -> Command {
+    let mut command = Command::new(repo_root().join("packaging/dist.sh"));
+    command.arg(step);
+    command
 }
 
 fn read(path: &Path) -> String {
@@ -39,7 +42,7 @@ fn mode(path: &Path) -> u32 {
 fn image_filesystem_serves_the_plugin_sidecar() {
     let tmp = tempfile::tempdir().unwrap();
     let rootfs = tmp.path().join("rootfs");
-    run(script("assemble-image.sh").arg(krust_bin()).arg(&rootfs));
+    run(dist("image").arg(krust_bin()).arg(&rootfs));
 
     let krust = rootfs.join("usr/local/bin/krust");
     #[cfg(unix)]
@@ -86,7 +89,7 @@ fn dockerfile_installs_what_the_script_lays_out_as_user_999() {
         .expect("a FROM line");
     let final_stage = &lines[last_stage..];
     assert!(
-        dockerfile.contains("packaging/assemble-image.sh target/dist/krust /rootfs"),
+        dockerfile.contains("packaging/dist.sh image target/dist/krust /rootfs"),
         "the build stage runs the assembly script on the dist binary"
     );
     for copied in [
@@ -120,10 +123,7 @@ fn release_archive_for_the_host() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("dist");
     let target = format!("{}-{}", std::env::consts::ARCH, std::env::consts::OS);
-    run(script("package-release.sh")
-        .arg(&target)
-        .arg(krust_bin())
-        .arg(&out));
+    run(dist("archive").arg(&target).arg(krust_bin()).arg(&out));
 
     let version = env!("CARGO_PKG_VERSION");
     let name = format!("krust-{version}-{target}");
@@ -165,10 +165,7 @@ fn release_archive_for_the_host() {
 
     // Packing the same binary again gives the same bytes (GNU tar).
     let again = tmp.path().join("again");
-    run(script("package-release.sh")
-        .arg(&target)
-        .arg(krust_bin())
-        .arg(&again));
+    run(dist("archive").arg(&target).arg(krust_bin()).arg(&again));
     let gnu_tar = Command::new("tar")
         .arg("--version")
         .output()
@@ -194,7 +191,7 @@ fn release_workflow_packs_every_platform_with_the_script() {
     }
     for step in [
         "cargo build --profile dist --locked",
-        "packaging/package-release.sh",
+        "packaging/dist.sh archive",
         "sha256sum *.tar.gz > SHA256SUMS",
         "file: packaging/Dockerfile",
     ] {
@@ -263,4 +260,19 @@ fn crate_package_holds_sources_only() {
             );
         }
     }
+}
+
+#[test]
+fn dist_script_refuses_bad_arguments() {
+    let usage = dist("bogus").output().unwrap();
+    assert_eq!(usage.status.code(), Some(2));
+    let tmp = tempfile::tempdir().unwrap();
+    let missing = dist("image")
+        .arg(tmp.path().join("no-such-binary"))
+        .arg(tmp.path().join("rootfs"))
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("is not an executable file"));
+    assert!(!tmp.path().join("rootfs").exists());
 }

@@ -82,17 +82,13 @@ impl PositionTree {
                     (Node::Scalar(at, value.into_owned()), anchor)
                 }
                 Event::Alias(id) => (Node::Alias(at, id), 0),
-                Event::SequenceStart(anchor, _) => {
+                Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                    let node = match matches!(event, Event::SequenceStart(..)) {
+                        true => Node::Seq(at, Vec::new()),
+                        false => Node::Map(at, Vec::new()),
+                    };
                     stack.push(Open {
-                        node: Node::Seq(at, Vec::new()),
-                        anchor,
-                        key: None,
-                    });
-                    continue;
-                }
-                Event::MappingStart(anchor, _) => {
-                    stack.push(Open {
-                        node: Node::Map(at, Vec::new()),
+                        node,
                         anchor,
                         key: None,
                     });

@@ -8,6 +8,7 @@
 //! steps as they are. The field lists are kustomize v5.5.0's.
 
 #![allow(dead_code)] // decoded for their shape only
+                     // Every field may be missing (or null): Go leaves it at its zero value.
 
 use super::decode::decode;
 use super::decode_error::DecodeError;
@@ -21,170 +22,112 @@ pub fn check_loose_fields(kustomization: &serde_json::Value) -> Result<(), Decod
 }
 
 /// The kustomization's loose fields; the others are decoded elsewhere.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 struct LooseFields {
-    #[serde(default)]
     replacements: Vec<ReplacementField>,
-    #[serde(default)]
     helm_globals: Option<HelmGlobals>,
-    #[serde(default)]
     helm_charts: Vec<HelmChart>,
-    #[serde(default)]
     helm_chart_inflation_generator: Vec<HelmChartArgs>,
 }
 
 /// One `replacements` entry: a file (`path`) or a replacement written out.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 struct ReplacementField {
-    #[serde(default)]
     path: String,
-    #[serde(default)]
     source: Option<SourceSelector>,
-    #[serde(default)]
     targets: Vec<Option<TargetSelector>>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[derive(Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
 struct SourceSelector {
-    #[serde(default)]
     group: String,
-    #[serde(default)]
     version: String,
-    #[serde(default)]
     kind: String,
-    #[serde(default)]
     name: String,
-    #[serde(default)]
     namespace: String,
-    #[serde(default)]
     field_path: String,
-    #[serde(default)]
     options: Option<FieldOptions>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[derive(Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
 struct TargetSelector {
-    #[serde(default)]
     select: Option<Selector>,
-    #[serde(default)]
     reject: Vec<Option<Selector>>,
-    #[serde(default)]
     field_paths: Vec<String>,
-    #[serde(default)]
     options: Option<FieldOptions>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[derive(Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
 struct Selector {
-    #[serde(default)]
     group: String,
-    #[serde(default)]
     version: String,
-    #[serde(default)]
     kind: String,
-    #[serde(default)]
     name: String,
-    #[serde(default)]
     namespace: String,
-    #[serde(default)]
     annotation_selector: String,
-    #[serde(default)]
     label_selector: String,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 struct FieldOptions {
-    #[serde(default)]
     delimiter: String,
-    #[serde(default)]
     index: i64,
-    #[serde(default)]
     encoding: String,
-    #[serde(default)]
     create: bool,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[derive(Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
 struct HelmGlobals {
-    #[serde(default)]
     chart_home: String,
-    #[serde(default)]
     config_home: String,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[derive(Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
 struct HelmChart {
-    #[serde(default)]
     name: String,
-    #[serde(default)]
     version: String,
-    #[serde(default)]
     repo: String,
-    #[serde(default)]
     release_name: String,
-    #[serde(default)]
     namespace: String,
-    #[serde(default)]
     additional_values_files: Vec<String>,
-    #[serde(default)]
     values_file: String,
-    #[serde(default)]
     values_inline: BTreeMap<String, serde_json::Value>,
-    #[serde(default)]
     values_merge: String,
-    #[serde(default, rename = "includeCRDs")]
+    #[serde(rename = "includeCRDs")]
     include_crds: bool,
-    #[serde(default)]
     skip_hooks: bool,
-    #[serde(default)]
     api_versions: Vec<String>,
-    #[serde(default)]
     kube_version: String,
-    #[serde(default)]
     name_template: String,
-    #[serde(default)]
     skip_tests: bool,
-    #[serde(default)]
     debug: bool,
 }
 
 /// A `helmChartInflationGenerator` entry (deprecated in kustomize).
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[derive(Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
 struct HelmChartArgs {
-    #[serde(default)]
     chart_name: String,
-    #[serde(default)]
     chart_version: String,
-    #[serde(default, rename = "chartRepoUrl")]
+    #[serde(rename = "chartRepoUrl")]
     chart_repo_url: String,
-    #[serde(default)]
     chart_home: String,
-    #[serde(default)]
     chart_repo_name: String,
-    #[serde(default)]
     helm_bin: String,
-    #[serde(default)]
     helm_home: String,
-    #[serde(default)]
     values: String,
-    #[serde(default)]
     values_local: BTreeMap<String, serde_json::Value>,
-    #[serde(default)]
     values_merge: String,
-    #[serde(default)]
     release_name: String,
-    #[serde(default)]
     release_namespace: String,
-    #[serde(default)]
     extra_args: Vec<String>,
 }
 
