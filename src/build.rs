@@ -16,7 +16,7 @@ use crate::fieldspec::{merge_kustomization_config, TransformerConfig};
 use crate::generate;
 use crate::load::{
     BuildChain, Entry, KustomizationRole, LoadRestrictor, LoadedKustomization, Loader,
-    ReachedFromExt,
+    ReachedFromExt, StepExt,
 };
 use crate::openapi::custom::SchemaScope;
 use crate::order::{Reorder, SortOrder};
@@ -230,12 +230,12 @@ impl Builder {
     ) -> Result<()> {
         acc.warnings.extend(kust.warnings.iter().cloned());
         self.accumulate_resources(kust, chain, acc)
-            .context("accumulating resources")?;
+            .step(|| "accumulating resources".into())?;
         self.merge_own_config(kust, acc)?;
         self.run_generators(kust, chain, acc)?;
         acc.resources.freeze_all();
         self.accumulate_components(kust, chain, acc)
-            .context("accumulating components")?;
+            .step(|| "accumulating components".into())?;
         let _schema = self.schema.activate();
         self.run_transformers(kust, chain, acc)?;
         self.run_validators(kust, chain, acc)?;
@@ -306,7 +306,7 @@ impl Builder {
     ) -> Result<()> {
         let load = |entry: &String| {
             self.load_entry(kust, entry, chain)
-                .with_context(|| format!("accumulating resources from '{entry}'"))
+                .step(|| format!("accumulating resources from '{entry}'"))
         };
         let entries = &kust.kustomization.resources;
         let loaded: Vec<Result<Accumulated>> = if self.schema.is_sequential() {

@@ -35,7 +35,7 @@ pub use decode_error::{
 };
 pub use entry::{looks_remote, Entry};
 pub use kustfile::{kustomization_from_document, KustomizationRole, LoadedKustomization};
-pub use reached::{describe, ReachedFrom, ReachedFromExt};
+pub use reached::{describe, ReachedFrom, ReachedFromExt, Step, StepExt};
 pub use resources::{read_resources, read_resources_parallel, resources_from_documents};
 pub use schema::{deprecation_warnings, is_effectively_empty, normalize_field_names};
 pub use schema_error::{locate_schema_error, SchemaError};

@@ -5,7 +5,9 @@
 //! down there, the user needs the way it was reached (overlay -> base ->
 //! component), not only the file that failed. Each descent wraps the errors
 //! of the kustomization below in a [`ReachedFrom`] link; [`describe`] then
-//! prints the failure followed by the links, innermost first.
+//! prints the failure followed by the links, innermost first. The build's
+//! step contexts (kustomize's `accumulating resources` wording) are
+//! [`Step`] layers, which the links make redundant.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -40,6 +42,44 @@ impl std::error::Error for ReachedFrom {
     }
 }
 
+/// A step of the build that an error happened in (`accumulating
+/// resources`), in kustomize's words.
+#[derive(Debug)]
+pub struct Step {
+    text: String,
+    source: anyhow::Error,
+}
+
+impl fmt::Display for Step {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl std::error::Error for Step {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(self.source.as_ref())
+    }
+}
+
+/// Marks errors with the build step they happened in.
+pub trait StepExt<T> {
+    /// The error, if any, as one of the step `text` (like anyhow's
+    /// `with_context`, but recognisable by [`describe`]).
+    fn step(self, text: impl FnOnce() -> String) -> anyhow::Result<T>;
+}
+
+impl<T> StepExt<T> for anyhow::Result<T> {
+    fn step(self, text: impl FnOnce() -> String) -> anyhow::Result<T> {
+        self.map_err(|source| {
+            anyhow::Error::new(Step {
+                text: text(),
+                source,
+            })
+        })
+    }
+}
+
 /// Marks the errors of a nested kustomization with the way it was reached.
 pub trait ReachedFromExt<T> {
     /// The error, if any, as one of the kustomization listed as `entry`
@@ -66,24 +106,31 @@ impl<T> ReachedFromExt<T> for anyhow::Result<T> {
 /// that led there, innermost first:
 ///
 /// ```text
-/// base/kustomization.yaml:3:5: invalid Kustomization: ...
+/// comp/kustomization.yaml:3:5: invalid Kustomization: ...
 ///   in components entry '../comp' of base/kustomization.yaml
 ///   in resources entry '../base' of overlay/kustomization.yaml
 /// ```
 ///
-/// The context layers between links only say that a nested build was
-/// under way, which the links say better, so they are left out.
+/// Outside the nested kustomizations, the build's [`Step`] layers only
+/// say that a nested build was under way, which the links say better, so
+/// they are left out; other layers there (an ArgoCD application's name)
+/// stay in front. Inside the innermost kustomization everything stays.
 pub fn describe(err: &anyhow::Error) -> String {
     let layers: Vec<&(dyn std::error::Error + 'static)> = err.chain().collect();
+    let is_link = |layer: &&(dyn std::error::Error + 'static)| layer.is::<ReachedFrom>();
+    let (Some(outermost), Some(innermost)) = (
+        layers.iter().position(is_link),
+        layers.iter().rposition(is_link),
+    ) else {
+        return format!("{err:#}");
+    };
     let links: Vec<&ReachedFrom> = layers
         .iter()
         .filter_map(|layer| layer.downcast_ref::<ReachedFrom>())
         .collect();
-    let Some(innermost) = layers.iter().rposition(|layer| layer.is::<ReachedFrom>()) else {
-        return format!("{err:#}");
-    };
-    let failure: Vec<String> = layers[innermost + 1..]
-        .iter()
+    let outside = layers[..outermost].iter().filter(|l| !l.is::<Step>());
+    let failure: Vec<String> = outside
+        .chain(&layers[innermost + 1..])
         .map(ToString::to_string)
         .collect();
     let mut text = failure.join(": ");
@@ -107,13 +154,13 @@ mod tests {
                 "components",
                 "../comp",
             )
-            .context("accumulating components")
+            .step(|| "accumulating components".into())
             .reached_from(
                 Path::new("overlay/kustomization.yaml"),
                 "resources",
                 "../base",
             )
-            .context("accumulating resources")
+            .step(|| "accumulating resources".into())
             .unwrap_err();
         assert_eq!(
             describe(&err),
@@ -128,6 +175,26 @@ mod tests {
              overlay/kustomization.yaml: accumulating components: in components entry \
              '../comp' of base/kustomization.yaml: comp/kustomization.yaml:5:11: bad"
         );
+    }
+
+    #[test]
+    fn steps_outside_go_and_other_contexts_stay() {
+        let failing: anyhow::Result<()> = Err(anyhow!("bad"));
+        let err = failing
+            .step(|| "accumulating components".into())
+            .reached_from(Path::new("o/kustomization.yaml"), "resources", "../b")
+            .step(|| "accumulating resources from '../b'".into())
+            .step(|| "accumulating resources".into())
+            .context("application shop (path apps/shop)")
+            .unwrap_err();
+        assert_eq!(
+            describe(&err),
+            "application shop (path apps/shop): accumulating components: bad\n  \
+             in resources entry '../b' of o/kustomization.yaml"
+        );
+        // Without a nested kustomization, steps are part of the message.
+        let plain = Err::<(), _>(anyhow!("x")).step(|| "accumulating resources".into());
+        assert_eq!(describe(&plain.unwrap_err()), "accumulating resources: x");
     }
 
     #[test]
