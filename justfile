@@ -9,6 +9,10 @@ default:
 build:
     cargo build --release
 
+# The binary as it is shipped (thin LTO, stripped): target/dist/krust.
+dist:
+    cargo build --profile dist
+
 # All tests (unit, fixtures, CLI, differential against kubectl when present).
 test:
     cargo test --release

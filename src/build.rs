@@ -16,6 +16,7 @@ use crate::fieldspec::{merge_kustomization_config, TransformerConfig};
 use crate::generate;
 use crate::load::{
     BuildChain, Entry, KustomizationRole, LoadRestrictor, LoadedKustomization, Loader,
+    ReachedFromExt, StepExt,
 };
 use crate::openapi::custom::SchemaScope;
 use crate::order::{Reorder, SortOrder};
@@ -263,12 +264,12 @@ impl Builder {
         acc.warnings
             .extend(kust.warnings.iter().map(Warning::deprecated));
         self.accumulate_resources(kust, chain, acc)
-            .context("accumulating resources")?;
+            .step(|| "accumulating resources".into())?;
         self.merge_own_config(kust, acc)?;
         self.run_generators(kust, chain, acc)?;
         acc.resources.freeze_all();
         self.accumulate_components(kust, chain, acc)
-            .context("accumulating components")?;
+            .step(|| "accumulating components".into())?;
         let _schema = self.schema.activate();
         self.run_transformers(kust, chain, acc)?;
         self.run_validators(kust, chain, acc)?;
@@ -304,17 +305,19 @@ impl Builder {
                     format!("components entry '{entry}' of {}", kust.file.display())
                 })?;
             let (component, chain) = match resolved {
-                Entry::Remote(RemoteEntry::Git(spec)) => {
-                    self.load_remote(kust, &spec, KustomizationRole::Component, chain)?
-                }
-                Entry::Dir(dir) => {
-                    self.load_nested(kust, entry, &dir, KustomizationRole::Component, chain)?
-                }
+                Entry::Remote(RemoteEntry::Git(spec)) => self
+                    .load_remote(kust, &spec, KustomizationRole::Component, chain)
+                    .reached_from(&kust.file, "components", entry)?,
+                Entry::Dir(dir) => self
+                    .load_nested(kust, entry, &dir, KustomizationRole::Component, chain)
+                    .reached_from(&kust.file, "components", entry)?,
                 other => unreachable!("resolve_dir returned {other:?}"),
             };
-            let dir = component.dir.clone();
-            self.accumulate_into(&component, &chain, acc)
-                .with_context(|| format!("accumulating component '{}'", dir.display()))?;
+            self.accumulate_into(&component, &chain, acc).reached_from(
+                &kust.file,
+                "components",
+                entry,
+            )?;
         }
         Ok(())
     }
@@ -350,7 +353,7 @@ impl Builder {
     ) -> Result<()> {
         let load = |entry: &String| {
             self.load_entry(kust, entry, chain)
-                .with_context(|| format!("accumulating resources from '{entry}'"))
+                .step(|| format!("accumulating resources from '{entry}'"))
         };
         let entries = &kust.kustomization.resources;
         self.prefetch(kust, entries);
@@ -412,10 +415,11 @@ impl Builder {
         match kust.resolve(&self.loader, entry)? {
             Entry::File(path) => self.file_resources(kust, entry, self.read_resource_file(&path)?),
             Entry::Dir(dir) => {
-                let (child, chain) =
-                    self.load_nested(kust, entry, &dir, KustomizationRole::Resource, chain)?;
+                let (child, chain) = self
+                    .load_nested(kust, entry, &dir, KustomizationRole::Resource, chain)
+                    .reached_from(&kust.file, "resources", entry)?;
                 self.accumulate_target(&child, &chain)
-                    .with_context(|| format!("recursed accumulation of path '{}'", dir.display()))
+                    .reached_from(&kust.file, "resources", entry)
             }
             Entry::Remote(remote) => self.load_remote_resource(kust, entry, &remote, chain),
         }

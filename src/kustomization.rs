@@ -6,7 +6,7 @@
 
 use crate::fieldspec::FieldSpec;
 use crate::yaml::Value;
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use indexmap::IndexMap;
 use serde::{Deserialize, Deserializer};
 use std::path::Path;
@@ -269,20 +269,13 @@ impl Kustomization {
 
     /// Decodes a document whose field names went through
     /// [`crate::load::normalize_field_names`], with no fix-ups applied.
-    /// Unknown fields and wrongly typed values are errors, as in kustomize.
+    /// Unknown fields and wrongly typed values are errors, as in kustomize;
+    /// the error is a [`crate::load::SchemaError`] naming the field.
     pub fn decode(json: serde_json::Value, file: &Path) -> Result<Kustomization> {
-        let context = || format!("invalid Kustomization in {}", file.display());
-        match json {
-            // Go decodes `null` into a struct as "nothing set".
-            serde_json::Value::Null => Ok(Kustomization::default()),
-            // serde would accept a sequence as a struct's fields in order.
-            serde_json::Value::Object(_) => serde_json::from_value(json).with_context(context),
-            other => Err(anyhow::anyhow!(
-                "cannot unmarshal {} into a Kustomization",
-                json_type_name(&other)
-            ))
-            .with_context(context),
-        }
+        let schema_error = |e| anyhow::Error::new(crate::load::SchemaError::new(file, e));
+        let kustomization = crate::load::decode::<Kustomization>(&json).map_err(schema_error)?;
+        crate::load::check_loose_fields(&json).map_err(schema_error)?;
+        Ok(kustomization)
     }
 
     /// True when this is a `kind: Component`.
@@ -351,18 +344,6 @@ impl Kustomization {
     }
 }
 
-/// The JSON type name Go's decoder reports.
-fn json_type_name(json: &serde_json::Value) -> &'static str {
-    match json {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "bool",
-        serde_json::Value::Number(_) => "number",
-        serde_json::Value::String(_) => "string",
-        serde_json::Value::Array(_) => "array",
-        serde_json::Value::Object(_) => "object",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -410,7 +391,7 @@ mod tests {
     #[test]
     fn only_mappings_decode() {
         let err = Kustomization::decode(serde_json::json!(["a"]), Path::new("k.yaml"));
-        assert!(format!("{:#}", err.unwrap_err()).contains("cannot unmarshal array"));
+        assert!(format!("{:#}", err.unwrap_err()).contains("expected a mapping, found a list"));
         let empty = Kustomization::decode(serde_json::Value::Null, Path::new("k.yaml")).unwrap();
         assert!(empty.resources.is_empty());
     }

@@ -206,6 +206,7 @@ fn k3s_production_without_a_key_names_the_key_and_where_krust_looked() {
         "SOPS_AGE_KEY",
         "SOPS_AGE_KEY_FILE",
         "sops/age/keys.txt",
+        "set SOPS_AGE_KEY_FILE to a file holding the matching identity",
     ] {
         assert!(stderr.contains(expected), "missing {expected}: {stderr}");
     }

@@ -20,7 +20,7 @@ pub fn fail(err: &anyhow::Error, code: u8) -> ExitCode {
     // A URL in a message may carry credentials (`https://user:token@...`).
     eprintln!(
         "Error: {}",
-        crate::remote::redact::redact(&format!("{err:#}"))
+        crate::remote::redact::redact(&crate::load::describe(err))
     );
     ExitCode::from(code)
 }

@@ -4,11 +4,11 @@ use crate::sops::encrypt::{encrypt_bytes, EncryptOptions};
 
 /// A temporary directory with encrypted files, and the keys to read them.
 fn encrypted_dir(files: &[(&str, &[u8])]) -> (tempfile::TempDir, Keys) {
-    let identity = age::x25519::Identity::generate();
-    let secret = age::secrecy::ExposeSecret::expose_secret(&identity.to_string()).to_string();
+    let identity = crate::sops::age::Identity::generate().unwrap();
+    let secret = identity.to_secret_string().to_string();
     let keys = Keys::from_identity_text(&secret, "test").unwrap();
     let options = EncryptOptions {
-        recipients: vec![identity.to_public().to_string()],
+        recipients: vec![identity.recipient().to_string()],
         encrypted_regex: None,
     };
     let dir = tempfile::tempdir().unwrap();

@@ -202,11 +202,11 @@ mod tests {
 
     #[test]
     fn secret_loader_decrypts_sops_files_and_passes_plain_ones() {
-        let identity = age::x25519::Identity::generate();
-        let secret = age::secrecy::ExposeSecret::expose_secret(&identity.to_string()).to_string();
+        let identity = crate::sops::age::Identity::generate().unwrap();
+        let secret = identity.to_secret_string().to_string();
         let keys = Keys::from_identity_text(&secret, "test").unwrap();
         let options = crate::sops::encrypt::EncryptOptions {
-            recipients: vec![identity.to_public().to_string()],
+            recipients: vec![identity.recipient().to_string()],
             encrypted_regex: None,
         };
         let sealed = crate::sops::encrypt::encrypt_bytes(

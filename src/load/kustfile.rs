@@ -59,7 +59,8 @@ impl Loader {
             .with_context(|| format!("invalid Kustomization in {}", file.display()))?;
         // kustomize decodes only the first document of the file.
         let first = docs.into_iter().next().unwrap_or(Value::Null);
-        let (kustomization, warnings) = kustomization_from_document(&first, &file)?;
+        let (kustomization, warnings) = kustomization_from_document(&first, &file)
+            .map_err(|e| super::locate_schema_error(e, &text))?;
         Ok(LoadedKustomization {
             dir,
             file,

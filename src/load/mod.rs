@@ -15,20 +15,33 @@
 //!   reject cycles as kustomize does.
 
 mod chain;
+mod decode;
+mod decode_error;
 mod entry;
 mod kustfile;
+mod locate;
 mod meta;
 mod paths;
+mod reached;
 mod resources;
 mod schema;
+mod schema_error;
+mod shapes;
 
 pub use chain::BuildChain;
+pub use decode::decode;
+pub use decode_error::{
+    DecodeError, DecodeErrorKind, Expected, FieldPath, Found, FoundKind, Segment,
+};
 pub use entry::{looks_remote, Entry};
 pub use kustfile::{kustomization_from_document, KustomizationRole, LoadedKustomization};
+pub use reached::{describe, ReachedFrom, ReachedFromExt, Step, StepExt};
 pub use resources::{
     read_resources, read_resources_parallel, resources_from_documents, resources_from_text,
 };
 pub use schema::{deprecation_warnings, is_effectively_empty, normalize_field_names};
+pub use schema_error::{locate_schema_error, SchemaError};
+pub use shapes::check_loose_fields;
 
 use std::str::FromStr;
 

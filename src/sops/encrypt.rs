@@ -24,9 +24,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
 use sha2::{Digest, Sha512};
-use std::io::Write;
 use std::path::Path;
-use std::str::FromStr;
 
 /// The SOPS version written into the metadata.
 const WRITTEN_VERSION: &str = "3.9.4";
@@ -253,18 +251,8 @@ fn flatten_metadata(value: &Value, prefix: &str, out: &mut String) {
 
 /// The data key as an armored age file for one recipient.
 fn wrap_key(key: &[u8], recipient: &str) -> Result<String> {
-    let recipient = age::x25519::Recipient::from_str(recipient)
-        .map_err(|e| anyhow!("`{recipient}` is not an age recipient: {e}"))?;
-    let encryptor =
-        age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
-            .map_err(|e| anyhow!("age: {e}"))?;
-    let mut armored = Vec::new();
-    let armor =
-        age::armor::ArmoredWriter::wrap_output(&mut armored, age::armor::Format::AsciiArmor)?;
-    let mut writer = encryptor.wrap_output(armor)?;
-    writer.write_all(key)?;
-    writer.finish()?.finish()?;
-    Ok(String::from_utf8(armored)?)
+    let recipient = super::age::Recipient::parse(recipient)?;
+    Ok(super::age::encrypt_armored(key, &recipient)?)
 }
 
 /// The current UTC time as `YYYY-MM-DDTHH:MM:SSZ`.
@@ -304,9 +292,9 @@ mod tests {
     use crate::sops::{decrypt_bytes, Keys};
 
     fn identity() -> (Keys, String) {
-        let identity = age::x25519::Identity::generate();
-        let public = identity.to_public().to_string();
-        let secret = age::secrecy::ExposeSecret::expose_secret(&identity.to_string()).to_string();
+        let identity = crate::sops::age::Identity::generate().unwrap();
+        let public = identity.recipient().to_string();
+        let secret = identity.to_secret_string().to_string();
         (Keys::from_identity_text(&secret, "test").unwrap(), public)
     }
 

@@ -1,10 +1,9 @@
 //! The user's age identities, found where SOPS looks for them, and the
 //! unwrapping of a file's data key from its `sops.age[].enc` entries.
 
+use super::age::Identity;
 use super::cipher::DATA_KEY_LEN;
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 
 /// Environment variable holding age identities inline.
 pub const AGE_KEY_ENV: &str = "SOPS_AGE_KEY";
@@ -19,7 +18,7 @@ pub const AGE_KEY_FILE_ENV: &str = "SOPS_AGE_KEY_FILE";
 /// directory (`$XDG_CONFIG_HOME`, or `~/.config`).
 #[derive(Default)]
 pub struct Keys {
-    identities: Vec<age::x25519::Identity>,
+    identities: Vec<Identity>,
     /// Where identities were looked for, for error messages.
     searched: Vec<String>,
     /// Sources that could not be read or parsed. Like SOPS, these only
@@ -134,31 +133,23 @@ impl Keys {
     /// Unwraps a data key from one armored age file, trying every identity.
     /// `None` when no identity matches; an error when the file is corrupt.
     pub fn unwrap_data_key(&self, armored: &str) -> Result<Option<Vec<u8>>, String> {
-        let reader = age::armor::ArmoredReader::new(armored.as_bytes());
-        let decryptor = age::Decryptor::new(reader)
-            .map_err(|e| format!("the age-encrypted data key is malformed ({e})"))?;
-        let identities = self.identities.iter().map(|i| i as &dyn age::Identity);
-        let mut stream = match decryptor.decrypt(identities) {
-            Ok(stream) => stream,
-            Err(age::DecryptError::NoMatchingKeys) => return Ok(None),
+        let key = match super::age::decrypt(armored.as_bytes(), &self.identities) {
+            Ok(Some(key)) => key,
+            Ok(None) => return Ok(None),
             Err(e) => return Err(format!("cannot unwrap the data key with age ({e})")),
         };
-        let mut key = Vec::with_capacity(DATA_KEY_LEN);
-        stream
-            .read_to_end(&mut key)
-            .map_err(|e| format!("cannot unwrap the data key with age ({e})"))?;
         if key.len() != DATA_KEY_LEN {
             return Err(format!(
                 "the unwrapped data key has {} bytes, not {DATA_KEY_LEN}",
                 key.len()
             ));
         }
-        Ok(Some(key))
+        Ok(Some(key.to_vec()))
     }
 }
 
 /// Parses one identity line, naming the unsupported kinds SOPS knows.
-fn parse_identity(word: &str) -> Result<age::x25519::Identity, &'static str> {
+fn parse_identity(word: &str) -> Result<Identity, &'static str> {
     if word.starts_with("AGE-PLUGIN-") {
         return Err("age plugin identities are not supported");
     }
@@ -168,7 +159,7 @@ fn parse_identity(word: &str) -> Result<age::x25519::Identity, &'static str> {
     if !word.starts_with("AGE-SECRET-KEY-1") {
         return Err("not an age identity (expected AGE-SECRET-KEY-1…)");
     }
-    age::x25519::Identity::from_str(word).map_err(|_| "malformed age identity")
+    Identity::parse(word).map_err(|_| "malformed age identity")
 }
 
 /// `sops/age/keys.txt` under the user's configuration directory, as Go's

@@ -12,6 +12,8 @@
 //! and dotenv and binary files ([`decrypt_bytes`]). Errors name the file and
 //! the path of a failing value, never a decrypted value.
 
+pub mod age;
+mod bech32;
 mod cipher;
 mod detect;
 mod dotenv;
@@ -314,8 +316,12 @@ fn data_key(metadata: &Metadata, file: &Path, keys: &Keys) -> Result<Vec<u8>, So
     let problems = keys_problems(keys);
     if keys.is_empty() {
         let message = format!(
-            "no age identity found to decrypt it (searched {}){problems}; it is encrypted for {recipients}",
-            keys.searched().join(", ")
+            "no age identity found to decrypt it (searched {}){problems}; it is encrypted for \
+             {recipients}: set {} to a file holding the matching identity \
+             (AGE-SECRET-KEY-1...), or {} to the identity itself",
+            keys.searched().join(", "),
+            keys::AGE_KEY_FILE_ENV,
+            keys::AGE_KEY_ENV,
         );
         return Err(SopsError::new(file, ErrorKind::NoIdentity, message));
     }

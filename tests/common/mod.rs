@@ -34,8 +34,10 @@ pub fn krust_in(dir: &Path, args: &[&str]) -> (bool, String, String) {
 pub enum Expectation {
     /// The build succeeds and prints exactly these bytes.
     Output(Vec<u8>),
-    /// The build fails; the reference message is kept for humans only.
-    Error,
+    /// The build fails (as kustomize's does, whose message is kept in
+    /// `kustomize-error.txt`) and prints exactly this on stderr, with the
+    /// repository's path left out (see [`normalize_stderr`]).
+    Error(String),
 }
 
 /// One case under `fixtures/`.
@@ -86,8 +88,13 @@ fn load_fixture(dir: &Path) -> Fixture {
         .unwrap_or_default();
     let expectation = if let Ok(bytes) = fs::read(dir.join("expected.yaml")) {
         Expectation::Output(bytes)
-    } else if dir.join("expected-error.txt").is_file() {
-        Expectation::Error
+    } else if let Ok(text) = fs::read_to_string(dir.join("expected-error.txt")) {
+        assert!(
+            dir.join("kustomize-error.txt").is_file(),
+            "fixture {name} expects an error but has no kustomize-error.txt (the reference's \
+             message); run tools/regen-fixtures {name}"
+        );
+        Expectation::Error(text)
     } else {
         panic!(
             "fixture {name} has neither expected.yaml nor expected-error.txt; run tools/regen-fixtures {name}"
@@ -99,6 +106,16 @@ fn load_fixture(dir: &Path) -> Fixture {
         args,
         expectation,
     }
+}
+
+/// A failing build's stderr as a fixture records it: the repository's
+/// absolute path removed, so paths read `fixtures/<case>/...`.
+pub fn normalize_stderr(stderr: &[u8]) -> String {
+    let root = repo_root();
+    let root = root.to_string_lossy();
+    String::from_utf8_lossy(stderr)
+        .replace(&format!("{root}/"), "")
+        .replace(root.as_ref(), ".")
 }
 
 /// Runs `krust build DIR ARGS...`.
