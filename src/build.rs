@@ -495,8 +495,10 @@ impl Builder {
         let encrypted = resources
             .iter()
             .filter(|r| {
+                // With --decrypt, any `sops` entry must verify: damaged
+                // metadata is refused, not passed on as plain data.
                 r.value_at(&["sops"])
-                    .is_some_and(|s| sops::is_sops_metadata(&s))
+                    .is_some_and(|s| self.options.decrypt || sops::is_sops_metadata(&s))
             })
             .count();
         if encrypted == 0 {
@@ -508,7 +510,7 @@ impl Builder {
             return Ok(resources);
         }
         // Decrypt the documents as written: the MAC follows file order.
-        let text = std::fs::read_to_string(path)
+        let text = crate::load::read_input_text(path)
             .with_context(|| format!("cannot read resource file {}", path.display()))?;
         let docs = crate::yaml::parse_documents(&text, path).map_err(|e| anyhow!(e))?;
         let plain = sops::decrypt_documents(docs, path, sops::env_keys())?;

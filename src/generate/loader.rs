@@ -84,7 +84,7 @@ impl FileLoader for DiskLoader {
                 self.root.display()
             );
         }
-        std::fs::read(&real).with_context(|| format!("cannot read '{}'", wanted.display()))
+        crate::load::read_input(&real).with_context(|| format!("cannot read '{}'", wanted.display()))
     }
 }
 
