@@ -247,7 +247,7 @@ pub fn run_build(args: &BuildArgs) -> Result<()> {
     let options = args.flags.options(&process_env)?;
     let built = crate::build::build_with_warnings(&args.dir, &options)?;
     for warning in &built.warnings {
-        eprintln!("{warning}");
+        eprintln!("{}", crate::sensitive::scrub(&warning.to_string()));
     }
     match args
         .output

@@ -95,6 +95,7 @@ fn expand(docs: Vec<Value>) -> Result<Vec<Value>> {
     let mut out = Vec::with_capacity(queue.len());
     while let Some(mut node) = queue.pop_front() {
         let Some(items) = embedded_list_items(&mut node)? else {
+            crate::sensitive::note_secret_document(&node);
             out.push(node);
             continue;
         };

@@ -1,0 +1,594 @@
+//! Hostile input, end to end through the `krust` binary: each probe must
+//! fail with exit status 1, print nothing on stdout, name the file it
+//! failed on, and (where measured) stay within a peak memory bound. Secret
+//! values must never reach stdout or stderr on a failing build; damaged
+//! SOPS files and paths that leave the tree are refused.
+
+mod common;
+
+use common::{krust_bin, repo_root};
+use krust::sops::encrypt::{encrypt_bytes, EncryptOptions};
+use krust::sops::Format;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const TEST_RECIPIENT: &str = "age1fjlskl92elh5e3c7zypnn33wzpr96try9hf6w0desku0wzdnuecsyjz3te";
+
+/// What one run of krust did.
+struct Run {
+    code: Option<i32>,
+    stdout: Vec<u8>,
+    stderr: String,
+    /// The child's own peak resident set, in KiB.
+    max_rss_kib: i64,
+}
+
+/// Where GNU time is installed: it measures krust's own peak RSS (a child
+/// forked from the test process would inherit the test's peak).
+const TIME: &str = "/usr/bin/time";
+
+/// Runs krust in `dir` with `env` (and no user SOPS key), killing it
+/// after 60 s; the peak RSS comes from GNU time when it is installed.
+fn krust(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let home = dir.join(".home");
+    let rss_file = tempfile::NamedTempFile::new().unwrap();
+    let timed = Path::new(TIME).exists();
+    let mut command = if timed {
+        let mut c = Command::new(TIME);
+        c.args(["-f", "%M", "-o"]).arg(rss_file.path()).arg(krust_bin());
+        c
+    } else {
+        Command::new(krust_bin())
+    };
+    let mut child = command
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SOPS_AGE_KEY")
+        .env_remove("SOPS_AGE_KEY_FILE")
+        .env_remove("KRUST_DECRYPT")
+        .env_remove("KRUST_MAX_INPUT_BYTES")
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("krust runs");
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            bytes
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
+    let code = wait(child.id());
+    let max_rss_kib = std::fs::read_to_string(rss_file.path())
+        .ok()
+        .and_then(|text| text.lines().last()?.trim().parse().ok())
+        .unwrap_or(0);
+    Run {
+        code,
+        stdout: stdout.join().unwrap(),
+        stderr: String::from_utf8_lossy(&stderr.join().unwrap()).into_owned(),
+        max_rss_kib,
+    }
+}
+
+/// Reaps `pid` (killing it after 60 s): its exit code.
+fn wait(pid: u32) -> Option<i32> {
+    let pid = pid as libc::pid_t;
+    let started = Instant::now();
+    loop {
+        let mut status = 0;
+        // SAFETY: plain system call on our own child with a valid pointer.
+        let reaped = unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) };
+        if reaped == pid {
+            return libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
+        }
+        assert!(reaped == 0, "waitpid failed");
+        if started.elapsed() > Duration::from_secs(60) {
+            // SAFETY: signalling our own child.
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Exit status 1, nothing on stdout, `file` named on stderr, and at most
+/// `max_mib` MiB of peak memory.
+fn assert_refused(run: &Run, file: &str, max_mib: i64) {
+    assert_eq!(run.code, Some(1), "stderr: {}", run.stderr);
+    assert_refused_with_any_code(run, file, max_mib);
+}
+
+/// [`assert_refused`] for commands with their own failure codes.
+fn assert_refused_with_any_code(run: &Run, file: &str, max_mib: i64) {
+    eprintln!("{file}: peak RSS {} KiB", run.max_rss_kib);
+    assert!(matches!(run.code, Some(c) if c != 0), "stderr: {}", run.stderr);
+    assert!(run.stdout.is_empty(), "stdout must stay empty");
+    assert!(run.stderr.contains(file), "{file} not named: {}", run.stderr);
+    assert!(
+        run.max_rss_kib < max_mib * 1024,
+        "peak RSS {} KiB above {max_mib} MiB",
+        run.max_rss_kib
+    );
+}
+
+fn write(dir: &Path, name: &str, text: impl AsRef<[u8]>) {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+fn encrypted(name: &str, plain: &[u8], regex: Option<&str>) -> Vec<u8> {
+    let options = EncryptOptions {
+        recipients: vec![TEST_RECIPIENT.to_string()],
+        encrypted_regex: regex.map(str::to_string),
+    };
+    encrypt_bytes(plain, Format::from_path(Path::new(name)), &options).unwrap()
+}
+
+fn test_key_file() -> PathBuf {
+    repo_root().join("fixtures/sops-test-key/keys.txt")
+}
+
+fn with_key() -> Vec<(&'static str, String)> {
+    vec![(
+        "SOPS_AGE_KEY_FILE",
+        test_key_file().to_string_lossy().into_owned(),
+    )]
+}
+
+fn krust_with_key(dir: &Path, args: &[&str]) -> Run {
+    let key = with_key();
+    let env: Vec<(&str, &str)> = key.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    krust(dir, args, &env)
+}
+
+// ---- 1. Alias bombs --------------------------------------------------------
+
+fn alias_bomb(levels: usize) -> String {
+    let mut text = String::from("a0: &a0 \"lol\"\n");
+    for i in 1..=levels {
+        let items = vec![format!("*a{}", i - 1); 10].join(", ");
+        text.push_str(&format!("a{i}: &a{i} [{items}]\n"));
+    }
+    text
+}
+
+#[test]
+fn alias_bomb_in_a_kustomization_is_refused_in_bounded_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n";
+    write(dir.path(), "r.yaml", cm);
+    for levels in [5, 10] {
+        let text = format!("{}resources: [r.yaml]\n", alias_bomb(levels));
+        write(dir.path(), "kustomization.yaml", text);
+        let run = krust(dir.path(), &["build", "."], &[]);
+        assert_refused(&run, "kustomization.yaml", 100);
+        assert!(run.stderr.contains("excessive aliasing"), "{}", run.stderr);
+    }
+}
+
+#[test]
+fn alias_bomb_in_a_resource_is_refused_in_bounded_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  {}",
+        alias_bomb(12).replace('\n', "\n  ")
+    );
+    write(dir.path(), "bomb.yaml", text);
+    write(dir.path(), "kustomization.yaml", "resources: [bomb.yaml]\n");
+    let run = krust(dir.path(), &["build", "."], &[]);
+    assert_refused(&run, "bomb.yaml", 100);
+    assert!(run.stderr.contains("excessive aliasing"), "{}", run.stderr);
+}
+
+// ---- 2. Secret values never in messages ------------------------------------
+
+const CANARY: &str = "canary-Q7w9-zz41";
+
+fn b64(text: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(text)
+}
+
+/// A failing build that must not show the canary, nor its base64 form.
+fn assert_no_canary(run: &Run, what: &str) {
+    assert_eq!(run.code, Some(1), "{what}: {}", run.stderr);
+    assert!(run.stdout.is_empty(), "{what}: stdout must stay empty");
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    for shown in [&run.stderr, &stdout.to_string()] {
+        assert!(!shown.contains(CANARY), "{what}: canary shown: {shown}");
+        assert!(!shown.contains(&b64(CANARY)), "{what}: base64 shown: {shown}");
+    }
+    assert!(run.stderr.contains("kustomization.yaml"), "{what}: {}", run.stderr);
+}
+
+const DEPLOYMENT: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 1\n  template:\n    spec:\n      containers:\n      - name: c\n        image: nginx\n";
+
+fn replacement_into_replicas(kind_name: &str, field: &str) -> String {
+    format!(
+        "replacements:\n- source: {{kind: Secret, name: {kind_name}, fieldPath: {field}}}\n  \
+         targets:\n  - select: {{kind: Deployment}}\n    fieldPaths: [spec.replicas]\n"
+    )
+}
+
+#[test]
+fn sops_generator_value_is_not_shown_in_a_replacement_type_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = format!("DB_PASSWORD={CANARY}\n");
+    write(dir.path(), "app.env", encrypted("app.env", env.as_bytes(), None));
+    write(dir.path(), "deploy.yaml", DEPLOYMENT);
+    let mut kustomization = String::from(
+        "resources: [deploy.yaml]\nsecretGenerator:\n- name: app\n  envs: [app.env]\n  \
+         options: {disableNameSuffixHash: true}\n",
+    );
+    kustomization.push_str(&replacement_into_replicas("app", "data.DB_PASSWORD"));
+    write(dir.path(), "kustomization.yaml", kustomization);
+    let run = krust_with_key(dir.path(), &["build", "."]);
+    assert_no_canary(&run, "generator + replacement");
+}
+
+#[test]
+fn ksops_value_is_not_shown_in_a_replacement_type_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = format!("DB_PASSWORD={CANARY}\n");
+    write(dir.path(), "app.env", encrypted("app.env", env.as_bytes(), None));
+    write(dir.path(), "deploy.yaml", DEPLOYMENT);
+    write(
+        dir.path(),
+        "ksops.yaml",
+        "apiVersion: viaduct.ai/v1\nkind: ksops\nmetadata:\n  name: gen\nsecretFrom:\n- metadata:\n    name: app\n  envs:\n  - ./app.env\n",
+    );
+    let mut kustomization = String::from("resources: [deploy.yaml]\ngenerators: [ksops.yaml]\n");
+    kustomization.push_str(&replacement_into_replicas("app", "stringData.DB_PASSWORD"));
+    write(dir.path(), "kustomization.yaml", kustomization);
+    let run = krust_with_key(dir.path(), &["build", "."]);
+    assert_no_canary(&run, "ksops + replacement");
+}
+
+/// Kustomization bodies that fail on a plain Secret holding the canary.
+fn secret_error_paths() -> Vec<(&'static str, String)> {
+    let secret_patch = |patch: &str| {
+        format!("patches:\n- target: {{kind: Secret}}\n  patch: |-\n{}", indent(patch))
+    };
+    vec![
+        (
+            "replacement from stringData",
+            replacement_into_replicas("db", "stringData.PASSWORD"),
+        ),
+        (
+            "replacement from data",
+            replacement_into_replicas("db", "data.TOKEN"),
+        ),
+        (
+            "replacement delimiter out of range",
+            "replacements:\n- source: {kind: Secret, name: db, fieldPath: stringData.PASSWORD, \
+             options: {delimiter: '-', index: 9}}\n  targets:\n  - select: {kind: Deployment}\n    \
+             fieldPaths: [spec.template.spec.containers.0.image]\n"
+                .to_string(),
+        ),
+        (
+            "json 6902 test",
+            secret_patch(&format!(
+                "- op: test\n  path: /stringData/PASSWORD\n  value: not-{CANARY}\n"
+            )),
+        ),
+        (
+            "json 6902 test of data",
+            secret_patch("- op: test\n  path: /data/TOKEN\n  value: wrong\n"),
+        ),
+        (
+            "strategic merge conflict",
+            format!(
+                "patches:\n- patch: |-\n    apiVersion: v1\n    kind: Secret\n    metadata: {{name: db}}\n    \
+                 stringData: [{CANARY}]\n"
+            ),
+        ),
+        (
+            "var of a secret field used in a bad replacement",
+            format!(
+                "vars:\n- name: PW\n  objref: {{kind: Secret, name: db, apiVersion: v1}}\n  \
+                 fieldref: {{fieldpath: stringData.PASSWORD}}\n{}",
+                replacement_into_replicas("db", "stringData.PASSWORD")
+            ),
+        ),
+    ]
+}
+
+fn indent(text: &str) -> String {
+    text.lines().map(|l| format!("    {l}\n")).collect()
+}
+
+#[test]
+fn secret_values_are_not_shown_on_any_error_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = format!(
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  PASSWORD: {CANARY}\ndata:\n  TOKEN: {}\n---\n{DEPLOYMENT}",
+        b64(CANARY)
+    );
+    write(dir.path(), "secret.yaml", secret);
+    for (what, body) in secret_error_paths() {
+        write(
+            dir.path(),
+            "kustomization.yaml",
+            format!("resources: [secret.yaml]\n{body}"),
+        );
+        let run = krust(dir.path(), &["build", "."], &[]);
+        assert_no_canary(&run, what);
+    }
+}
+
+// ---- 4. Damaged SOPS files -------------------------------------------------
+
+/// A secretGenerator over `name`, damaged by `damage` after encryption.
+fn damaged_generator_input(name: &str, plain: &str, damage: &dyn Fn(String) -> String) -> Run {
+    let dir = tempfile::tempdir().unwrap();
+    let sealed = String::from_utf8(encrypted(name, plain.as_bytes(), None)).unwrap();
+    write(dir.path(), name, damage(sealed));
+    let field = if name.ends_with(".env") { "envs" } else { "files" };
+    write(
+        dir.path(),
+        "kustomization.yaml",
+        format!("secretGenerator:\n- name: app\n  {field}: [{name}]\n"),
+    );
+    krust_with_key(dir.path(), &["build", "."])
+}
+
+fn without_lines(text: &str, starting: &str) -> String {
+    text.lines()
+        .filter(|l| !l.trim_start().starts_with(starting))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+fn before_sops(text: &str) -> String {
+    text[..text.find("\nsops:").map_or(text.len(), |i| i + 1)].to_string()
+}
+
+#[test]
+fn each_damaged_sops_form_is_refused() {
+    let yaml = format!("password: {CANARY}\n");
+    let env = format!("PASSWORD={CANARY}\n");
+    let cases: Vec<(&str, &str, &str, Box<dyn Fn(String) -> String>)> = vec![
+        (
+            "empty metadata",
+            "secret.yaml",
+            &yaml,
+            Box::new(|t| format!("{}sops: {{}}\n", before_sops(&t))),
+        ),
+        (
+            "no mac",
+            "secret.yaml",
+            &yaml,
+            Box::new(|t| without_lines(&t, "mac:")),
+        ),
+        (
+            "no lastmodified",
+            "secret.yaml",
+            &yaml,
+            Box::new(|t| without_lines(&t, "lastmodified:")),
+        ),
+        (
+            "no metadata at all",
+            "secret.yaml",
+            &yaml,
+            Box::new(|t| before_sops(&t)),
+        ),
+        (
+            "git conflict markers",
+            "secret.yaml",
+            &yaml,
+            Box::new(|t| format!("<<<<<<< HEAD\n{t}=======\n{t}>>>>>>> theirs\n")),
+        ),
+        (
+            "dotenv without sops_mac",
+            "app.env",
+            &env,
+            Box::new(|t| without_lines(&t, "sops_mac=")),
+        ),
+        (
+            "dotenv with conflict markers",
+            "app.env",
+            &env,
+            Box::new(|t| format!("<<<<<<< HEAD\n{t}=======\n>>>>>>> theirs\n")),
+        ),
+    ];
+    for (what, name, plain, damage) in cases {
+        let run = damaged_generator_input(name, plain, &*damage);
+        assert_refused(&run, name, 200);
+        assert!(!run.stderr.contains(CANARY), "{what}: {}", run.stderr);
+        assert!(!run.stderr.contains("ENC[AES256_GCM"), "{what}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn a_damaged_resource_is_refused_with_decrypt() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = format!("apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  a: {CANARY}\n");
+    let sealed = encrypted("secret.yaml", secret.as_bytes(), Some("^(data|stringData)$"));
+    let sealed = String::from_utf8(sealed).unwrap();
+    write(dir.path(), "secret.yaml", format!("{}sops: {{}}\n", before_sops(&sealed)));
+    write(dir.path(), "kustomization.yaml", "resources: [secret.yaml]\n");
+    let run = krust_with_key(dir.path(), &["build", ".", "--decrypt"]);
+    assert_refused(&run, "secret.yaml", 200);
+}
+
+// ---- 5. Path escapes -------------------------------------------------------
+
+#[test]
+fn argocd_path_through_a_symlink_to_outside_is_refused() {
+    let top = tempfile::tempdir().unwrap();
+    let app = top.path().join("app");
+    let outside = top.path().join("secretdir");
+    write(&outside, "kustomization.yaml", "resources: [cm.yaml]\n");
+    write(&outside, "cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: leak\n");
+    std::fs::create_dir_all(&app).unwrap();
+    std::os::unix::fs::symlink("../secretdir", app.join("link")).unwrap();
+    let run = krust(
+        &app,
+        &["argocd", "generate"],
+        &[("PARAM_PATH", "link"), ("ARGOCD_APP_NAME", "a")],
+    );
+    // `argocd generate` exits 2 on invalid settings.
+    assert_refused_with_any_code(&run, "link", 200);
+    assert!(run.stderr.contains("outside the application"), "{}", run.stderr);
+}
+
+#[test]
+fn build_output_dir_file_names_cannot_leave_the_dir() {
+    let top = tempfile::tempdir().unwrap();
+    let tree = top.path().join("tree");
+    let out = top.path().join("out");
+    std::fs::create_dir_all(out.join("v1_configmap_x")).unwrap();
+    let cm = |name: &str| format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n");
+    write(&tree, "a.yaml", cm("x/../../ESC"));
+    write(&tree, "kustomization.yaml", "resources: [a.yaml]\n");
+    let run = krust(&tree, &["build", ".", "-o", out.to_str().unwrap()], &[]);
+    assert_refused(&run, "esc.yaml", 200);
+    assert!(!top.path().join("esc.yaml").exists());
+    // A symbolic link inside the directory does not lead out either.
+    std::fs::create_dir_all(top.path().join("elsewhere")).unwrap();
+    std::os::unix::fs::symlink("../elsewhere", out.join("v1_configmap_y")).unwrap();
+    write(&tree, "a.yaml", cm("y/z"));
+    let run = krust(&tree, &["build", ".", "-o", out.to_str().unwrap()], &[]);
+    assert_refused(&run, "z.yaml", 200);
+    assert!(!top.path().join("elsewhere/z.yaml").exists());
+}
+
+#[test]
+fn ksops_files_outside_the_tree_are_load_restricted() {
+    let top = tempfile::tempdir().unwrap();
+    let dir = top.path().join("overlay");
+    let manifest = format!("apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  a: {CANARY}\n");
+    let sealed = encrypted("db.yaml", manifest.as_bytes(), Some("^(data|stringData)$"));
+    write(top.path(), "db.yaml", &sealed);
+    let absolute = top.path().join("db.yaml");
+    for file in ["../db.yaml", absolute.to_str().unwrap()] {
+        write(
+            &dir,
+            "ksops.yaml",
+            format!("apiVersion: viaduct.ai/v1\nkind: ksops\nmetadata:\n  name: gen\nfiles:\n- {file}\n"),
+        );
+        write(&dir, "kustomization.yaml", "generators: [ksops.yaml]\n");
+        let run = krust_with_key(&dir, &["build", "."]);
+        assert_refused(&run, "db.yaml", 200);
+        assert!(run.stderr.contains("security"), "{}", run.stderr);
+        assert!(!run.stderr.contains(CANARY));
+    }
+}
+
+// ---- 6. Non-regular files and the size cap ---------------------------------
+
+#[test]
+fn fifos_and_devices_are_refused_without_blocking() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("f.yaml");
+    let made = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a valid C string; creating a FIFO in a temporary directory.
+    assert_eq!(unsafe { libc::mkfifo(made.as_ptr(), 0o600) }, 0);
+    write(dir.path(), "kustomization.yaml", "resources: [f.yaml]\n");
+    let started = Instant::now();
+    let run = krust(dir.path(), &["build", "."], &[]);
+    assert_refused(&run, "f.yaml", 100);
+    assert!(run.stderr.contains("not a regular file"), "{}", run.stderr);
+    assert!(started.elapsed() < Duration::from_secs(30));
+
+    write(dir.path(), "kustomization.yaml", "resources: [/dev/zero]\n");
+    let run = krust(
+        dir.path(),
+        &["build", ".", "--load-restrictor", "LoadRestrictionsNone"],
+        &[],
+    );
+    assert_refused(&run, "/dev/zero", 100);
+    write(
+        dir.path(),
+        "kustomization.yaml",
+        "configMapGenerator:\n- name: z\n  files: [/dev/zero]\n",
+    );
+    let run = krust(
+        dir.path(),
+        &["build", ".", "--load-restrictor", "LoadRestrictionsNone"],
+        &[],
+    );
+    assert_refused(&run, "/dev/zero", 100);
+}
+
+#[test]
+fn input_size_is_capped_by_flag_or_variable() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  a: \"{}\"\n",
+        "x".repeat(2 << 20)
+    );
+    write(dir.path(), "big.yaml", &big);
+    write(dir.path(), "kustomization.yaml", "resources: [big.yaml]\n");
+    let run = krust(dir.path(), &["build", ".", "--max-input-bytes", "1000000"], &[]);
+    assert_refused(&run, "big.yaml", 100);
+    assert!(run.stderr.contains("--max-input-bytes"), "{}", run.stderr);
+    let run = krust(dir.path(), &["build", "."], &[("KRUST_MAX_INPUT_BYTES", "1000000")]);
+    assert_refused(&run, "big.yaml", 100);
+    let run = krust(dir.path(), &["build", "."], &[]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+}
+
+// ---- Classic probes --------------------------------------------------------
+
+/// Builds a tree whose only resource file `bad.yaml` holds `bytes`.
+fn refused_resource(bytes: &[u8], max_mib: i64) -> Run {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "bad.yaml", bytes);
+    write(dir.path(), "kustomization.yaml", "resources: [bad.yaml]\n");
+    let run = krust(dir.path(), &["build", "."], &[]);
+    assert_refused(&run, "bad.yaml", max_mib);
+    run
+}
+
+#[test]
+fn kustomization_cycles_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a/kustomization.yaml", "resources: [../b]\n");
+    write(dir.path(), "b/kustomization.yaml", "resources: [../a]\n");
+    let run = krust(&dir.path().join("a"), &["build", "."], &[]);
+    assert_refused(&run, "kustomization", 100);
+}
+
+#[test]
+fn deep_nesting_is_refused() {
+    let flow = format!("a: {}", "[".repeat(100_000));
+    refused_resource(flow.as_bytes(), 200);
+    let mut block = String::new();
+    for depth in 0..10_050 {
+        block.push_str(&" ".repeat(depth));
+        block.push_str("a:\n");
+    }
+    refused_resource(block.as_bytes(), 400);
+}
+
+#[test]
+fn huge_scalars_hit_the_input_cap() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: h\ndata:\n  a: {}\n", "y".repeat(32 << 20));
+    write(dir.path(), "bad.yaml", text);
+    write(dir.path(), "kustomization.yaml", "resources: [bad.yaml]\n");
+    let run = krust(dir.path(), &["build", "."], &[("KRUST_MAX_INPUT_BYTES", "16777216")]);
+    assert_refused(&run, "bad.yaml", 100);
+}
+
+#[test]
+fn a_million_documents_fail_in_bounded_memory() {
+    let text = "---\nkey: 1\n".repeat(1_000_000);
+    refused_resource(text.as_bytes(), 1024);
+}
+
+#[test]
+fn invalid_utf8_and_nul_are_refused() {
+    refused_resource(b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \xff\xfe\n", 100);
+    refused_resource(b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\0b\n", 100);
+}
