@@ -124,8 +124,14 @@ mod tests {
         let b64 = BASE64.encode("canary-7f3a-scrub-test");
         let message = format!("cannot decode !!str `{b64}` or canary-7f3a-scrub-test here");
         let clean = scrub(&message);
-        assert!(!clean.contains("canary") && !clean.contains(&b64), "{clean}");
-        assert!(clean.contains("cannot decode !!str `<redacted>`"), "{clean}");
+        assert!(
+            !clean.contains("canary") && !clean.contains(&b64),
+            "{clean}"
+        );
+        assert!(
+            clean.contains("cannot decode !!str `<redacted>`"),
+            "{clean}"
+        );
         assert_eq!(scrub("nothing secret"), "nothing secret");
     }
 

@@ -37,7 +37,9 @@ fn krust(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let timed = Path::new(TIME).exists();
     let mut command = if timed {
         let mut c = Command::new(TIME);
-        c.args(["-f", "%M", "-o"]).arg(rss_file.path()).arg(krust_bin());
+        c.args(["-f", "%M", "-o"])
+            .arg(rss_file.path())
+            .arg(krust_bin());
         c
     } else {
         Command::new(krust_bin())
@@ -109,9 +111,17 @@ fn assert_refused(run: &Run, file: &str, max_mib: i64) {
 /// [`assert_refused`] for commands with their own failure codes.
 fn assert_refused_with_any_code(run: &Run, file: &str, max_mib: i64) {
     eprintln!("{file}: peak RSS {} KiB", run.max_rss_kib);
-    assert!(matches!(run.code, Some(c) if c != 0), "stderr: {}", run.stderr);
+    assert!(
+        matches!(run.code, Some(c) if c != 0),
+        "stderr: {}",
+        run.stderr
+    );
     assert!(run.stdout.is_empty(), "stdout must stay empty");
-    assert!(run.stderr.contains(file), "{file} not named: {}", run.stderr);
+    assert!(
+        run.stderr.contains(file),
+        "{file} not named: {}",
+        run.stderr
+    );
     assert!(
         run.max_rss_kib < max_mib * 1024,
         "peak RSS {} KiB above {max_mib} MiB",
@@ -205,9 +215,16 @@ fn assert_no_canary(run: &Run, what: &str) {
     let stdout = String::from_utf8_lossy(&run.stdout);
     for shown in [&run.stderr, &stdout.to_string()] {
         assert!(!shown.contains(CANARY), "{what}: canary shown: {shown}");
-        assert!(!shown.contains(&b64(CANARY)), "{what}: base64 shown: {shown}");
+        assert!(
+            !shown.contains(&b64(CANARY)),
+            "{what}: base64 shown: {shown}"
+        );
     }
-    assert!(run.stderr.contains("kustomization.yaml"), "{what}: {}", run.stderr);
+    assert!(
+        run.stderr.contains("kustomization.yaml"),
+        "{what}: {}",
+        run.stderr
+    );
 }
 
 const DEPLOYMENT: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 1\n  template:\n    spec:\n      containers:\n      - name: c\n        image: nginx\n";
@@ -223,7 +240,11 @@ fn replacement_into_replicas(kind_name: &str, field: &str) -> String {
 fn sops_generator_value_is_not_shown_in_a_replacement_type_error() {
     let dir = tempfile::tempdir().unwrap();
     let env = format!("DB_PASSWORD={CANARY}\n");
-    write(dir.path(), "app.env", encrypted("app.env", env.as_bytes(), None));
+    write(
+        dir.path(),
+        "app.env",
+        encrypted("app.env", env.as_bytes(), None),
+    );
     write(dir.path(), "deploy.yaml", DEPLOYMENT);
     let mut kustomization = String::from(
         "resources: [deploy.yaml]\nsecretGenerator:\n- name: app\n  envs: [app.env]\n  \
@@ -239,7 +260,11 @@ fn sops_generator_value_is_not_shown_in_a_replacement_type_error() {
 fn ksops_value_is_not_shown_in_a_replacement_type_error() {
     let dir = tempfile::tempdir().unwrap();
     let env = format!("DB_PASSWORD={CANARY}\n");
-    write(dir.path(), "app.env", encrypted("app.env", env.as_bytes(), None));
+    write(
+        dir.path(),
+        "app.env",
+        encrypted("app.env", env.as_bytes(), None),
+    );
     write(dir.path(), "deploy.yaml", DEPLOYMENT);
     write(
         dir.path(),
@@ -256,7 +281,10 @@ fn ksops_value_is_not_shown_in_a_replacement_type_error() {
 /// Kustomization bodies that fail on a plain Secret holding the canary.
 fn secret_error_paths() -> Vec<(&'static str, String)> {
     let secret_patch = |patch: &str| {
-        format!("patches:\n- target: {{kind: Secret}}\n  patch: |-\n{}", indent(patch))
+        format!(
+            "patches:\n- target: {{kind: Secret}}\n  patch: |-\n{}",
+            indent(patch)
+        )
     };
     vec![
         (
@@ -332,7 +360,11 @@ fn damaged_generator_input(name: &str, plain: &str, damage: &dyn Fn(String) -> S
     let dir = tempfile::tempdir().unwrap();
     let sealed = String::from_utf8(encrypted(name, plain.as_bytes(), None)).unwrap();
     write(dir.path(), name, damage(sealed));
-    let field = if name.ends_with(".env") { "envs" } else { "files" };
+    let field = if name.ends_with(".env") {
+        "envs"
+    } else {
+        "files"
+    };
     write(
         dir.path(),
         "kustomization.yaml",
@@ -404,18 +436,35 @@ fn each_damaged_sops_form_is_refused() {
         let run = damaged_generator_input(name, plain, &*damage);
         assert_refused(&run, name, 200);
         assert!(!run.stderr.contains(CANARY), "{what}: {}", run.stderr);
-        assert!(!run.stderr.contains("ENC[AES256_GCM"), "{what}: {}", run.stderr);
+        assert!(
+            !run.stderr.contains("ENC[AES256_GCM"),
+            "{what}: {}",
+            run.stderr
+        );
     }
 }
 
 #[test]
 fn a_damaged_resource_is_refused_with_decrypt() {
     let dir = tempfile::tempdir().unwrap();
-    let secret = format!("apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  a: {CANARY}\n");
-    let sealed = encrypted("secret.yaml", secret.as_bytes(), Some("^(data|stringData)$"));
+    let secret =
+        format!("apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  a: {CANARY}\n");
+    let sealed = encrypted(
+        "secret.yaml",
+        secret.as_bytes(),
+        Some("^(data|stringData)$"),
+    );
     let sealed = String::from_utf8(sealed).unwrap();
-    write(dir.path(), "secret.yaml", format!("{}sops: {{}}\n", before_sops(&sealed)));
-    write(dir.path(), "kustomization.yaml", "resources: [secret.yaml]\n");
+    write(
+        dir.path(),
+        "secret.yaml",
+        format!("{}sops: {{}}\n", before_sops(&sealed)),
+    );
+    write(
+        dir.path(),
+        "kustomization.yaml",
+        "resources: [secret.yaml]\n",
+    );
     let run = krust_with_key(dir.path(), &["build", ".", "--decrypt"]);
     assert_refused(&run, "secret.yaml", 200);
 }
@@ -428,7 +477,11 @@ fn argocd_path_through_a_symlink_to_outside_is_refused() {
     let app = top.path().join("app");
     let outside = top.path().join("secretdir");
     write(&outside, "kustomization.yaml", "resources: [cm.yaml]\n");
-    write(&outside, "cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: leak\n");
+    write(
+        &outside,
+        "cm.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: leak\n",
+    );
     std::fs::create_dir_all(&app).unwrap();
     std::os::unix::fs::symlink("../secretdir", app.join("link")).unwrap();
     let run = krust(
@@ -438,7 +491,11 @@ fn argocd_path_through_a_symlink_to_outside_is_refused() {
     );
     // `argocd generate` exits 2 on invalid settings.
     assert_refused_with_any_code(&run, "link", 200);
-    assert!(run.stderr.contains("outside the application"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("outside the application"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -466,7 +523,9 @@ fn build_output_dir_file_names_cannot_leave_the_dir() {
 fn ksops_files_outside_the_tree_are_load_restricted() {
     let top = tempfile::tempdir().unwrap();
     let dir = top.path().join("overlay");
-    let manifest = format!("apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  a: {CANARY}\n");
+    let manifest = format!(
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  a: {CANARY}\n"
+    );
     let sealed = encrypted("db.yaml", manifest.as_bytes(), Some("^(data|stringData)$"));
     write(top.path(), "db.yaml", &sealed);
     let absolute = top.path().join("db.yaml");
@@ -529,10 +588,18 @@ fn input_size_is_capped_by_flag_or_variable() {
     );
     write(dir.path(), "big.yaml", &big);
     write(dir.path(), "kustomization.yaml", "resources: [big.yaml]\n");
-    let run = krust(dir.path(), &["build", ".", "--max-input-bytes", "1000000"], &[]);
+    let run = krust(
+        dir.path(),
+        &["build", ".", "--max-input-bytes", "1000000"],
+        &[],
+    );
     assert_refused(&run, "big.yaml", 100);
     assert!(run.stderr.contains("--max-input-bytes"), "{}", run.stderr);
-    let run = krust(dir.path(), &["build", "."], &[("KRUST_MAX_INPUT_BYTES", "1000000")]);
+    let run = krust(
+        dir.path(),
+        &["build", "."],
+        &[("KRUST_MAX_INPUT_BYTES", "1000000")],
+    );
     assert_refused(&run, "big.yaml", 100);
     let run = krust(dir.path(), &["build", "."], &[]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
@@ -574,10 +641,17 @@ fn deep_nesting_is_refused() {
 #[test]
 fn huge_scalars_hit_the_input_cap() {
     let dir = tempfile::tempdir().unwrap();
-    let text = format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: h\ndata:\n  a: {}\n", "y".repeat(32 << 20));
+    let text = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: h\ndata:\n  a: {}\n",
+        "y".repeat(32 << 20)
+    );
     write(dir.path(), "bad.yaml", text);
     write(dir.path(), "kustomization.yaml", "resources: [bad.yaml]\n");
-    let run = krust(dir.path(), &["build", "."], &[("KRUST_MAX_INPUT_BYTES", "16777216")]);
+    let run = krust(
+        dir.path(),
+        &["build", "."],
+        &[("KRUST_MAX_INPUT_BYTES", "16777216")],
+    );
     assert_refused(&run, "bad.yaml", 100);
 }
 
@@ -589,6 +663,12 @@ fn a_million_documents_fail_in_bounded_memory() {
 
 #[test]
 fn invalid_utf8_and_nul_are_refused() {
-    refused_resource(b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \xff\xfe\n", 100);
-    refused_resource(b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\0b\n", 100);
+    refused_resource(
+        b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \xff\xfe\n",
+        100,
+    );
+    refused_resource(
+        b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\0b\n",
+        100,
+    );
 }

@@ -111,8 +111,8 @@ fn decrypt_manifest(path: &Path, keys: &Keys) -> Result<Vec<Resource>> {
 /// Decrypts one file of a `secretFrom` entry to its bytes.
 fn decrypt_file(files: &Files<'_>, file: &str, keys: &Keys) -> Result<Vec<u8>> {
     let path = files.path(file)?;
-    let bytes =
-        crate::load::read_input(&path).with_context(|| format!("ksops: cannot read '{}'", path.display()))?;
+    let bytes = crate::load::read_input(&path)
+        .with_context(|| format!("ksops: cannot read '{}'", path.display()))?;
     Ok(crate::sops::decrypt_bytes(
         &bytes,
         Format::from_path(&path),

@@ -74,7 +74,9 @@ fn empty_parts_are_left_out_and_missing_forms_refused() {
         .into_value();
     assert!(secret.get("type").is_none() && secret.get("data").is_none());
     let bare = config("apiVersion: viaduct.ai/v1\nkind: ksops\nmetadata: {name: g}\n");
-    let err = generate(&bare, dir.path(), crate::load::Loader::default(), &keys).unwrap_err().to_string();
+    let err = generate(&bare, dir.path(), crate::load::Loader::default(), &keys)
+        .unwrap_err()
+        .to_string();
     assert!(
         err.contains("missing the required 'files' or 'secretFrom'"),
         "{err}"

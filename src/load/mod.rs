@@ -35,9 +35,7 @@ pub use decode_error::{
     DecodeError, DecodeErrorKind, Expected, FieldPath, Found, FoundKind, Segment,
 };
 pub use entry::{looks_remote, Entry};
-pub use input::{
-    max_input_bytes, read_input, read_input_text, set_max_input_bytes, MAX_INPUT_ENV,
-};
+pub use input::{max_input_bytes, read_input, read_input_text, set_max_input_bytes, MAX_INPUT_ENV};
 pub use kustfile::{kustomization_from_document, KustomizationRole, LoadedKustomization};
 pub use reached::{describe, ReachedFrom, ReachedFromExt, Step, StepExt};
 pub use resources::{

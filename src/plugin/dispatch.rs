@@ -114,8 +114,9 @@ struct KsopsGenerator {
 impl Generate for KsopsGenerator {
     fn generate(&self) -> Result<Vec<crate::generate::GeneratedResource>> {
         let keys = crate::sops::env_keys();
-        let generated = crate::generate::ksops::generate(&self.config, &self.dir, self.loader, keys)
-            .with_context(|| format!("running the KSOPS generator {}", self.label))?;
+        let generated =
+            crate::generate::ksops::generate(&self.config, &self.dir, self.loader, keys)
+                .with_context(|| format!("running the KSOPS generator {}", self.label))?;
         generated
             .into_iter()
             .map(crate::generate::ksops::into_generated)

@@ -141,7 +141,10 @@ mod tests {
     fn plain_files_are_not_suspected() {
         assert!(!looks_encrypted(b"A=1\n", Format::Dotenv));
         assert!(!looks_encrypted(b"a: sops\n", Format::Yaml));
-        assert!(looks_encrypted(b"a: ENC[AES256_GCM,data:x]\n", Format::Yaml));
+        assert!(looks_encrypted(
+            b"a: ENC[AES256_GCM,data:x]\n",
+            Format::Yaml
+        ));
         assert!(looks_encrypted(b"A=1\nsops_version=3\n", Format::Dotenv));
         assert!(!looks_encrypted(b"opsps", Format::Binary));
         assert!(looks_encrypted(b"A=1\nsops_mac=x\n", Format::Dotenv));
@@ -153,7 +156,7 @@ mod tests {
     fn plain_files_come_back_unchanged() {
         let keys = Keys::default();
         for (name, text) in [
-            ("a.yaml", "a: |\nsops: in a scalar\n"),
+            ("a.yaml", "a: sops\nb: 'sops: x'\n"),
             ("a.json", "{\"a\": \"sops\"}"),
             ("a.txt", "just text mentioning sops"),
         ] {
@@ -180,9 +183,18 @@ mod strict_tests {
         for (name, text) in [
             ("a.yaml", "a: 1\nsops: {}\n"),
             ("a.yaml", "sops: not metadata\n"),
-            ("a.yaml", "a: ENC[AES256_GCM,data:eA==,iv:x,tag:y,type:str]\n"),
-            ("a.yaml", "<<<<<<< HEAD\na: 1\n=======\na: 2\n>>>>>>> x\nsops:\n  mac: m\n"),
-            ("a.env", "A=ENC[AES256_GCM,data:eA==,iv:x,tag:y,type:str]\nsops_version=3\n"),
+            (
+                "a.yaml",
+                "a: ENC[AES256_GCM,data:eA==,iv:x,tag:y,type:str]\n",
+            ),
+            (
+                "a.yaml",
+                "<<<<<<< HEAD\na: 1\n=======\na: 2\n>>>>>>> x\nsops:\n  mac: m\n",
+            ),
+            (
+                "a.env",
+                "A=ENC[AES256_GCM,data:eA==,iv:x,tag:y,type:str]\nsops_version=3\n",
+            ),
             ("a.json", "{\"sops\": 1}"),
             ("a.json", "{\"a\": \"ENC[AES256_GCM,data:eA==]\"}"),
         ] {

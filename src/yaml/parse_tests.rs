@@ -175,8 +175,13 @@ fn alias_bombs_are_refused_in_resources_and_kustomizations() {
     for levels in [5, 10, 30] {
         let text = alias_bomb(levels);
         let err = parse_documents(&text, file).unwrap_err().to_string();
-        assert!(err.contains("k.yaml:") && err.contains("excessive aliasing"), "{err}");
-        let err = parse_documents_lenient(&text, file).unwrap_err().to_string();
+        assert!(
+            err.contains("k.yaml:") && err.contains("excessive aliasing"),
+            "{err}"
+        );
+        let err = parse_documents_lenient(&text, file)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("excessive aliasing"), "{err}");
     }
     // Three levels (1,000 copies of one scalar) are within yaml.v3's budget.
