@@ -68,7 +68,7 @@ fn krust(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     };
     let stdout = drain(Box::new(child.stdout.take().unwrap()));
     let stderr = drain(Box::new(child.stderr.take().unwrap()));
-    let code = wait(child.id());
+    let code = wait(&mut child);
     let max_rss_kib = std::fs::read_to_string(rss_file.path())
         .ok()
         .and_then(|text| text.lines().last()?.trim().parse().ok())
@@ -81,21 +81,15 @@ fn krust(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     }
 }
 
-/// Reaps `pid` (killing it after 60 s): its exit code.
-fn wait(pid: u32) -> Option<i32> {
-    let pid = pid as libc::pid_t;
+/// Waits for `child` (killing it after 60 s): its exit code.
+fn wait(child: &mut std::process::Child) -> Option<i32> {
     let started = Instant::now();
     loop {
-        let mut status = 0;
-        // SAFETY: plain system call on our own child with a valid pointer.
-        let reaped = unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) };
-        if reaped == pid {
-            return libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
+        if let Some(status) = child.try_wait().expect("wait for krust") {
+            return status.code();
         }
-        assert!(reaped == 0, "waitpid failed");
         if started.elapsed() > Duration::from_secs(60) {
-            // SAFETY: signalling our own child.
-            unsafe { libc::kill(pid, libc::SIGKILL) };
+            let _ = child.kill();
         }
         std::thread::sleep(Duration::from_millis(10));
     }
@@ -388,7 +382,8 @@ fn before_sops(text: &str) -> String {
 fn each_damaged_sops_form_is_refused() {
     let yaml = format!("password: {CANARY}\n");
     let env = format!("PASSWORD={CANARY}\n");
-    let cases: Vec<(&str, &str, &str, Box<dyn Fn(String) -> String>)> = vec![
+    type Damage = Box<dyn Fn(String) -> String>;
+    let cases: Vec<(&str, &str, &str, Damage)> = vec![
         (
             "empty metadata",
             "secret.yaml",
