@@ -489,18 +489,12 @@ impl Builder {
 
     /// Reads a resource file. A file with SOPS metadata is decrypted with
     /// `--decrypt`; without it, it passes through as it is (as kustomize
-    /// does) and is counted for [`Builder::encrypted_note`].
+    /// does) and is counted for [`Builder::encrypted_note`]. Damaged SOPS
+    /// data is refused either way.
     fn read_resource_file(&self, path: &Path) -> Result<Vec<crate::resource::Resource>> {
-        let resources = crate::load::read_resources(path)?;
-        let encrypted = resources
-            .iter()
-            .filter(|r| {
-                // With --decrypt, any `sops` entry must verify: damaged
-                // metadata is refused, not passed on as plain data.
-                r.value_at(&["sops"])
-                    .is_some_and(|s| self.options.decrypt || sops::is_sops_metadata(&s))
-            })
-            .count();
+        let (resources, holds_enc) = crate::load::read_resources_finding(path, sops::ENC_MARKER)?;
+        let entries = resources.iter().map(|r| r.value_at(&["sops"]));
+        let encrypted = sops::count_encrypted_documents(entries, holds_enc, path)?;
         if encrypted == 0 {
             return Ok(resources);
         }

@@ -231,8 +231,21 @@ fn without_lines(text: &str, starting: &str) -> String {
         .collect()
 }
 
-fn before_sops(text: &str) -> String {
-    text[..text.find("\nsops:").map_or(text.len(), |i| i + 1)].to_string()
+/// `text` without its top-level `sops:` block (the printer sorts keys, so
+/// the block may sit between other fields).
+fn without_sops_block(text: &str) -> String {
+    let mut out = String::new();
+    let mut in_sops = false;
+    for line in text.lines() {
+        if !line.starts_with([' ', '-']) {
+            in_sops = line.starts_with("sops:");
+        }
+        if !in_sops {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
 }
 
 #[test]
@@ -245,7 +258,7 @@ fn each_damaged_sops_form_is_refused() {
             "empty metadata",
             "secret.yaml",
             &yaml,
-            Box::new(|t| format!("{}sops: {{}}\n", before_sops(&t))),
+            Box::new(|t| format!("{}sops: {{}}\n", without_sops_block(&t))),
         ),
         (
             "no mac",
@@ -263,7 +276,7 @@ fn each_damaged_sops_form_is_refused() {
             "no metadata at all",
             "secret.yaml",
             &yaml,
-            Box::new(|t| before_sops(&t)),
+            Box::new(|t| without_sops_block(&t)),
         ),
         (
             "git conflict markers",
@@ -297,7 +310,7 @@ fn each_damaged_sops_form_is_refused() {
 }
 
 #[test]
-fn a_damaged_resource_is_refused_with_decrypt() {
+fn a_damaged_resource_is_refused_with_or_without_decrypt() {
     let dir = tempfile::tempdir().unwrap();
     let secret =
         format!("apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  a: {CANARY}\n");
@@ -309,16 +322,26 @@ fn a_damaged_resource_is_refused_with_decrypt() {
     let sealed = String::from_utf8(sealed).unwrap();
     write(
         dir.path(),
-        "secret.yaml",
-        format!("{}sops: {{}}\n", before_sops(&sealed)),
-    );
-    write(
-        dir.path(),
         "kustomization.yaml",
         "resources: [secret.yaml]\n",
     );
-    let run = krust_with_key(dir.path(), &["build", ".", "--decrypt"]);
-    assert_refused(&run, "secret.yaml", 200);
+    let damaged = [
+        format!("{}sops: {{}}\n", without_sops_block(&sealed)),
+        without_lines(&sealed, "mac:"),
+        without_sops_block(&sealed),
+    ];
+    for text in damaged {
+        write(dir.path(), "secret.yaml", &text);
+        for args in [&["build", ".", "--decrypt"][..], &["build", "."]] {
+            let run = krust_with_key(dir.path(), args);
+            assert_refused(&run, "secret.yaml", 200);
+            assert!(run.stderr.contains("damaged"), "{}", run.stderr);
+        }
+    }
+    // The intact file still passes through without --decrypt.
+    write(dir.path(), "secret.yaml", &sealed);
+    let run = krust_with_key(dir.path(), &["build", "."]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
 }
 
 // ---- 5. Path escapes -------------------------------------------------------

@@ -28,6 +28,15 @@ pub fn read_resources(path: &Path) -> Result<Vec<Resource>> {
     resources_from_text(&text, path)
 }
 
+/// [`read_resources`], also telling whether the file's text holds
+/// `needle` (one scan of text already in memory).
+pub fn read_resources_finding(path: &Path, needle: &str) -> Result<(Vec<Resource>, bool)> {
+    let text = super::read_input_text(path)
+        .with_context(|| format!("cannot read resource file {}", path.display()))?;
+    let found = text.contains(needle);
+    Ok((resources_from_text(&text, path)?, found))
+}
+
 /// The resources in `text`, read as [`read_resources`] reads a file;
 /// `path` names the text in errors (a file, or the URL it came from).
 pub fn resources_from_text(text: &str, path: &Path) -> Result<Vec<Resource>> {

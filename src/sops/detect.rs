@@ -36,7 +36,46 @@ pub fn looks_encrypted(bytes: &[u8], format: Format) -> bool {
 }
 
 /// How every value SOPS encrypts starts.
-const ENC_PREFIX: &[u8] = b"ENC[AES256_GCM,";
+const ENC_PREFIX: &[u8] = ENC_MARKER.as_bytes();
+
+/// [`ENC_PREFIX`] as text.
+pub const ENC_MARKER: &str = "ENC[AES256_GCM,";
+
+/// How many of a resource file's documents carry complete SOPS metadata,
+/// given each document's `sops` entry and whether the file's text holds an
+/// encrypted value. Damaged SOPS data is an error naming the file: a `sops`
+/// entry without `mac` or `lastmodified` (or not a mapping), or encrypted
+/// values in a file with no metadata at all.
+pub fn count_encrypted_documents<V>(
+    sops_entries: impl Iterator<Item = Option<V>>,
+    holds_encrypted_values: bool,
+    file: &Path,
+) -> Result<usize, SopsError>
+where
+    V: std::ops::Deref<Target = crate::yaml::Value>,
+{
+    let mut count = 0;
+    for entry in sops_entries.flatten() {
+        if !super::is_sops_metadata(&entry) {
+            return Err(SopsError::new(
+                file,
+                ErrorKind::Metadata,
+                "its `sops` entry is not complete SOPS metadata (it needs `mac` and \
+                 `lastmodified`): the file was damaged; re-encrypt it",
+            ));
+        }
+        count += 1;
+    }
+    if count == 0 && holds_encrypted_values {
+        return Err(SopsError::new(
+            file,
+            ErrorKind::NotEncrypted,
+            "holds SOPS-encrypted values (ENC[…]) but no SOPS metadata: the file was damaged; \
+             re-encrypt it",
+        ));
+    }
+    Ok(count)
+}
 
 /// `bytes` decrypted when they are a SOPS file (the format chosen from
 /// `file`'s name, as SOPS does), or returned unchanged when they are plain.
