@@ -95,7 +95,7 @@ pub fn generate_request(
     let first = |names: &[&str]| first_set(env, names);
     let app = AppContext::from_env(env);
     let dir = match first(&PATH_VARIABLES) {
-        Some(path) => app_dir.join(checked_relative_path(&path)?),
+        Some(path) => contained_dir(app_dir, checked_relative_path(&path)?, &path)?,
         None => app_dir.to_path_buf(),
     };
     let mut build_flags: Vec<String> = first(&BUILD_OPTION_VARIABLES)
@@ -125,6 +125,24 @@ fn checked_relative_path(path: &str) -> Result<&Path> {
         );
     }
     Ok(candidate)
+}
+
+/// `app_dir/relative`, refused when symbolic links take it outside
+/// `app_dir` (the text check alone lets `link -> ../other` through). A path
+/// that does not exist is left for the build to report.
+fn contained_dir(app_dir: &Path, relative: &Path, written: &str) -> Result<PathBuf> {
+    let joined = app_dir.join(relative);
+    let (Ok(real), Ok(root)) = (joined.canonicalize(), app_dir.canonicalize()) else {
+        return Ok(joined);
+    };
+    if !real.starts_with(&root) {
+        bail!(
+            "path {written:?} resolves through a symbolic link to {}, outside the application \
+             directory",
+            real.display()
+        );
+    }
+    Ok(joined)
 }
 
 fn redirects_output(flag: &str) -> bool {

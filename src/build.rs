@@ -489,16 +489,12 @@ impl Builder {
 
     /// Reads a resource file. A file with SOPS metadata is decrypted with
     /// `--decrypt`; without it, it passes through as it is (as kustomize
-    /// does) and is counted for [`Builder::encrypted_note`].
+    /// does) and is counted for [`Builder::encrypted_note`]. Damaged SOPS
+    /// data is refused either way.
     fn read_resource_file(&self, path: &Path) -> Result<Vec<crate::resource::Resource>> {
-        let resources = crate::load::read_resources(path)?;
-        let encrypted = resources
-            .iter()
-            .filter(|r| {
-                r.value_at(&["sops"])
-                    .is_some_and(|s| sops::is_sops_metadata(&s))
-            })
-            .count();
+        let (resources, holds_enc) = crate::load::read_resources_finding(path, sops::ENC_MARKER)?;
+        let entries = resources.iter().map(|r| r.value_at(&["sops"]));
+        let encrypted = sops::count_encrypted_documents(entries, holds_enc, path)?;
         if encrypted == 0 {
             return Ok(resources);
         }
@@ -508,7 +504,7 @@ impl Builder {
             return Ok(resources);
         }
         // Decrypt the documents as written: the MAC follows file order.
-        let text = std::fs::read_to_string(path)
+        let text = crate::load::read_input_text(path)
             .with_context(|| format!("cannot read resource file {}", path.display()))?;
         let docs = crate::yaml::parse_documents(&text, path).map_err(|e| anyhow!(e))?;
         let plain = sops::decrypt_documents(docs, path, sops::env_keys())?;

@@ -47,6 +47,7 @@ pub mod plugin;
 pub mod remote;
 pub mod render_all;
 pub mod resource;
+pub mod sensitive;
 pub mod sops;
 pub mod transform;
 pub mod warning;

@@ -164,16 +164,55 @@ fn print_and_drop(scratch: &mut String, resource: Resource) -> Result<String> {
 /// with `<namespace>_` when the resources span more than one namespace.
 /// Every resource is printed before any file is written. Returns the paths
 /// written, in resource order.
+///
+/// File names come from resource names, which are input: every path is
+/// checked to stay inside `dir` (symlinks resolved) before anything is
+/// written.
 pub fn write_individual_files(resources: ResourceList, dir: &Path) -> Result<Vec<PathBuf>> {
     let paths: Vec<PathBuf> = file_names(resources.as_slice())
         .into_iter()
-        .map(|name| dir.join(name))
-        .collect();
+        .map(|name| contained_file(dir, &name))
+        .collect::<Result<_>>()?;
     let docs = render_documents(resources)?;
     for (path, doc) in paths.iter().zip(docs) {
         std::fs::write(path, doc).with_context(|| format!("writing {}", path.display()))?;
     }
     Ok(paths)
+}
+
+/// `dir/name`, refused when `name` (from a resource's name) would leave
+/// `dir`: a `..` or absolute part, or a symbolic link on the way that
+/// resolves outside it.
+fn contained_file(dir: &Path, name: &str) -> Result<PathBuf> {
+    let lexical_escape = Path::new(name)
+        .components()
+        .any(|c| !matches!(c, std::path::Component::Normal(_)));
+    let refuse = || {
+        anyhow::anyhow!(
+            "cannot write {name:?}: the file name (from a resource's name) leads outside {}",
+            dir.display()
+        )
+    };
+    if lexical_escape {
+        return Err(refuse());
+    }
+    let path = dir.join(name);
+    let root = dir
+        .canonicalize()
+        .with_context(|| format!("writing into {}", dir.display()))?;
+    // The deepest part of the path that exists decides where it leads.
+    let mut existing = path.as_path();
+    while std::fs::symlink_metadata(existing).is_err() {
+        match existing.parent() {
+            Some(parent) => existing = parent,
+            None => break,
+        }
+    }
+    let real = existing.canonicalize().map_err(|_| refuse())?;
+    if !real.starts_with(&root) {
+        return Err(refuse());
+    }
+    Ok(path)
 }
 
 /// The file name of each resource, in order.

@@ -92,6 +92,10 @@ pub struct BuildFlags {
     /// Decrypt resources that carry SOPS metadata (also KRUST_DECRYPT=1).
     #[arg(long)]
     pub decrypt: bool,
+    /// The most bytes one input file may hold (also KRUST_MAX_INPUT_BYTES;
+    /// default 256 MiB).
+    #[arg(long, value_name = "BYTES")]
+    pub max_input_bytes: Option<u64>,
     /// Fail on warnings about inputs that had no effect (a patch whose
     /// target matches nothing, an exec function skipped without
     /// --enable-exec).
@@ -157,6 +161,11 @@ impl BuildFlags {
         RESTRICTOR.check("load-restrictor", &self.load_restrictor)?;
         if let Some(reorder) = &self.reorder {
             REORDER.check("reorder", reorder)?;
+        }
+        if let Some(limit) = self.max_input_bytes {
+            // A process-wide setting: every reader of input files, deep in
+            // the build, checks it.
+            crate::load::set_max_input_bytes(limit);
         }
         Ok(BuildOptions {
             load_restrictor: match self.load_restrictor.as_str() {
@@ -238,7 +247,7 @@ pub fn run_build(args: &BuildArgs) -> Result<()> {
     let options = args.flags.options(&process_env)?;
     let built = crate::build::build_with_warnings(&args.dir, &options)?;
     for warning in &built.warnings {
-        eprintln!("{warning}");
+        eprintln!("{}", crate::sensitive::scrub(&warning.to_string()));
     }
     match args
         .output

@@ -18,9 +18,11 @@ use std::process::ExitCode;
 /// Prints `err` (with its causes) on stderr and returns exit status `code`.
 pub fn fail(err: &anyhow::Error, code: u8) -> ExitCode {
     // A URL in a message may carry credentials (`https://user:token@...`).
+    // Nor may a secret value quoted by a failing step.
+    let message = crate::load::describe(err);
     eprintln!(
         "Error: {}",
-        crate::remote::redact::redact(&crate::load::describe(err))
+        crate::sensitive::scrub(&crate::remote::redact::redact(&message))
     );
     ExitCode::from(code)
 }

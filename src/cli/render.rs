@@ -75,9 +75,10 @@ pub fn run_render(args: &RenderArgs) -> Result<()> {
     progress.finish();
     let (rendered, outcome) = result?;
     for r in &rendered {
-        r.warnings
-            .iter()
-            .for_each(|w| eprintln!("{}: {w}", r.env.dir.display()));
+        r.warnings.iter().for_each(|w| {
+            let w = w.to_string();
+            eprintln!("{}: {}", r.env.dir.display(), crate::sensitive::scrub(&w));
+        });
     }
     eprintln!("{}", outcome?);
     Ok(())

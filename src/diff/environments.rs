@@ -242,8 +242,8 @@ pub fn values(list: &ResourceList) -> Vec<Value> {
 
 /// The objects of a YAML stream; empty documents are skipped.
 fn read_file(path: &Path) -> Result<Vec<Value>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text = crate::load::read_input_text(path)
+        .with_context(|| format!("reading {}", path.display()))?;
     let documents = parse_documents(&text, path).map_err(|e| anyhow!(e))?;
     let mut objects = Vec::with_capacity(documents.len());
     for (index, document) in documents.into_iter().enumerate() {

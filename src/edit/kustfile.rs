@@ -50,7 +50,8 @@ impl KustFile {
     pub fn open(dir: &Path) -> Result<KustFile> {
         let name = find_file_name(dir)?;
         let path = dir.join(name);
-        let bytes = std::fs::read(&path).with_context(|| format!("cannot read {name}"))?;
+        let bytes =
+            crate::load::read_input(&path).with_context(|| format!("cannot read {name}"))?;
         let text = String::from_utf8(bytes)
             .map_err(|_| anyhow!("invalid Kustomization: {name} is not UTF-8 text"))?;
         let doc = decode(&text, &path)?;

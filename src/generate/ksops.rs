@@ -18,9 +18,12 @@
 //! `kustomize.config.k8s.io/behavior` ([`into_generated`]).
 //!
 //! File paths are relative to the kustomization's directory, which is
-//! where kustomize runs KSOPS; as with KSOPS, they are not load-restricted.
+//! where kustomize runs KSOPS. Unlike KSOPS, krust applies the build's load
+//! restrictor to them, as to every other file a kustomization names: an
+//! encrypted file outside the tree is not decrypted into the output.
 
 use super::GeneratedResource;
+use crate::load::Loader;
 use crate::resource::Resource;
 use crate::sops::{Format, Keys};
 use crate::yaml::{Mapping, Value};
@@ -39,11 +42,12 @@ pub fn is_ksops_config(doc: &Value) -> bool {
     group.is_some_and(|(group, _)| group == "viaduct.ai") && doc.str_at(&["kind"]) == Some("ksops")
 }
 
-/// Runs one KSOPS config whose files are relative to `dir`, decrypting
-/// with `keys`. Returns the objects KSOPS would print, in its order:
+/// Runs one KSOPS config whose files are relative to `dir` and subject to
+/// `loader`'s restrictor, decrypting with `keys`. Returns the objects KSOPS would print, in its order:
 /// every `files` document, then one Secret per `secretFrom` entry.
 /// Errors name the file that failed; they never contain plaintext.
-pub fn generate(config: &Value, dir: &Path, keys: &Keys) -> Result<Vec<Resource>> {
+pub fn generate(config: &Value, dir: &Path, loader: Loader, keys: &Keys) -> Result<Vec<Resource>> {
+    let files_in = Files { dir, loader };
     let name = config.str_at(&["metadata", "name"]).unwrap_or_default();
     let files = string_list(config, "files")?;
     let secret_from = config.get("secretFrom").filter(|v| !v.is_null());
@@ -52,7 +56,7 @@ pub fn generate(config: &Value, dir: &Path, keys: &Keys) -> Result<Vec<Resource>
     }
     let mut out = Vec::new();
     for file in files.unwrap_or_default() {
-        out.extend(decrypt_manifest(&dir.join(file), keys)?);
+        out.extend(decrypt_manifest(&files_in.path(file)?, keys)?);
     }
     let entries = match secret_from {
         None => &[][..],
@@ -60,7 +64,7 @@ pub fn generate(config: &Value, dir: &Path, keys: &Keys) -> Result<Vec<Resource>
         Some(_) => bail!("ksops generator '{name}': 'secretFrom' must be a list"),
     };
     for entry in entries {
-        let secret = secret_from_entry(entry, dir, keys)
+        let secret = secret_from_entry(entry, &files_in, keys)
             .with_context(|| format!("ksops generator '{name}': secretFrom"))?;
         out.push(Resource::new(secret, None));
     }
@@ -91,7 +95,7 @@ fn string_list<'v>(config: &'v Value, field: &str) -> Result<Option<Vec<&'v str>
 
 /// The documents of one encrypted manifest, read as resources.
 fn decrypt_manifest(path: &Path, keys: &Keys) -> Result<Vec<Resource>> {
-    let text = std::fs::read_to_string(path)
+    let text = crate::load::read_input_text(path)
         .with_context(|| format!("ksops: cannot read '{}'", path.display()))?;
     let docs = match Format::from_path(path) {
         Format::Yaml => crate::sops::decrypt_yaml(&text, path, keys)?,
@@ -105,16 +109,32 @@ fn decrypt_manifest(path: &Path, keys: &Keys) -> Result<Vec<Resource>> {
 }
 
 /// Decrypts one file of a `secretFrom` entry to its bytes.
-fn decrypt_file(dir: &Path, file: &str, keys: &Keys) -> Result<Vec<u8>> {
-    let path = dir.join(file);
-    let bytes =
-        std::fs::read(&path).with_context(|| format!("ksops: cannot read '{}'", path.display()))?;
+fn decrypt_file(files: &Files<'_>, file: &str, keys: &Keys) -> Result<Vec<u8>> {
+    let path = files.path(file)?;
+    let bytes = crate::load::read_input(&path)
+        .with_context(|| format!("ksops: cannot read '{}'", path.display()))?;
     Ok(crate::sops::decrypt_bytes(
         &bytes,
         Format::from_path(&path),
         &path,
         keys,
     )?)
+}
+
+/// Where a config's files are, and the restrictor they are read under.
+struct Files<'a> {
+    dir: &'a Path,
+    loader: Loader,
+}
+
+impl Files<'_> {
+    /// The file `file` names, symlinks resolved; refused outside the
+    /// kustomization's directory under `LoadRestrictionsRootOnly`.
+    fn path(&self, file: &str) -> Result<std::path::PathBuf> {
+        self.loader
+            .resolve_file(self.dir, self.dir, file)
+            .with_context(|| format!("ksops: file '{file}'"))
+    }
 }
 
 /// `path` (key: the file name) or `key=path`.
@@ -128,7 +148,7 @@ fn key_and_path(source: &str) -> Result<(&str, &str)> {
 }
 
 /// One Secret of `secretFrom`, as KSOPS marshals it.
-fn secret_from_entry(entry: &Value, dir: &Path, keys: &Keys) -> Result<Value> {
+fn secret_from_entry(entry: &Value, dir: &Files<'_>, keys: &Keys) -> Result<Value> {
     let mut string_data: BTreeMap<String, String> = BTreeMap::new();
     let mut data: BTreeMap<String, String> = BTreeMap::new();
     for source in string_list(entry, "files")?.unwrap_or_default() {

@@ -39,7 +39,7 @@ fn files_are_decrypted_manifests() {
     let manifest = b"apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  k: v\n";
     let (dir, keys) = encrypted_dir(&[("s.enc.yaml", manifest)]);
     let cfg = config("apiVersion: viaduct.ai/v1\nkind: ksops\nfiles:\n- ./s.enc.yaml\n");
-    let out = generate(&cfg, dir.path(), &keys).unwrap();
+    let out = generate(&cfg, dir.path(), crate::load::Loader::default(), &keys).unwrap();
     assert_eq!(out.len(), 1);
     assert_eq!(out[0].value().str_at(&["stringData", "k"]), Some("v"));
     assert!(out[0].value().get("sops").is_none());
@@ -55,7 +55,7 @@ fn secret_from_builds_string_data_and_data() {
     let cfg = config(
         "apiVersion: viaduct.ai/v1\nkind: ksops\nsecretFrom:\n- metadata:\n    name: s\n    namespace: ns\n    labels: {a: b}\n  type: Opaque\n  envs: [a.env]\n  files: [tls.crt=cert.txt]\n  binaryFiles: [blob.bin]\n",
     );
-    let out = generate(&cfg, dir.path(), &keys).unwrap();
+    let out = generate(&cfg, dir.path(), crate::load::Loader::default(), &keys).unwrap();
     let secret = out[0].value();
     assert_eq!(secret.str_at(&["metadata", "namespace"]), Some("ns"));
     assert_eq!(secret.str_at(&["type"]), Some("Opaque"));
@@ -68,13 +68,15 @@ fn secret_from_builds_string_data_and_data() {
 fn empty_parts_are_left_out_and_missing_forms_refused() {
     let (dir, keys) = encrypted_dir(&[("a.env", b"K=v\n")]);
     let cfg = config("apiVersion: viaduct.ai/v1\nkind: ksops\nsecretFrom:\n- metadata: {name: s}\n  envs: [a.env]\n");
-    let secret = generate(&cfg, dir.path(), &keys)
+    let secret = generate(&cfg, dir.path(), crate::load::Loader::default(), &keys)
         .unwrap()
         .remove(0)
         .into_value();
     assert!(secret.get("type").is_none() && secret.get("data").is_none());
     let bare = config("apiVersion: viaduct.ai/v1\nkind: ksops\nmetadata: {name: g}\n");
-    let err = generate(&bare, dir.path(), &keys).unwrap_err().to_string();
+    let err = generate(&bare, dir.path(), crate::load::Loader::default(), &keys)
+        .unwrap_err()
+        .to_string();
     assert!(
         err.contains("missing the required 'files' or 'secretFrom'"),
         "{err}"

@@ -84,7 +84,8 @@ impl FileLoader for DiskLoader {
                 self.root.display()
             );
         }
-        std::fs::read(&real).with_context(|| format!("cannot read '{}'", wanted.display()))
+        crate::load::read_input(&real)
+            .with_context(|| format!("cannot read '{}'", wanted.display()))
     }
 }
 

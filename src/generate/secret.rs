@@ -27,7 +27,10 @@ pub fn secret_object(
     object.insert("type".into(), Value::String(secret_type.into()));
     let data: Mapping = pairs
         .into_iter()
-        .map(|(key, bytes)| (key, Value::String(base64::encode_wrapped(&bytes).into())))
+        .map(|(key, bytes)| {
+            crate::sensitive::note(&String::from_utf8_lossy(&bytes));
+            (key, Value::String(base64::encode_wrapped(&bytes).into()))
+        })
         .collect();
     object.insert("data".into(), Value::Map(data));
     set_options(&mut object, options);

@@ -52,7 +52,7 @@ impl Loader {
     pub fn load_kustomization(&self, dir: &Path) -> Result<LoadedKustomization> {
         let dir = self.confirm_root(dir)?;
         let file = self.find_kustomization_file(&dir)?;
-        let text = std::fs::read_to_string(&file)
+        let text = super::read_input_text(&file)
             .with_context(|| format!("cannot read {}", file.display()))?;
         let docs = crate::yaml::parse_documents_lenient(&text, &file)
             .map_err(|e| anyhow!(e))

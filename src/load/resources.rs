@@ -23,9 +23,18 @@ use std::sync::Arc;
 
 /// Reads the resources of one file, in kustomize's order.
 pub fn read_resources(path: &Path) -> Result<Vec<Resource>> {
-    let text = std::fs::read_to_string(path)
+    let text = super::read_input_text(path)
         .with_context(|| format!("cannot read resource file {}", path.display()))?;
     resources_from_text(&text, path)
+}
+
+/// [`read_resources`], also telling whether the file's text holds
+/// `needle` (one scan of text already in memory).
+pub fn read_resources_finding(path: &Path, needle: &str) -> Result<(Vec<Resource>, bool)> {
+    let text = super::read_input_text(path)
+        .with_context(|| format!("cannot read resource file {}", path.display()))?;
+    let found = text.contains(needle);
+    Ok((resources_from_text(&text, path)?, found))
 }
 
 /// The resources in `text`, read as [`read_resources`] reads a file;
@@ -95,6 +104,7 @@ fn expand(docs: Vec<Value>) -> Result<Vec<Value>> {
     let mut out = Vec::with_capacity(queue.len());
     while let Some(mut node) = queue.pop_front() {
         let Some(items) = embedded_list_items(&mut node)? else {
+            crate::sensitive::note_secret_document(&node);
             out.push(node);
             continue;
         };

@@ -57,7 +57,8 @@ impl PatchFiles {
             });
         }
         let file = self.loader.resolve_file(&self.dir, &self.dir, path)?;
-        std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))
+        crate::load::read_input_text(&file)
+            .with_context(|| format!("cannot read {}", file.display()))
     }
 }
 

@@ -95,6 +95,7 @@ fn native_plugin(config: &Resource, _role: Role, ctx: PluginContext<'_>) -> Resu
         let generator = KsopsGenerator {
             config: config.value().into_owned(),
             dir: ctx.dir.to_path_buf(),
+            loader: ctx.loader,
             label: config.id().to_string(),
         };
         return Ok(Some(Plugin::Generator(Box::new(generator))));
@@ -106,14 +107,16 @@ fn native_plugin(config: &Resource, _role: Role, ctx: PluginContext<'_>) -> Resu
 struct KsopsGenerator {
     config: crate::yaml::Value,
     dir: std::path::PathBuf,
+    loader: crate::load::Loader,
     label: String,
 }
 
 impl Generate for KsopsGenerator {
     fn generate(&self) -> Result<Vec<crate::generate::GeneratedResource>> {
         let keys = crate::sops::env_keys();
-        let generated = crate::generate::ksops::generate(&self.config, &self.dir, keys)
-            .with_context(|| format!("running the KSOPS generator {}", self.label))?;
+        let generated =
+            crate::generate::ksops::generate(&self.config, &self.dir, self.loader, keys)
+                .with_context(|| format!("running the KSOPS generator {}", self.label))?;
         generated
             .into_iter()
             .map(crate::generate::ksops::into_generated)

@@ -24,7 +24,9 @@ mod sops_yaml;
 mod walk;
 
 pub use cipher::is_encrypted_value;
-pub use detect::{decrypt_if_encrypted, env_keys, looks_encrypted};
+pub use detect::{
+    count_encrypted_documents, decrypt_if_encrypted, env_keys, looks_encrypted, ENC_MARKER,
+};
 pub use keys::{Keys, AGE_KEY_ENV, AGE_KEY_FILE_ENV};
 
 use crate::yaml::Value;

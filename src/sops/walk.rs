@@ -98,6 +98,7 @@ impl<'k> Walker<'k> {
         };
         let plain = decrypt_value(text, self.key, &additional_data).map_err(fail)?;
         *value = self.hash_plain(plain, &additional_data).map_err(fail)?;
+        crate::sensitive::note_value(value);
         Ok(())
     }
 

@@ -157,3 +157,33 @@ fn block_scalar_ending_on_an_unterminated_blank_line() {
     assert_eq!(data("a: |+\n    x\n  ").as_deref(), Some("x\n"));
     assert_eq!(data("a: |\n    x\n \n ").as_deref(), Some("x\n"));
 }
+
+/// `a0: &a0 "lol"`, then each level an anchored list of ten aliases to
+/// the one before.
+fn alias_bomb(levels: usize) -> String {
+    let mut text = String::from("a0: &a0 \"lol\"\n");
+    for i in 1..=levels {
+        let items = vec![format!("*a{}", i - 1); 10].join(", ");
+        text.push_str(&format!("a{i}: &a{i} [{items}]\n"));
+    }
+    text
+}
+
+#[test]
+fn alias_bombs_are_refused_in_resources_and_kustomizations() {
+    let file = Path::new("k.yaml");
+    for levels in [5, 10, 30] {
+        let text = alias_bomb(levels);
+        let err = parse_documents(&text, file).unwrap_err().to_string();
+        assert!(
+            err.contains("k.yaml:") && err.contains("excessive aliasing"),
+            "{err}"
+        );
+        let err = parse_documents_lenient(&text, file)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("excessive aliasing"), "{err}");
+    }
+    // Three levels (1,000 copies of one scalar) are within yaml.v3's budget.
+    assert!(parse_documents(&alias_bomb(3), file).is_ok());
+}

@@ -2,8 +2,10 @@
 //! resolution, anchors and aliases, `<<` merge keys, duplicate and
 //! non-string keys.
 
+use super::parse_alias::AliasBudget;
 use super::parse_depth::{Indents, TOO_DEEP};
 use super::parse_folded::{folded_round_trip, writable_as_block};
+use super::parse_source::SourceChars;
 use super::parse_text::json_round_trip_string;
 use super::resolve::{resolve_scalar, resolve_text, Resolved, Schema, TagKind};
 use super::{BareNullPath, Key, Mapping, PathStep, Value};
@@ -96,6 +98,7 @@ pub fn read_first_document_noting_bare_nulls(
         source: SourceChars::new(text),
         bare_nulls: Vec::new(),
         indents: Indents::default(),
+        budget: AliasBudget::new(text.len()),
     };
     // yaml.v3 has no `\/` escape; only look for one when the text could
     // hold it.
@@ -208,14 +211,24 @@ struct Builder<'t> {
     source: SourceChars<'t>,
     bare_nulls: Vec<BareNullPath>,
     indents: Indents,
+    budget: AliasBudget,
 }
 
 impl Builder<'_> {
     fn on_event(&mut self, event: Event<'_>, at: Marker) -> Result<(), TreeError> {
         match event {
-            Event::Scalar(text, style, anchor, tag) => self.on_scalar(text, style, anchor, tag, at),
-            Event::Alias(id) => self.on_alias(id, at),
+            Event::Scalar(text, style, anchor, tag) => {
+                self.budget.scalar(text.len(), anchor);
+                self.on_scalar(text, style, anchor, tag, at)
+            }
+            Event::Alias(id) => {
+                // Counted before the copy is made: a refused expansion
+                // never takes memory.
+                self.budget.alias(id).map_err(|m| TreeError::at(at, m))?;
+                self.on_alias(id, at)
+            }
             Event::SequenceStart(anchor, _) => {
+                self.budget.enter();
                 self.refuse_collection_key(at)?;
                 let flow = self.source.char_at(at.index()) == Some('[');
                 self.enter_collection(at, flow)?;
@@ -223,6 +236,7 @@ impl Builder<'_> {
                 Ok(())
             }
             Event::MappingStart(anchor, _) => {
+                self.budget.enter();
                 self.refuse_collection_key(at)?;
                 let flow = self.source.char_at(at.index()) == Some('{');
                 self.enter_collection(at, flow)?;
@@ -404,6 +418,7 @@ impl Builder<'_> {
             }
             None => return Ok(()),
         };
+        self.budget.leave(anchor);
         self.attach(value, anchor)
     }
 
@@ -436,51 +451,6 @@ impl Builder<'_> {
             },
         }
         Ok(())
-    }
-}
-
-/// Character-indexed access to the source (parser positions count
-/// characters). Positions are asked for in increasing order, so a cursor
-/// walks the text once; ASCII text is indexed directly.
-struct SourceChars<'t> {
-    text: &'t str,
-    ascii: bool,
-    char_pos: usize,
-    byte_pos: usize,
-}
-
-impl<'t> SourceChars<'t> {
-    fn new(text: &'t str) -> Self {
-        SourceChars {
-            text,
-            ascii: text.is_ascii(),
-            char_pos: 0,
-            byte_pos: 0,
-        }
-    }
-
-    fn char_at(&mut self, index: usize) -> Option<char> {
-        if self.ascii {
-            return self.text.as_bytes().get(index).map(|&b| char::from(b));
-        }
-        let offset = self.byte_offset(index)?;
-        self.text[offset..].chars().next()
-    }
-
-    fn byte_offset(&mut self, index: usize) -> Option<usize> {
-        if self.ascii {
-            return (index <= self.text.len()).then_some(index);
-        }
-        if index < self.char_pos {
-            self.char_pos = 0;
-            self.byte_pos = 0;
-        }
-        let mut rest = self.text[self.byte_pos..].chars();
-        for _ in self.char_pos..index {
-            self.byte_pos += rest.next()?.len_utf8();
-            self.char_pos += 1;
-        }
-        Some(self.byte_pos)
     }
 }
 
