@@ -5,9 +5,10 @@
 //! document is printed. A resource that cannot be printed must leave the
 //! output untouched (a pipe into `kubectl apply` never gets half a render),
 //! so either every document is printed before the first byte is written
-//! ([`render_documents`]), or [`write_stream`] first prints every document
-//! once to check it, keeping nothing, and then prints and writes batch by
-//! batch, so the whole stream is never held at once.
+//! ([`render_documents`]), or [`write_stream`] first makes sure every
+//! document prints (looking for what the printer refuses) and then prints
+//! and writes document by document (batch by batch in parallel), so the
+//! whole stream is never held at once.
 
 use crate::resource::{Resource, ResourceList};
 use crate::yaml::print_document;
@@ -60,18 +61,13 @@ pub fn write_documents(docs: &[String], out: &mut impl std::io::Write) -> std::i
 }
 
 /// Prints every resource and writes the stream to `out` exactly as
-/// [`render`] would print it, holding one batch of printed documents at a
-/// time. Nothing is written unless every resource prints: a first pass
-/// prints each document and throws it away, and only then does writing
-/// begin. A build that fits in one batch is held whole anyway, so it is
-/// printed once. An error from `out` is returned as the `std::io::Error`
-/// itself.
+/// [`render`] would print it, one document at a time (a batch at a time for
+/// large lists printed in parallel), so the whole stream is never held.
+/// Nothing is written unless every resource prints (see
+/// [`check_printable`]). An error from `out` is returned as the
+/// `std::io::Error` itself.
 pub fn write_stream(resources: ResourceList, out: &mut impl std::io::Write) -> Result<()> {
     let resources = resources.into_vec();
-    if resources.len() <= BATCH_SIZE {
-        write_documents(&collect_in_order(resources)?, out)?;
-        return Ok(());
-    }
     check_printable(&resources)?;
     let mut first = true;
     print_in_order(resources, |doc| {
@@ -83,9 +79,22 @@ pub fn write_stream(resources: ResourceList, out: &mut impl std::io::Write) -> R
     })
 }
 
-/// Prints every resource into a scratch buffer, keeping nothing; returns
-/// the error of the first one (in order) that cannot be printed.
+/// Returns the error of the first resource (in order) that cannot be
+/// printed. The printer refuses only non-finite floats and a few characters
+/// (DEL, C1 controls, U+FFFE, U+FFFF; NEL in a key); resources are searched
+/// for those in place first, and only when one may hold them is everything
+/// printed once to find the failure. Printing every document just to check
+/// it cost a second printing of the whole stream.
 fn check_printable(resources: &[Resource]) -> Result<()> {
+    let suspect = |r: &Resource| r.any_scalar(&|f| !f.is_finite(), &may_be_refused);
+    let any_suspect = if resources.len() < PARALLEL_THRESHOLD {
+        resources.iter().any(suspect)
+    } else {
+        resources.par_iter().any(suspect)
+    };
+    if !any_suspect {
+        return Ok(());
+    }
     let check = |scratch: &mut String, r: &Resource| {
         scratch.clear();
         print_document(&r.value(), scratch).with_context(|| format!("printing {}", r.id()))
@@ -104,6 +113,16 @@ fn check_printable(resources: &[Resource]) -> Result<()> {
         Some((_, error)) => Err(error),
         None => Ok(()),
     }
+}
+
+/// Whether printing may refuse a string holding this text (a superset of
+/// what the printer refuses in values and keys).
+fn may_be_refused(text: &str) -> bool {
+    if text.is_ascii() {
+        return text.as_bytes().contains(&0x7f);
+    }
+    text.chars()
+        .any(|c| matches!(c, '\u{7f}'..='\u{9f}' | '\u{fffe}' | '\u{ffff}'))
 }
 
 /// Prints resources in order into one string per document.
@@ -131,18 +150,18 @@ fn print_in_order(
         if batch.is_empty() {
             return Ok(());
         }
-        let printed: Vec<Result<String>> = if parallel {
-            batch
-                .into_par_iter()
-                .map_init(String::new, print_and_drop)
-                .collect()
-        } else {
+        if !parallel {
+            // One document at a time: only one is ever held.
             let mut scratch = String::new();
-            batch
-                .into_iter()
-                .map(|r| print_and_drop(&mut scratch, r))
-                .collect()
-        };
+            for resource in batch {
+                sink(print_and_drop(&mut scratch, resource)?)?;
+            }
+            continue;
+        }
+        let printed: Vec<Result<String>> = batch
+            .into_par_iter()
+            .map_init(String::new, print_and_drop)
+            .collect();
         for doc in printed {
             sink(doc?)?;
         }
@@ -151,11 +170,19 @@ fn print_in_order(
 
 /// Prints one resource through `scratch` (which keeps its capacity from one
 /// document to the next) into a string of exactly the document's size, then
-/// drops the resource.
+/// drops the resource. A large document (a CRD of megabytes) is handed over
+/// as printed instead: copying it cost a second copy's time, page faults and
+/// memory at the peak, while the spare capacity of the scratch is address
+/// space that was never touched.
 fn print_and_drop(scratch: &mut String, resource: Resource) -> Result<String> {
+    const LARGE: usize = 1 << 20;
     scratch.clear();
     print_document(&resource.value(), scratch)
         .with_context(|| format!("printing {}", resource.id()))?;
+    drop(resource);
+    if scratch.len() >= LARGE {
+        return Ok(std::mem::take(scratch));
+    }
     Ok(scratch.as_str().to_owned())
 }
 
@@ -331,6 +358,16 @@ mod tests {
             message.contains(&format!("/cm-{}.", BATCH_SIZE + 7)),
             "{message}"
         );
+    }
+
+    #[test]
+    fn the_quick_check_covers_what_the_printer_refuses() {
+        for s in ["a\u{7f}", "\u{85}", "x\u{9f}y", "\u{fffe}", "\u{ffff}"] {
+            assert!(may_be_refused(s), "{s:?}");
+        }
+        for s in ["plain", "caf\u{e9} \u{2019}", "tab\tand\nbreak"] {
+            assert!(!may_be_refused(s), "{s:?}");
+        }
     }
 
     #[test]

@@ -95,7 +95,7 @@ pub fn gvk_less(a: (&str, &str, &str), b: (&str, &str, &str)) -> bool {
     if ra != rb {
         return ra < rb;
     }
-    sort_key(a) < sort_key(b)
+    sort_key(a).lt(sort_key(b))
 }
 
 // Field specs sort by kind the way kustomize's legacy resource order does.
@@ -111,21 +111,20 @@ fn kind_rank(kind: &str) -> i32 {
         .map_or(0, |i| i as i32 + 1)
 }
 
-/// `group_version_kind` with `~G`, `~V`, `~K` for blanks.
-fn sort_key((group, version, kind): (&str, &str, &str)) -> String {
-    let or = |s: &'static str, v: &str| {
-        if v.is_empty() {
-            s.to_string()
-        } else {
-            v.to_string()
-        }
-    };
-    format!(
-        "{}_{}_{}",
-        or("~G", group),
-        or("~V", version),
-        or("~K", kind)
-    )
+/// The bytes of `group_version_kind` with `~G`, `~V`, `~K` for blanks,
+/// compared without building the string: sorting the accumulated field
+/// specs once per kustomization made these allocations a tenth of the time
+/// of a build with hundreds of kustomizations.
+fn sort_key<'a>(
+    (group, version, kind): (&'a str, &'a str, &'a str),
+) -> impl Iterator<Item = u8> + 'a {
+    let or = |blank: &'static str, v: &'a str| if v.is_empty() { blank } else { v };
+    or("~G", group)
+        .bytes()
+        .chain(*b"_")
+        .chain(or("~V", version).bytes())
+        .chain(*b"_")
+        .chain(or("~K", kind).bytes())
 }
 
 fn spec_less(a: &FieldSpec, b: &FieldSpec) -> bool {

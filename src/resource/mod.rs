@@ -61,6 +61,28 @@ impl Resource {
         }
     }
 
+    /// Whether any float, string or mapping key of the object passes its
+    /// test; read without thawing.
+    pub fn any_scalar(&self, float: &dyn Fn(f64) -> bool, text: &dyn Fn(&str) -> bool) -> bool {
+        fn in_tree(
+            value: &Value,
+            float: &dyn Fn(f64) -> bool,
+            text: &dyn Fn(&str) -> bool,
+        ) -> bool {
+            match value {
+                Value::Float(f) => float(*f),
+                Value::String(s) => text(s),
+                Value::Seq(items) => items.iter().any(|v| in_tree(v, float, text)),
+                Value::Map(map) => map.iter().any(|(k, v)| text(k) || in_tree(v, float, text)),
+                _ => false,
+            }
+        }
+        match &self.body {
+            Body::Tree(value) => in_tree(value, float, text),
+            Body::Frozen(frozen) => frozen.any_scalar(float, text),
+        }
+    }
+
     /// The object, mutably; thaws the resource if it is frozen. It stays a
     /// tree until [`Resource::freeze`] (the resource list freezes what its
     /// passes thaw).

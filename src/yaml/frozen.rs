@@ -92,6 +92,12 @@ impl Frozen {
         Some(reader.value())
     }
 
+    /// Whether any float, string or mapping key of the tree passes its
+    /// test, read in place (stopping at the first that does).
+    pub fn any_scalar(&self, float: &dyn Fn(f64) -> bool, text: &dyn Fn(&str) -> bool) -> bool {
+        Reader::new(&self.0).any_scalar(float, text)
+    }
+
     /// The string at `path`, read in place; `None` when the path is missing
     /// or leads to anything but a string.
     pub fn str_at(&self, path: &[&str]) -> Option<&str> {
@@ -260,6 +266,38 @@ impl<'a> Reader<'a> {
             _ => {
                 self.skip();
                 None
+            }
+        }
+    }
+
+    /// Moves past one value, telling whether a float, string or key in it
+    /// passes its test (stopping there if one does).
+    fn any_scalar(&mut self, float: &dyn Fn(f64) -> bool, text: &dyn Fn(&str) -> bool) -> bool {
+        match self.byte() {
+            NULL | FALSE | TRUE => false,
+            INT | UINT => {
+                self.varint();
+                false
+            }
+            FLOAT => {
+                let bits: [u8; 8] = self.bytes[self.at..self.at + 8]
+                    .try_into()
+                    .expect("a float has 8 bytes");
+                self.at += 8;
+                float(f64::from_bits(u64::from_le_bytes(bits)))
+            }
+            LONG_STR => {
+                let len = self.count();
+                text(self.text(len))
+            }
+            SEQ => (0..self.count()).any(|_| self.any_scalar(float, text)),
+            MAP => (0..self.count()).any(|_| {
+                let key = self.key();
+                text(key.as_str()) || self.any_scalar(float, text)
+            }),
+            tag => {
+                let len = usize::from(tag - SHORT_STR);
+                text(self.text(len))
             }
         }
     }

@@ -1,8 +1,8 @@
 //! Character-indexed access to a document's text for the tree builder.
 
 /// Character-indexed access to the source (parser positions count
-/// characters). Positions are asked for in increasing order, so a cursor
-/// walks the text once; ASCII text is indexed directly.
+/// characters). Positions are asked for in nearly increasing order, so a
+/// cursor walks the text about once; ASCII text is indexed directly.
 pub(super) struct SourceChars<'t> {
     pub text: &'t str,
     ascii: bool,
@@ -32,9 +32,13 @@ impl<'t> SourceChars<'t> {
         if self.ascii {
             return (index <= self.text.len()).then_some(index);
         }
-        if index < self.char_pos {
-            self.char_pos = 0;
-            self.byte_pos = 0;
+        // A position just behind the cursor (a scalar's start after the
+        // previous one's end was asked for) is reached by stepping back,
+        // not by walking again from the start of the text.
+        let mut back = self.text[..self.byte_pos].chars();
+        while index < self.char_pos {
+            self.byte_pos -= back.next_back()?.len_utf8();
+            self.char_pos -= 1;
         }
         let mut rest = self.text[self.byte_pos..].chars();
         for _ in self.char_pos..index {

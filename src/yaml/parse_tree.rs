@@ -109,7 +109,7 @@ pub fn read_first_document_noting_bare_nulls(
             Event::StreamEnd | Event::DocumentEnd => break,
             Event::StreamStart | Event::DocumentStart(_) | Event::Nothing => {}
             Event::Scalar(_, ScalarStyle::DoubleQuoted, ..)
-                if check_slash_escapes && has_slash_escape(text, span) =>
+                if check_slash_escapes && has_slash_escape(&mut builder.source, span) =>
             {
                 return Err(TreeError::at(
                     span.start,
@@ -184,18 +184,19 @@ fn block_header_sets_indent(source: &mut SourceChars<'_>, span: Span) -> bool {
     }
 }
 
-/// Whether the double-quoted scalar at `span` uses the `\/` escape.
-fn has_slash_escape(text: &str, span: Span) -> bool {
-    let byte_at = |char_index: usize| {
-        text.char_indices()
-            .nth(char_index)
-            .map_or(text.len(), |(i, _)| i)
-    };
-    let source = &text.as_bytes()[byte_at(span.start.index())..byte_at(span.end.index())];
+/// Whether the double-quoted scalar at `span` uses the `\/` escape. The
+/// span's character positions are turned into byte offsets by the source's
+/// cursor, which moves forward with the events (walking from the start of
+/// the text for each scalar made large documents quadratic).
+fn has_slash_escape(source: &mut SourceChars<'_>, span: Span) -> bool {
+    let text_len = source.text.len();
+    let start = source.byte_offset(span.start.index()).unwrap_or(text_len);
+    let end = source.byte_offset(span.end.index()).unwrap_or(text_len);
+    let bytes = &source.text.as_bytes()[start..end.max(start)];
     let mut i = 1;
-    while i < source.len() {
-        match source[i] {
-            b'\\' if source.get(i + 1) == Some(&b'/') => return true,
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if bytes.get(i + 1) == Some(&b'/') => return true,
             b'\\' => i += 2,
             _ => i += 1,
         }
