@@ -185,10 +185,11 @@ fn configure_transformer(
     })
 }
 
-/// Decodes a config document into a transformer's config type (unknown
-/// fields ignored, as kustomize's plugin configs are read).
+/// Decodes a config document into a transformer's config type as
+/// kustomize's plugin configs are read: unknown fields ignored, field names
+/// matched ignoring case when no field has the exact name.
 fn decode<T: DeserializeOwned>(json: serde_json::Value) -> Result<T> {
-    Ok(serde_json::from_value(json)?)
+    Ok(super::fold::decode(json)?)
 }
 
 fn boxed<T: DeserializeOwned + Transform + 'static>(
