@@ -81,6 +81,11 @@ pub struct PluginOptions {
     pub function_env: Vec<String>,
     /// `--mount`, `--network`, `--network-name`, `--as-current-user`.
     pub container: ContainerOptions,
+    /// `--sops=passthrough`: Secret generator sources that are SOPS files
+    /// are read as they are, ciphertext and all, as kustomize reads them.
+    /// By default they are decrypted, and a file that cannot be decrypted
+    /// fails the build.
+    pub sops_passthrough: bool,
 }
 
 /// The flags that only concern container functions, which krust accepts

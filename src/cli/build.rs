@@ -92,6 +92,12 @@ pub struct BuildFlags {
     /// Decrypt resources that carry SOPS metadata (also KRUST_DECRYPT=1).
     #[arg(long)]
     pub decrypt: bool,
+    /// SOPS-encrypted secretGenerator sources: `decrypt` them (the default;
+    /// a file that cannot be decrypted fails the build) or `passthrough`:
+    /// use them as they are, ciphertext and all, as kustomize does.
+    #[arg(long, value_name = "MODE", value_enum, default_value = "decrypt",
+          conflicts_with = "decrypt")]
+    pub sops: SopsMode,
     /// Fail on warnings about inputs that had no effect (a patch whose
     /// target matches nothing, an exec function skipped without
     /// --enable-exec).
@@ -149,6 +155,16 @@ impl TypedValueParser for Choice {
     }
 }
 
+/// What `--sops` does with SOPS-encrypted generator sources.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum SopsMode {
+    /// Decrypt them; fail when that is not possible.
+    #[default]
+    Decrypt,
+    /// Use them untouched, as kustomize does.
+    Passthrough,
+}
+
 impl BuildFlags {
     /// The library's build options for these flags; `env` reads the
     /// environment variables that stand in for flags. Fails on a value
@@ -183,6 +199,7 @@ impl BuildFlags {
                     network_name: self.network_name.clone(),
                     as_current_user: self.as_current_user,
                 },
+                sops_passthrough: self.sops == SopsMode::Passthrough,
             },
             managed_by_label: self.enable_managedby_label == Some(true)
                 || env("KUSTOMIZE_ENABLE_MANAGEDBY_LABEL").is_some_and(|v| v == "on"),
