@@ -706,6 +706,16 @@ fn note_no_effect(acc: &mut Accumulated, kust: &LoadedKustomization, notes: Vec<
 /// suffixes on generated names, then every reference to a renamed object
 /// (with the name references of the merged configuration).
 fn resolve_names(resources: &mut ResourceList, config: &TransformerConfig) -> Result<()> {
+    // A transformation can take away what every resource must have (a JSON
+    // patch removing `/kind` or `/metadata/name`); kustomize checks again
+    // here and refuses such an object.
+    for res in resources.iter() {
+        if !res.is_empty_object() {
+            crate::load::check_resource_meta(&res.value()).map_err(|message| {
+                anyhow!(message).context(format!("after transformation, {}", res.describe()))
+            })?;
+        }
+    }
     transform::hash_suffix::HashSuffix.apply(resources)?;
     resources.freeze_all();
     transform::name_reference::fix_back_references(resources, &config.name_reference)?;

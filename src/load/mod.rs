@@ -21,6 +21,7 @@ mod entry;
 mod kustfile;
 mod locate;
 mod meta;
+pub(crate) use meta::check_resource_meta;
 mod paths;
 mod reached;
 mod resources;
