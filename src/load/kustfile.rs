@@ -52,8 +52,7 @@ impl Loader {
     pub fn load_kustomization(&self, dir: &Path) -> Result<LoadedKustomization> {
         let dir = self.confirm_root(dir)?;
         let file = self.find_kustomization_file(&dir)?;
-        let text = std::fs::read_to_string(&file)
-            .with_context(|| format!("cannot read {}", file.display()))?;
+        let text = crate::yaml::encoding::read_text(&file)?;
         let docs = crate::yaml::parse_documents_lenient(&text, &file)
             .map_err(|e| anyhow!(e))
             .with_context(|| format!("invalid Kustomization in {}", file.display()))?;

@@ -23,8 +23,7 @@ use std::sync::Arc;
 
 /// Reads the resources of one file, in kustomize's order.
 pub fn read_resources(path: &Path) -> Result<Vec<Resource>> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read resource file {}", path.display()))?;
+    let text = crate::yaml::encoding::read_text(path)?;
     resources_from_text(&text, path)
 }
 

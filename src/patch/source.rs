@@ -57,7 +57,7 @@ impl PatchFiles {
             });
         }
         let file = self.loader.resolve_file(&self.dir, &self.dir, path)?;
-        std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))
+        crate::yaml::encoding::read_text(&file)
     }
 }
 

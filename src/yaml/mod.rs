@@ -2,6 +2,7 @@
 //! printing output the way kustomize (go-yaml v2, after a JSON round trip)
 //! prints it.
 
+pub mod encoding;
 pub mod float;
 pub mod frozen;
 pub mod key;
