@@ -114,6 +114,7 @@ fn parse_documents_keys(
 ///   if they reach a resource).
 pub fn parse_documents_lenient(text: &str, file: &Path) -> Result<Vec<Value>, YamlError> {
     check_raw_chars(text, file)?;
+    refuse_leading_document_end(text, file)?;
     let text = normalize_line_ends(text);
     match parse_first(&nel_as_line_break(&text), Schema::V2, false) {
         Ok((Some(Value::Null) | None, _)) => Ok(Vec::new()),
@@ -202,6 +203,37 @@ fn refuse_directives(chunk: &Chunk<'_>, file: &Path) -> Result<(), YamlError> {
             Some((chunk.first_line + i, 1)),
             "did not find expected <document start>: directives such as %YAML are not supported in resource files",
         )),
+        Some((i, line)) if is_document_end(line) => Err(leading_document_end(file, chunk.first_line + i)),
+        _ => Ok(()),
+    }
+}
+
+/// True for a `...` document end marker line (at the start of the line,
+/// followed by nothing but blanks or a comment).
+fn is_document_end(line: &str) -> bool {
+    line.strip_prefix("...")
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t']))
+}
+
+/// yaml.v3 reads a `...` before any content as the end of a document that
+/// never started, and fails.
+fn leading_document_end(file: &Path, line: usize) -> YamlError {
+    YamlError::new(
+        file,
+        Some((line, 1)),
+        "did not find expected node content (a `...` document end marker comes before any document)",
+    )
+}
+
+/// [`leading_document_end`] for the first content line of `text`, if it is
+/// a `...` marker.
+fn refuse_leading_document_end(text: &str, file: &Path) -> Result<(), YamlError> {
+    let first_content = text.trim_start_matches('\u{FEFF}').lines().enumerate().find(|(_, line)| {
+        let line = line.trim();
+        !line.is_empty() && !line.starts_with('#')
+    });
+    match first_content {
+        Some((i, line)) if is_document_end(line) => Err(leading_document_end(file, i + 1)),
         _ => Ok(()),
     }
 }

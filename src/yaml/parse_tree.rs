@@ -104,6 +104,7 @@ pub fn read_first_document_keys(
     // yaml.v3 has no `\/` escape; only look for one when the text could
     // hold it.
     let check_slash_escapes = text.contains("\\/");
+    let check_tabs = text.contains('\t');
     while let Some(next) = parser.next_event() {
         let (event, span) = next?;
         match event {
@@ -139,7 +140,15 @@ pub fn read_first_document_keys(
                 let event = Event::Scalar(Cow::Owned(value), style, anchor, tag);
                 builder.on_event(event, span.start)?;
             }
-            event => builder.on_event(event, span.start)?,
+            event => {
+                if check_tabs && builder.tab_before_item(span.start) {
+                    return Err(TreeError::at(
+                        span.start,
+                        "found a tab after `-`, a character that cannot start any token",
+                    ));
+                }
+                builder.on_event(event, span.start)?
+            }
         }
     }
     Ok((builder.root, builder.bare_nulls))
@@ -315,6 +324,16 @@ impl Builder<'_> {
         }
         let value = self.json_string(value, at)?;
         self.attach(value, anchor)
+    }
+
+    /// True when the node starting at `at` is an item of a block sequence
+    /// written after `-` and blanks that hold a tab.
+    fn tab_before_item(&mut self, at: Marker) -> bool {
+        if !matches!(self.stack.last(), Some(Frame::Seq(_, _, false))) {
+            return false;
+        }
+        let offset = self.source.byte_offset(at.index());
+        offset.is_some_and(|o| super::parse_text::tab_after_block_entry(self.source.text, o))
     }
 
     /// True when the innermost mapping is `metadata.labels` or
