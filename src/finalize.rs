@@ -69,9 +69,9 @@ fn annotations_need_cleaning(r: &Resource, keep: Keep) -> bool {
         Some(Value::Null) => true,
         Some(Value::Map(map)) => {
             map.is_empty()
-                || map.iter().any(|(key, value)| {
-                    !keeps(key, keep) || value.as_str().is_none()
-                })
+                || map
+                    .iter()
+                    .any(|(key, value)| !keeps(key, keep) || value.as_str().is_none())
         }
         _ => false,
     }

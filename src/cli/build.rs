@@ -95,8 +95,13 @@ pub struct BuildFlags {
     /// SOPS-encrypted secretGenerator sources: `decrypt` them (the default;
     /// a file that cannot be decrypted fails the build) or `passthrough`:
     /// use them as they are, ciphertext and all, as kustomize does.
-    #[arg(long, value_name = "MODE", value_enum, default_value = "decrypt",
-          conflicts_with = "decrypt")]
+    #[arg(
+        long,
+        value_name = "MODE",
+        value_enum,
+        default_value = "decrypt",
+        conflicts_with = "decrypt"
+    )]
     pub sops: SopsMode,
     /// Fail on warnings about inputs that had no effect (a patch whose
     /// target matches nothing, an exec function skipped without

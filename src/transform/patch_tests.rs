@@ -191,6 +191,8 @@ fn a_leading_delete_document_applies_like_the_others() {
     t.apply(&mut l).unwrap();
     assert_eq!(
         docs(&l),
-        vec![json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "b"}, "data": {"x": "y"}})]
+        vec![
+            json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "b"}, "data": {"x": "y"}})
+        ]
     );
 }

@@ -241,7 +241,11 @@ mod tests {
             ("/a/nice/warm/pie", 3, "/a/nice/warm/PEACH/pie"),
         ];
         for (path, pos, want) in cases {
-            assert_eq!(insert_path_part(path, pos, "PEACH"), want, "{path} at {pos}");
+            assert_eq!(
+                insert_path_part(path, pos, "PEACH"),
+                want,
+                "{path} at {pos}"
+            );
         }
     }
 }

@@ -37,7 +37,11 @@ mod tests {
     fn utf16(bom: [u8; 2], text: &str, le: bool) -> Vec<u8> {
         let mut out = bom.to_vec();
         for unit in text.encode_utf16() {
-            out.extend(if le { unit.to_le_bytes() } else { unit.to_be_bytes() });
+            out.extend(if le {
+                unit.to_le_bytes()
+            } else {
+                unit.to_be_bytes()
+            });
         }
         out
     }

@@ -228,10 +228,14 @@ fn leading_document_end(file: &Path, line: usize) -> YamlError {
 /// [`leading_document_end`] for the first content line of `text`, if it is
 /// a `...` marker.
 fn refuse_leading_document_end(text: &str, file: &Path) -> Result<(), YamlError> {
-    let first_content = text.trim_start_matches('\u{FEFF}').lines().enumerate().find(|(_, line)| {
-        let line = line.trim();
-        !line.is_empty() && !line.starts_with('#')
-    });
+    let first_content = text
+        .trim_start_matches('\u{FEFF}')
+        .lines()
+        .enumerate()
+        .find(|(_, line)| {
+            let line = line.trim();
+            !line.is_empty() && !line.starts_with('#')
+        });
     match first_content {
         Some((i, line)) if is_document_end(line) => Err(leading_document_end(file, i + 1)),
         _ => Ok(()),
