@@ -120,7 +120,7 @@ fn service(name: &str) -> String {
 }
 
 /// The fields of one kustomization, each present by chance.
-fn kustomization_fields(rng: &mut Rng, awkward: bool, out: &mut String) {
+fn kustomization_fields(rng: &mut Rng, out: &mut String) {
     if rng.chance(3) {
         let _ = writeln!(out, "namePrefix: {}", rng.pick(&["p-", "x", "'1-'"]));
     }
@@ -233,7 +233,7 @@ fn write_case(dir: &Path, rng: &mut Rng) -> std::path::PathBuf {
     }
     std::fs::write(base.join("resources.yaml"), docs.join("---\n")).unwrap();
     let mut k = String::from("resources:\n- resources.yaml\n");
-    kustomization_fields(rng, awkward, &mut k);
+    kustomization_fields(rng, &mut k);
     patches(rng, awkward, &mut k);
     replacements(rng, &mut k);
     std::fs::write(base.join("kustomization.yaml"), k).unwrap();
@@ -247,11 +247,11 @@ fn write_case(dir: &Path, rng: &mut Rng) -> std::path::PathBuf {
         let component = dir.join("component");
         std::fs::create_dir_all(&component).unwrap();
         let mut c = String::from("apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n");
-        kustomization_fields(rng, awkward, &mut c);
+        kustomization_fields(rng, &mut c);
         std::fs::write(component.join("kustomization.yaml"), c).unwrap();
         k.push_str("components:\n- ../component\n");
     }
-    kustomization_fields(rng, awkward, &mut k);
+    kustomization_fields(rng, &mut k);
     patches(rng, awkward, &mut k);
     std::fs::write(overlay.join("kustomization.yaml"), k).unwrap();
     overlay

@@ -283,7 +283,7 @@ fn copy_metadata_maps(patch: &Value) -> Option<Value> {
     let meta = patch.get("metadata")?.as_map()?;
     let needs_copy = ["labels", "annotations"]
         .iter()
-        .any(|field| match meta.get(*field) {
+        .any(|field| match meta.get(field) {
             None => false,
             Some(Value::Map(map)) => map.is_empty() || map.values().any(|v| v.as_str().is_none()),
             Some(_) => true,
