@@ -389,6 +389,11 @@ pub(crate) fn apply_json_to(
     if res.value().as_map().is_none() {
         bail!("patching {id}: the result is not an object");
     }
+    if json.replaces_annotations() {
+        // The next transformer record then becomes the origin.
+        res.state.origin = None;
+        res.state.transformations.clear();
+    }
     Ok(())
 }
 
