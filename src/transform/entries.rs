@@ -66,7 +66,7 @@ pub(crate) fn add_entries(
 /// kustomize writes the keys it adds unquoted, so a key such as `1`,
 /// `true`, `~` or `2024-01-01` becomes a number, boolean, null or time.
 fn is_plain_string(key: &str) -> bool {
-    resolve_text(key, true, Schema::V3) == Resolved::Str
+    crate::yaml::resolve::plain_reads_as_string(key)
 }
 
 /// What a key that is not [`is_plain_string`] reads as, for messages.
