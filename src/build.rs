@@ -710,7 +710,11 @@ fn resolve_names(resources: &mut ResourceList, config: &TransformerConfig) -> Re
     // patch removing `/kind` or `/metadata/name`); kustomize checks again
     // here and refuses such an object.
     for res in resources.iter() {
-        if !res.is_empty_object() {
+        // The common case reads two strings; only a doubtful resource is
+        // decoded for the full check and its message.
+        let kind = res.kind();
+        let plainly_valid = !kind.is_empty() && (kind.ends_with("List") || !res.name().is_empty());
+        if !plainly_valid && !res.is_empty_object() {
             crate::load::check_resource_meta(&res.value()).map_err(|message| {
                 anyhow!(message).context(format!("after transformation, {}", res.describe()))
             })?;
