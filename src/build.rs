@@ -81,6 +81,11 @@ pub struct PluginOptions {
     pub function_env: Vec<String>,
     /// `--mount`, `--network`, `--network-name`, `--as-current-user`.
     pub container: ContainerOptions,
+    /// `--sops=passthrough`: Secret generator sources that are SOPS files
+    /// are read as they are, ciphertext and all, as kustomize reads them.
+    /// By default they are decrypted, and a file that cannot be decrypted
+    /// fails the build.
+    pub sops_passthrough: bool,
 }
 
 /// The flags that only concern container functions, which krust accepts
@@ -697,6 +702,20 @@ fn note_no_effect(acc: &mut Accumulated, kust: &LoadedKustomization, notes: Vec<
 /// suffixes on generated names, then every reference to a renamed object
 /// (with the name references of the merged configuration).
 fn resolve_names(resources: &mut ResourceList, config: &TransformerConfig) -> Result<()> {
+    // A transformation can take away what every resource must have (a JSON
+    // patch removing `/kind` or `/metadata/name`); kustomize checks again
+    // here and refuses such an object.
+    for res in resources.iter() {
+        // The common case reads two strings; only a doubtful resource is
+        // decoded for the full check and its message.
+        let kind = res.kind();
+        let plainly_valid = !kind.is_empty() && (kind.ends_with("List") || !res.name().is_empty());
+        if !plainly_valid && !res.is_empty_object() {
+            crate::load::check_resource_meta(&res.value()).map_err(|message| {
+                anyhow!(message).context(format!("after transformation, {}", res.describe()))
+            })?;
+        }
+    }
     transform::hash_suffix::HashSuffix.apply(resources)?;
     resources.freeze_all();
     transform::name_reference::fix_back_references(resources, &config.name_reference)?;

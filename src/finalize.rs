@@ -6,7 +6,7 @@
 //! krust reproduces on every resource:
 //!
 //! * annotation values are written back as strings (`x: 1` becomes
-//!   `x: "1"`, a null value becomes `"null"`);
+//!   `x: "1"`, a null value becomes `"null"`, a mapping or a sequence `""`);
 //! * an `annotations` field left empty (or null) is removed.
 //!
 //! With `buildMetadata`, the origin and transformations krust tracked in the
@@ -69,9 +69,9 @@ fn annotations_need_cleaning(r: &Resource, keep: Keep) -> bool {
         Some(Value::Null) => true,
         Some(Value::Map(map)) => {
             map.is_empty()
-                || map.iter().any(|(key, value)| {
-                    !keeps(key, keep) || (value.is_scalar() && value.as_str().is_none())
-                })
+                || map
+                    .iter()
+                    .any(|(key, value)| !keeps(key, keep) || value.as_str().is_none())
         }
         _ => false,
     }
@@ -157,10 +157,14 @@ fn keeps(key: &str, keep: Keep) -> bool {
     }
 }
 
-/// Scalars become their text; `null` becomes the string "null" (what the
+/// Scalars become their text, collections "", and `null` the string "null" (what the
 /// typed setter reads from the node).
 fn stringify(v: &mut Value) {
-    if v.is_null() {
+    if !v.is_scalar() {
+        // kustomize reads annotation values as text; a mapping or a
+        // sequence has none, so it is written back empty.
+        *v = Value::String("".into());
+    } else if v.is_null() {
         *v = Value::String("null".into());
     } else if let Some(text) = v.scalar_text() {
         if !matches!(v, Value::String(_)) {

@@ -252,3 +252,29 @@ fn diff_masks_secret_values_unless_asked() {
     let shown = krust(&shown_args, Some(&key), top.path());
     assert!(String::from_utf8_lossy(&shown.stdout).contains("+  B: second-pass\n"));
 }
+
+/// `--sops=passthrough` builds what kustomize builds from encrypted
+/// generator inputs (the ciphertext as the Secret's data, even with a key
+/// at hand); without it, a missing key fails the build.
+#[test]
+fn sops_passthrough_keeps_generator_inputs_as_they_are() {
+    let top = tempfile::tempdir().unwrap();
+    let (_, sealed) = generator_trees(top.path());
+    let dir = sealed.to_str().unwrap();
+    assert_refused(&krust(&["build", dir], None, top.path()), "app.env");
+    let passed = stdout(&krust(
+        &["build", "--sops=passthrough", dir],
+        Some(&test_key_file()),
+        top.path(),
+    ));
+    assert!(!passed.contains("s3cr3t-value"), "{passed}");
+    // The encrypted dotenv's own lines become keys, as kustomize reads them.
+    assert!(passed.contains("sops_mac:"), "{passed}");
+    if let Ok(kubectl) = Command::new("kubectl").args(["kustomize", dir]).output() {
+        if kubectl.status.success() {
+            assert_eq!(passed.as_bytes(), kubectl.stdout.as_slice());
+        }
+    } else {
+        println!("SKIPPED: kubectl comparison (kubectl not on PATH)");
+    }
+}

@@ -96,6 +96,17 @@ pub struct BuildFlags {
     /// default 256 MiB).
     #[arg(long, value_name = "BYTES")]
     pub max_input_bytes: Option<u64>,
+    /// SOPS-encrypted secretGenerator sources: `decrypt` them (the default;
+    /// a file that cannot be decrypted fails the build) or `passthrough`:
+    /// use them as they are, ciphertext and all, as kustomize does.
+    #[arg(
+        long,
+        value_name = "MODE",
+        value_enum,
+        default_value = "decrypt",
+        conflicts_with = "decrypt"
+    )]
+    pub sops: SopsMode,
     /// Fail on warnings about inputs that had no effect (a patch whose
     /// target matches nothing, an exec function skipped without
     /// --enable-exec).
@@ -153,6 +164,16 @@ impl TypedValueParser for Choice {
     }
 }
 
+/// What `--sops` does with SOPS-encrypted generator sources.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum SopsMode {
+    /// Decrypt them; fail when that is not possible.
+    #[default]
+    Decrypt,
+    /// Use them untouched, as kustomize does.
+    Passthrough,
+}
+
 impl BuildFlags {
     /// The library's build options for these flags; `env` reads the
     /// environment variables that stand in for flags. Fails on a value
@@ -192,6 +213,7 @@ impl BuildFlags {
                     network_name: self.network_name.clone(),
                     as_current_user: self.as_current_user,
                 },
+                sops_passthrough: self.sops == SopsMode::Passthrough,
             },
             managed_by_label: self.enable_managedby_label == Some(true)
                 || env("KUSTOMIZE_ENABLE_MANAGEDBY_LABEL").is_some_and(|v| v == "on"),

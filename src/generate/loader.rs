@@ -16,6 +16,12 @@ use std::sync::Arc;
 pub trait FileLoader {
     /// The file's bytes, or an error naming the path.
     fn load(&self, path: &str) -> Result<Vec<u8>>;
+
+    /// Whether Secret generators decrypt the SOPS files this loader reads
+    /// (false with `--sops=passthrough`).
+    fn decrypts_sops(&self) -> bool {
+        true
+    }
 }
 
 impl<F> FileLoader for F
@@ -36,6 +42,7 @@ pub struct DiskLoader {
     root: PathBuf,
     restrict_to_root: bool,
     remote: Option<Arc<Session>>,
+    decrypt_sops: bool,
 }
 
 impl DiskLoader {
@@ -49,6 +56,7 @@ impl DiskLoader {
             root,
             restrict_to_root,
             remote: None,
+            decrypt_sops: true,
         })
     }
 
@@ -60,6 +68,15 @@ impl DiskLoader {
         }
     }
 
+    /// Whether Secret generators decrypt SOPS files read through this
+    /// loader (the default) or use them as they are.
+    pub fn decrypting_sops(self, decrypt_sops: bool) -> DiskLoader {
+        DiskLoader {
+            decrypt_sops,
+            ..self
+        }
+    }
+
     /// The root's real path.
     pub fn root(&self) -> &Path {
         &self.root
@@ -67,6 +84,10 @@ impl DiskLoader {
 }
 
 impl FileLoader for DiskLoader {
+    fn decrypts_sops(&self) -> bool {
+        self.decrypt_sops
+    }
+
     fn load(&self, path: &str) -> Result<Vec<u8>> {
         if is_http_url(path) {
             return read_remote_file(self.remote.as_deref(), path);

@@ -117,7 +117,9 @@ pub fn absorb<T: AbsorbTarget>(
         }
         (Some(i), None, _) => {
             let old = &items[i];
+            let merge = generated.behavior == Behavior::Merge;
             let (resource, needs_hash) = combine(old.resource(), old.needs_hash(), generated);
+            refuse_non_string_keys(&resource, merge)?;
             items[i].replace_object(resource, needs_hash);
         }
     }
@@ -167,6 +169,34 @@ pub fn combine(
         }
     }
     (resource, old_needs_hash && needs_hash)
+}
+
+/// kustomize writes the maps it combines (labels and annotations, and with
+/// `merge` also `data` and `binaryData`) back key by key as plain scalars,
+/// so a key such as `123` or `true` is no longer a string and the object
+/// cannot be printed.
+fn refuse_non_string_keys(resource: &Resource, merge: bool) -> Result<()> {
+    let object = resource.value();
+    let maps = [
+        object.get_path(&["metadata", "labels"]),
+        object.get_path(&["metadata", "annotations"]),
+        object.get("data").filter(|_| merge),
+        object.get("binaryData").filter(|_| merge),
+    ];
+    for map in maps.into_iter().flatten().filter_map(Value::as_map) {
+        if let Some(key) = map
+            .keys()
+            .find(|k| !crate::yaml::resolve::plain_reads_as_string(k))
+        {
+            bail!(
+                "merging into {}: key {:?} reads as a non-string when written unquoted, as \
+                 kustomize writes it (json: unsupported type: map[interface {{}}]interface {{}})",
+                resource.id(),
+                key
+            );
+        }
+    }
+    Ok(())
 }
 
 /// The origin of the combined object: `replace` takes the generated

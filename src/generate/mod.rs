@@ -63,11 +63,11 @@ pub fn generate(
     // Secret sources may be SOPS-encrypted; ConfigMap sources never are.
     let decrypting;
     let loader = match config.kind {
-        GeneratorKind::Secret => {
+        GeneratorKind::Secret if loader.decrypts_sops() => {
             decrypting = loader::DecryptingLoader::new(loader, None);
             &decrypting as &dyn FileLoader
         }
-        GeneratorKind::ConfigMap => loader,
+        GeneratorKind::Secret | GeneratorKind::ConfigMap => loader,
     };
     let pairs = kv::unique_pairs(&config.name, kv::load_pairs(sources, loader)?)?;
     let object = match config.kind {

@@ -67,9 +67,13 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// [`read_input`] as UTF-8 text.
+/// [`read_input`] as text: UTF-8, or UTF-16 when the file starts with its
+/// byte order mark (yaml.v3 reads both).
 pub fn read_input_text(path: &Path) -> Result<String> {
     let bytes = read_input(path)?;
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return crate::yaml::encoding::decode_text(bytes);
+    }
     String::from_utf8(bytes).map_err(|e| {
         anyhow::anyhow!(
             "stream did not contain valid UTF-8 (invalid byte at offset {})",

@@ -22,6 +22,7 @@ mod input;
 mod kustfile;
 mod locate;
 mod meta;
+pub(crate) use meta::check_resource_meta;
 mod paths;
 mod reached;
 mod resources;

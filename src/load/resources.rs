@@ -14,7 +14,7 @@
 
 use super::meta::{check_resource_meta, is_nil_or_empty};
 use crate::resource::Resource;
-use crate::yaml::Value;
+use crate::yaml::{BareNullPath, PathStep, Value};
 use anyhow::{anyhow, bail, Context, Result};
 use rayon::prelude::*;
 use std::collections::VecDeque;
@@ -52,8 +52,16 @@ pub fn resources_from_text(text: &str, path: &Path) -> Result<Vec<Resource>> {
         .map(|(_, nulls)| nulls.clone())
         .collect();
     let any_list = docs.iter().any(|(doc, _)| is_any_list(doc));
+    let list_item_nulls = lone_list_item_nulls(&docs);
     let mut resources =
         resources_from_documents(docs.into_iter().map(|(doc, _)| doc).collect(), path)?;
+    if let Some(item_nulls) = list_item_nulls.filter(|n| n.len() == resources.len()) {
+        for (res, nulls) in resources.iter_mut().zip(item_nulls) {
+            if !nulls.is_empty() {
+                res.state.bare_nulls = nulls.into();
+            }
+        }
+    }
     // Without lists, the resources are the non-empty documents in order.
     if !any_list && kept_nulls.len() == resources.len() {
         for (res, nulls) in resources.iter_mut().zip(kept_nulls) {
@@ -66,6 +74,43 @@ pub fn resources_from_text(text: &str, path: &Path) -> Result<Vec<Resource>> {
     // file, keeps every file's trees from being alive at once.
     resources.iter_mut().for_each(Resource::freeze);
     Ok(resources)
+}
+
+/// For a file that is one `List` whose items are plain resources, the bare
+/// nulls of each kept item (those paths under `items[i]`, relative to the
+/// item), in the order the items become resources; `None` for any other
+/// file.
+fn lone_list_item_nulls(docs: &[(Value, Vec<BareNullPath>)]) -> Option<Vec<Vec<BareNullPath>>> {
+    let [(doc, nulls)] = docs else {
+        return None;
+    };
+    if !is_wrapping_list(doc) {
+        return None;
+    }
+    let items = doc.get("items")?.as_seq()?;
+    if items.iter().any(is_any_list) {
+        return None;
+    }
+    let kept = items
+        .iter()
+        .enumerate()
+        .filter(|(_, item)| !is_nil_or_empty(item));
+    Some(
+        kept.map(|(i, _)| {
+            nulls
+                .iter()
+                .filter_map(|path| match path.as_slice() {
+                    [PathStep::Key(k), PathStep::Index(j), rest @ ..]
+                        if k == "items" && *j == i =>
+                    {
+                        Some(rest.to_vec())
+                    }
+                    _ => None,
+                })
+                .collect()
+        })
+        .collect(),
+    )
 }
 
 /// A document that list expansion would replace by its items.

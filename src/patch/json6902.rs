@@ -131,6 +131,19 @@ impl JsonPatch {
         Ok(JsonPatch { ops })
     }
 
+    /// True when an operation replaces or removes the object's whole
+    /// `metadata.annotations` (or what holds it). kustomize keeps a
+    /// resource's origin and transformations in annotations while it
+    /// builds, so such a patch makes it forget them.
+    pub fn replaces_annotations(&self) -> bool {
+        let whole = |field: &Field| matches!(field, Field::Text(p) if matches!(p.as_str(), "" | "/metadata" | "/metadata/annotations"));
+        self.ops.iter().any(|op| match op.kind.as_str() {
+            "add" | "replace" | "remove" | "copy" => whole(&op.path),
+            "move" => whole(&op.path) || whole(&op.from),
+            _ => false,
+        })
+    }
+
     /// True when the patch has no operations.
     pub fn is_empty(&self) -> bool {
         self.ops.is_empty()

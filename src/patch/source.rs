@@ -75,7 +75,7 @@ impl PatchFiles {
 /// `origin` names the text in errors.
 pub fn strategic_merge_patches(text: &str, origin: &str) -> Result<Vec<Resource>> {
     let origin = Path::new(origin);
-    let docs = crate::yaml::parse_documents(text, origin).map_err(|e| anyhow!(e))?;
+    let docs = crate::yaml::parse_patch_documents(text, origin).map_err(|e| anyhow!(e))?;
     resources_from_documents(docs, origin)
 }
 

@@ -91,6 +91,13 @@ pub fn merge_patch_with_schema(
     patch: &Value,
     schema: &Schema,
 ) -> anyhow::Result<Outcome> {
+    // kustomize's merge looks each field up by name, and the lookup of an
+    // empty name yields the mapping itself where a value is expected.
+    for side in [&*target, patch] {
+        if let Some(map) = map_with_empty_key(side) {
+            return Err(wrong_kind("ScalarNode", map));
+        }
+    }
     // The walk consumes directives from the patch as it goes, so it works on
     // a copy; patches are small next to their targets.
     let mut patch = patch.clone();
@@ -110,6 +117,16 @@ pub fn merge_patch_with_schema(
     } else {
         Outcome::Merged
     })
+}
+
+/// The first mapping reached through mappings alone (not through
+/// sequences) that has an empty key.
+fn map_with_empty_key(value: &Value) -> Option<&Value> {
+    let map = value.as_map()?;
+    if map.contains_key("") {
+        return Some(value);
+    }
+    map.values().find_map(map_with_empty_key)
 }
 
 /// Removes from `target` the fields that its file wrote with no value

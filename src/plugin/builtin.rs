@@ -7,7 +7,7 @@ use super::{helm, iam_policy, Generate, PluginContext};
 use crate::generate::{self, DiskLoader, GeneratedResource, GeneratorConfig};
 use crate::resource::Resource;
 use crate::transform::{self, Transform};
-use anyhow::{bail, Result};
+use anyhow::Result;
 use serde::de::DeserializeOwned;
 use std::path::Path;
 use std::sync::Arc;
@@ -51,7 +51,7 @@ pub enum Builtin {
     ReplacementTransformer,
     /// ReplicaCountTransformer.
     ReplicaCountTransformer,
-    /// ValueAddTransformer (known to kustomize, not implemented here).
+    /// ValueAddTransformer.
     ValueAddTransformer,
 }
 
@@ -178,15 +178,18 @@ fn configure_transformer(
             Box::new(replacement::from_plugin_config(&json, &files)?)
         }
         Builtin::ReplicaCountTransformer => boxed::<replicas::ReplicaCountTransformer>(json)?,
-        Builtin::ValueAddTransformer => bail!("the builtin ValueAddTransformer is not supported"),
+        Builtin::ValueAddTransformer => {
+            Box::new(decode::<value_add::ValueAddConfig>(json)?.load(&files, ctx.dir)?)
+        }
         _ => unreachable!("only called for transformers"),
     })
 }
 
-/// Decodes a config document into a transformer's config type (unknown
-/// fields ignored, as kustomize's plugin configs are read).
+/// Decodes a config document into a transformer's config type as
+/// kustomize's plugin configs are read: unknown fields ignored, field names
+/// matched ignoring case when no field has the exact name.
 fn decode<T: DeserializeOwned>(json: serde_json::Value) -> Result<T> {
-    Ok(serde_json::from_value(json)?)
+    Ok(super::fold::decode(json)?)
 }
 
 fn boxed<T: DeserializeOwned + Transform + 'static>(

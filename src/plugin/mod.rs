@@ -15,6 +15,7 @@ pub mod builtin;
 pub mod configs;
 pub mod dispatch;
 pub mod exec_fn;
+mod fold;
 pub mod helm;
 mod iam_policy;
 pub mod resource_list;
@@ -78,7 +79,9 @@ impl PluginContext<'_> {
     /// files), under the build's load restrictor.
     pub fn data_files(&self) -> anyhow::Result<DiskLoader> {
         let restrict = self.loader.restrictor() == LoadRestrictor::RootOnly;
-        Ok(DiskLoader::new(self.dir, restrict)?.with_remote(self.remote.cloned()))
+        Ok(DiskLoader::new(self.dir, restrict)?
+            .with_remote(self.remote.cloned())
+            .decrypting_sops(!self.options.sops_passthrough))
     }
 }
 

@@ -174,9 +174,17 @@ impl Resource {
         self.str_at(&["metadata", "namespace"]).unwrap_or("")
     }
 
-    /// Group, version and kind.
+    /// Group, version and kind. An `apiVersion` that is a number or a
+    /// boolean counts by its text, as kustomize reads it into a string.
     pub fn gvk(&self) -> Gvk {
-        Gvk::from_api_version(self.api_version(), self.kind())
+        if let Some(api_version) = self.str_at(&["apiVersion"]) {
+            return Gvk::from_api_version(api_version, self.kind());
+        }
+        let text = self
+            .value_at(&["apiVersion"])
+            .and_then(|v| v.scalar_text())
+            .unwrap_or_default();
+        Gvk::from_api_version(&text, self.kind())
     }
 
     /// The current identity: kind, name and namespace as they are now.

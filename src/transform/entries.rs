@@ -3,6 +3,7 @@
 
 use crate::fieldspec::{CompiledSpec, CreateKind, FieldSpec, NodeKind, SetError};
 use crate::resource::ResourceList;
+use crate::yaml::resolve::{resolve_text, Resolved, Schema};
 use crate::yaml::Value;
 use std::collections::BTreeMap;
 
@@ -21,6 +22,16 @@ pub(crate) fn add_entries(
 ) -> anyhow::Result<()> {
     if entries.is_empty() {
         return Ok(());
+    }
+    if let Some(key) = entries.keys().find(|k| !is_plain_string(k)) {
+        if !resources.is_empty() {
+            anyhow::bail!(
+                "key {key:?} reads as {} when written unquoted, which kustomize does for the \
+                 keys it sets, and then fails to print the object (json: unsupported type: \
+                 map[interface {{}}]interface {{}})",
+                non_string_kind(key)
+            );
+        }
     }
     let compiled: Vec<CompiledSpec<'_>> = specs.iter().map(CompiledSpec::new).collect();
     let key_by_key = some_path_extends_another(&compiled);
@@ -49,6 +60,25 @@ pub(crate) fn add_entries(
         }
         Ok(())
     })
+}
+
+/// True when `key`, written as a plain scalar, reads back as a string.
+/// kustomize writes the keys it adds unquoted, so a key such as `1`,
+/// `true`, `~` or `2024-01-01` becomes a number, boolean, null or time.
+fn is_plain_string(key: &str) -> bool {
+    crate::yaml::resolve::plain_reads_as_string(key)
+}
+
+/// What a key that is not [`is_plain_string`] reads as, for messages.
+fn non_string_kind(key: &str) -> &'static str {
+    match resolve_text(key, true, Schema::V3) {
+        Resolved::Null => "null",
+        Resolved::Bool(_) => "a boolean",
+        Resolved::Int(_) | Resolved::UInt(_) => "an integer",
+        Resolved::Float(_) => "a float",
+        Resolved::Timestamp(_) => "a timestamp",
+        Resolved::Str => "a string",
+    }
 }
 
 /// True when two specs could apply to the same object and one's path is a

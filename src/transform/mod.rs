@@ -16,6 +16,7 @@ mod plugin_config;
 pub mod prefix_suffix;
 pub mod replacement;
 pub mod replicas;
+pub mod value_add;
 pub mod vars;
 
 pub use plugin_config::PluginMetadata;

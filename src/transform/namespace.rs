@@ -172,6 +172,21 @@ fn id_hash(object: &Resource) -> u64 {
 }
 
 impl NamespaceTransformer {
+    /// Sets the namespace of one resource (no identity conflict check),
+    /// as kustomize's namespace filter does when another transformer
+    /// hands it a single resource.
+    pub(crate) fn transform_resource(&self, res: &mut Resource) -> Result<()> {
+        if self.namespace().is_empty() || res.is_empty_object() {
+            return Ok(());
+        }
+        let metadata_namespace = CompiledSpec::new(&METADATA_NAMESPACE);
+        let specs: Vec<CompiledSpec<'_>> = self.field_specs.iter().map(CompiledSpec::new).collect();
+        res.store_previous_id();
+        self.transform_one(res.value_mut(), &metadata_namespace, &specs)?;
+        res.freeze();
+        Ok(())
+    }
+
     /// The target namespace.
     pub fn namespace(&self) -> &str {
         &self.metadata.namespace

@@ -244,6 +244,14 @@ pub(crate) fn apply_to_selected(
     patch: &Value,
     changes: AllowedChanges,
 ) -> Result<()> {
+    let copied;
+    let patch = match copy_metadata_maps(patch) {
+        Some(copy) => {
+            copied = copy;
+            &copied
+        }
+        None => patch,
+    };
     let items = resources.items_mut();
     let mut deleted = Vec::new();
     for &i in selected {
@@ -265,6 +273,46 @@ pub(crate) fn apply_to_selected(
         items.remove(i);
     }
     Ok(())
+}
+
+/// The patch as kustomize's copy of it reads, when that differs: the copy
+/// gets its labels and annotations through the typed setters, so each value
+/// becomes its text (`true` is "true", null "null", a collection ""), and
+/// an empty or null field is dropped rather than merged.
+fn copy_metadata_maps(patch: &Value) -> Option<Value> {
+    let meta = patch.get("metadata")?.as_map()?;
+    let needs_copy = ["labels", "annotations"]
+        .iter()
+        .any(|field| match meta.get(field) {
+            None => false,
+            Some(Value::Map(map)) => map.is_empty() || map.values().any(|v| v.as_str().is_none()),
+            Some(_) => true,
+        });
+    if !needs_copy {
+        return None;
+    }
+    let mut copy = patch.clone();
+    let meta = copy.get_mut("metadata")?.as_map_mut()?;
+    for field in ["labels", "annotations"] {
+        let keep = match meta.get_mut(field) {
+            None => continue,
+            Some(Value::Map(map)) if !map.is_empty() => {
+                for value in map.values_mut() {
+                    let text = match &*value {
+                        Value::Null => "null".to_string(),
+                        other => other.scalar_text().unwrap_or_default(),
+                    };
+                    *value = Value::String(text.into());
+                }
+                true
+            }
+            Some(_) => false,
+        };
+        if !keep {
+            meta.shift_remove(field);
+        }
+    }
+    Some(copy)
 }
 
 /// kustomize's `Resource.ApplySmPatch`: merges, then puts back the kind and
@@ -340,6 +388,11 @@ pub(crate) fn apply_json_to(
         .with_context(|| format!("patching {id}"))?;
     if res.value().as_map().is_none() {
         bail!("patching {id}: the result is not an object");
+    }
+    if json.replaces_annotations() {
+        // The next transformer record then becomes the origin.
+        res.state.origin = None;
+        res.state.transformations.clear();
     }
     Ok(())
 }

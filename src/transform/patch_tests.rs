@@ -175,3 +175,24 @@ fn untargeted_strategic_merge_needs_a_matching_resource() {
         "no resource matches strategic merge patch \"Service.v1.[noGrp]/other.[noNs]\""
     ));
 }
+
+/// kustomize crashes (nil pointer) when the first document of a patch file
+/// is a `$patch: delete`; krust applies each document in turn, which is
+/// kustomize's own result with the documents in the other order.
+#[test]
+fn a_leading_delete_document_applies_like_the_others() {
+    let t = entry(json!({"patch": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n$patch: delete\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\ndata: {x: y}\n"}))
+    .load(&no_files())
+    .unwrap();
+    let mut l = list(json!([
+        {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}},
+        {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "b"}}
+    ]));
+    t.apply(&mut l).unwrap();
+    assert_eq!(
+        docs(&l),
+        vec![
+            json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "b"}, "data": {"x": "y"}})
+        ]
+    );
+}

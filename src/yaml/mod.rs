@@ -2,6 +2,7 @@
 //! printing output the way kustomize (go-yaml v2, after a JSON round trip)
 //! prints it.
 
+pub mod encoding;
 pub mod float;
 pub mod frozen;
 pub mod key;
@@ -31,7 +32,8 @@ mod value;
 pub use frozen::Frozen;
 pub use key::Key;
 pub use parse::{
-    parse_documents, parse_documents_lenient, parse_documents_noting_bare_nulls, YamlError,
+    parse_documents, parse_documents_lenient, parse_documents_noting_bare_nulls,
+    parse_patch_documents, YamlError,
 };
 pub use print::{print_document, print_documents, PrintError};
 pub use value::{BareNullPath, Mapping, PathStep, Seq, Str, Value};

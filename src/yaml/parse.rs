@@ -8,7 +8,7 @@
 use super::parse_repair::repair_for_retry;
 use super::parse_split::{split_documents, Chunk};
 use super::parse_text::{find_forbidden_raw_char, line_col};
-use super::parse_tree::{read_first_document_noting_bare_nulls, TreeError};
+use super::parse_tree::{read_first_document_keys, TreeError};
 use super::resolve::Schema;
 use super::BareNullPath;
 use super::Value;
@@ -59,6 +59,22 @@ pub fn parse_documents_noting_bare_nulls(
     text: &str,
     file: &Path,
 ) -> Result<Vec<(Value, Vec<BareNullPath>)>, YamlError> {
+    parse_documents_keys(text, file, false)
+}
+
+/// [`parse_documents`] for strategic merge patches: kustomize reads those
+/// without decoding them into maps, so a key written twice in a mapping is
+/// no error, and its first value is the one that counts.
+pub fn parse_patch_documents(text: &str, file: &Path) -> Result<Vec<Value>, YamlError> {
+    let documents = parse_documents_keys(text, file, true)?;
+    Ok(documents.into_iter().map(|(doc, _)| doc).collect())
+}
+
+fn parse_documents_keys(
+    text: &str,
+    file: &Path,
+    first_key_wins: bool,
+) -> Result<Vec<(Value, Vec<BareNullPath>)>, YamlError> {
     check_raw_chars(text, file)?;
     let text = normalize_line_ends(text);
     let chunks = split_documents(&text).map_err(|e| {
@@ -74,7 +90,7 @@ pub fn parse_documents_noting_bare_nulls(
     let mut documents = Vec::with_capacity(chunks.len());
     for chunk in &chunks {
         refuse_directives(chunk, file)?;
-        match parse_first(&nel_as_line_break(chunk.text), Schema::V3) {
+        match parse_first(&nel_as_line_break(chunk.text), Schema::V3, first_key_wins) {
             Ok((Some(Value::Null) | None, _)) => {}
             Ok((Some(doc), bare_nulls)) => documents.push((doc, bare_nulls)),
             Err(e) => return Err(locate(e, chunk.first_line, file)),
@@ -98,8 +114,9 @@ pub fn parse_documents_noting_bare_nulls(
 ///   if they reach a resource).
 pub fn parse_documents_lenient(text: &str, file: &Path) -> Result<Vec<Value>, YamlError> {
     check_raw_chars(text, file)?;
+    refuse_leading_document_end(text, file)?;
     let text = normalize_line_ends(text);
-    match parse_first(&nel_as_line_break(&text), Schema::V2) {
+    match parse_first(&nel_as_line_break(&text), Schema::V2, false) {
         Ok((Some(Value::Null) | None, _)) => Ok(Vec::new()),
         Ok((Some(doc), _)) => Ok(vec![doc]),
         Err(e) => Err(locate(e, 1, file)),
@@ -112,13 +129,14 @@ pub fn parse_documents_lenient(text: &str, file: &Path) -> Result<Vec<Value>, Ya
 fn parse_first(
     text: &str,
     schema: Schema,
+    first_key_wins: bool,
 ) -> Result<(Option<Value>, Vec<BareNullPath>), TreeError> {
     // Each repair fixes one scalar; the cap bounds the work on hostile
     // input.
     const MAX_REPAIRS: usize = 256;
     let mut text = Cow::Borrowed(text);
     for _ in 0..MAX_REPAIRS {
-        let err = match read_first_document_noting_bare_nulls(&text, schema) {
+        let err = match read_first_document_keys(&text, schema, first_key_wins) {
             Ok(doc) => return Ok(doc),
             Err(e) => e,
         };
@@ -127,7 +145,7 @@ fn parse_first(
             None => return Err(err),
         }
     }
-    read_first_document_noting_bare_nulls(&text, schema)
+    read_first_document_keys(&text, schema, first_key_wins)
 }
 
 fn check_raw_chars(text: &str, file: &Path) -> Result<(), YamlError> {
@@ -185,6 +203,41 @@ fn refuse_directives(chunk: &Chunk<'_>, file: &Path) -> Result<(), YamlError> {
             Some((chunk.first_line + i, 1)),
             "did not find expected <document start>: directives such as %YAML are not supported in resource files",
         )),
+        Some((i, line)) if is_document_end(line) => Err(leading_document_end(file, chunk.first_line + i)),
+        _ => Ok(()),
+    }
+}
+
+/// True for a `...` document end marker line (at the start of the line,
+/// followed by nothing but blanks or a comment).
+fn is_document_end(line: &str) -> bool {
+    line.strip_prefix("...")
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t']))
+}
+
+/// yaml.v3 reads a `...` before any content as the end of a document that
+/// never started, and fails.
+fn leading_document_end(file: &Path, line: usize) -> YamlError {
+    YamlError::new(
+        file,
+        Some((line, 1)),
+        "did not find expected node content (a `...` document end marker comes before any document)",
+    )
+}
+
+/// [`leading_document_end`] for the first content line of `text`, if it is
+/// a `...` marker.
+fn refuse_leading_document_end(text: &str, file: &Path) -> Result<(), YamlError> {
+    let first_content = text
+        .trim_start_matches('\u{FEFF}')
+        .lines()
+        .enumerate()
+        .find(|(_, line)| {
+            let line = line.trim();
+            !line.is_empty() && !line.starts_with('#')
+        });
+    match first_content {
+        Some((i, line)) if is_document_end(line) => Err(leading_document_end(file, i + 1)),
         _ => Ok(()),
     }
 }

@@ -27,6 +27,21 @@ pub fn find_forbidden_raw_char(text: &str) -> Option<usize> {
     None
 }
 
+/// True when the blanks just before `offset` follow a block sequence's `-`
+/// and hold a tab. yaml.v3's scanner only skips tabs where no simple key
+/// may start, which is not the case right after `-`, so such a tab "cannot
+/// start any token".
+pub fn tab_after_block_entry(text: &str, offset: usize) -> bool {
+    let before = text.as_bytes().get(..offset).unwrap_or_default();
+    let blanks = before
+        .iter()
+        .rev()
+        .take_while(|&&b| b == b' ' || b == b'\t')
+        .count();
+    let run = &before[before.len() - blanks..];
+    run.contains(&b'\t') && before.len() > blanks && before[before.len() - blanks - 1] == b'-'
+}
+
 /// True for characters the YAML reader refuses when it reads the JSON text
 /// of a resource (they are not escaped by Go's JSON encoder).
 fn forbidden_in_json_text(c: char) -> bool {

@@ -80,18 +80,22 @@ impl Frame {
 /// Reads the first document of `text`. `None` when there is none.
 #[cfg(test)]
 pub fn read_first_document(text: &str, schema: Schema) -> Result<Option<Value>, TreeError> {
-    read_first_document_noting_bare_nulls(text, schema).map(|(doc, _)| doc)
+    read_first_document_keys(text, schema, false).map(|(doc, _)| doc)
 }
 
 /// [`read_first_document`], also returning the paths of the mapping fields
-/// written with no value (see [`BareNullPath`]).
-pub fn read_first_document_noting_bare_nulls(
+/// written with no value (see [`BareNullPath`]). With `first_key_wins`, a
+/// key written twice in a mapping is no error and its first value is kept
+/// (as kustomize reads patches: field lookups find the first one).
+pub fn read_first_document_keys(
     text: &str,
     schema: Schema,
+    first_key_wins: bool,
 ) -> Result<(Option<Value>, Vec<BareNullPath>), TreeError> {
     let mut parser = Parser::new_from_str(text);
     let mut builder = Builder {
         schema,
+        first_key_wins,
         stack: Vec::new(),
         anchors: HashMap::new(),
         root: None,
@@ -103,6 +107,7 @@ pub fn read_first_document_noting_bare_nulls(
     // yaml.v3 has no `\/` escape; only look for one when the text could
     // hold it.
     let check_slash_escapes = text.contains("\\/");
+    let check_tabs = text.contains('\t');
     while let Some(next) = parser.next_event() {
         let (event, span) = next?;
         match event {
@@ -138,7 +143,15 @@ pub fn read_first_document_noting_bare_nulls(
                 let event = Event::Scalar(Cow::Owned(value), style, anchor, tag);
                 builder.on_event(event, span.start)?;
             }
-            event => builder.on_event(event, span.start)?,
+            event => {
+                if check_tabs && builder.tab_before_item(span.start) {
+                    return Err(TreeError::at(
+                        span.start,
+                        "found a tab after `-`, a character that cannot start any token",
+                    ));
+                }
+                builder.on_event(event, span.start)?
+            }
         }
     }
     Ok((builder.root, builder.bare_nulls))
@@ -206,6 +219,7 @@ fn has_slash_escape(source: &mut SourceChars<'_>, span: Span) -> bool {
 
 struct Builder<'t> {
     schema: Schema,
+    first_key_wins: bool,
     stack: Vec<Frame>,
     anchors: HashMap<usize, Value>,
     root: Option<Value>,
@@ -327,6 +341,35 @@ impl Builder<'_> {
         self.attach(value, anchor)
     }
 
+    /// True when the node starting at `at` is an item of a block sequence
+    /// written after `-` and blanks that hold a tab.
+    fn tab_before_item(&mut self, at: Marker) -> bool {
+        if !matches!(self.stack.last(), Some(Frame::Seq(_, _, false))) {
+            return false;
+        }
+        let offset = self.source.byte_offset(at.index());
+        offset.is_some_and(|o| super::parse_text::tab_after_block_entry(self.source.text, o))
+    }
+
+    /// True when the innermost mapping is `metadata.labels` or
+    /// `metadata.annotations` of the document.
+    fn in_metadata_string_map(&self) -> bool {
+        let pending_key = |frame: &Frame| match frame {
+            Frame::Map(map) => match map.pending {
+                Pending::Value(index) => map.map.get_index(index).map(|(k, _)| k.to_string()),
+                _ => None,
+            },
+            Frame::Seq(..) => None,
+        };
+        match self.stack.as_slice() {
+            [root, meta, _] => {
+                pending_key(root).as_deref() == Some("metadata")
+                    && matches!(pending_key(meta).as_deref(), Some("labels" | "annotations"))
+            }
+            _ => false,
+        }
+    }
+
     /// Records the path of the value about to be attached, when it is a
     /// mapping field in block style. Content of `<<` merge sources is left
     /// out: it is copied, not walked in place.
@@ -372,6 +415,9 @@ impl Builder<'_> {
 
     fn on_key(&mut self, key: KeyText<'_>, at: Marker) -> Result<(), TreeError> {
         let schema = self.schema;
+        // kustomize decodes a patch's labels and annotations into maps,
+        // where a repeated key is still an error.
+        let first_key_wins = self.first_key_wins && !self.in_metadata_string_map();
         let Some(Frame::Map(frame)) = self.stack.last_mut() else {
             return Ok(());
         };
@@ -395,6 +441,13 @@ impl Builder<'_> {
         // The key takes its place now (one hash lookup) and gets its value
         // when that is complete.
         let (index, previous) = frame.map.insert_full(Key::new(&text), Value::Null);
+        if let (Some(first), true) = (&previous, first_key_wins) {
+            if let Some((_, slot)) = frame.map.get_index_mut(index) {
+                *slot = first.clone();
+            }
+            frame.pending = Pending::Discard;
+            return Ok(());
+        }
         if previous.is_some() && schema == Schema::V3 {
             let key = frame.map.get_index(index).map_or("", |(k, _)| k);
             return Err(TreeError::at(

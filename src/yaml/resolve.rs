@@ -119,6 +119,12 @@ impl Resolved {
     }
 }
 
+/// True when `text`, written as a plain (unquoted) scalar, reads back as a
+/// string: not a number, boolean, null or timestamp.
+pub fn plain_reads_as_string(text: &str) -> bool {
+    resolve_text(text, true, Schema::V3) == Resolved::Str
+}
+
 /// Resolves a scalar's text by content, as yaml.v3's `resolve` does for an
 /// untagged plain scalar (`allow_timestamp` true) or for a scalar carrying
 /// a core tag other than `!!timestamp` (`allow_timestamp` false).
