@@ -13,28 +13,10 @@ use std::process::Command;
 
 mod common;
 
+use common::Rng;
+
 /// How many generators each run creates (half ConfigMaps, half Secrets).
 const GENERATORS: usize = 200;
-
-/// A small deterministic pseudo-random source (xorshift64*).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-}
 
 /// Pieces values are assembled from: the printer's and hasher's hard cases.
 const PIECES: &[&str] = &[

@@ -188,16 +188,7 @@ fn nel_as_line_break(text: &str) -> Cow<'_, str> {
 /// A directive can never be valid in a piece: its `---` line was the
 /// separator that ended the previous piece.
 fn refuse_directives(chunk: &Chunk<'_>, file: &Path) -> Result<(), YamlError> {
-    let first_content = chunk
-        .text
-        .trim_start_matches('\u{FEFF}')
-        .lines()
-        .enumerate()
-        .find(|(_, line)| {
-            let line = line.trim();
-            !line.is_empty() && !line.starts_with('#')
-        });
-    match first_content {
+    match first_content_line(chunk.text) {
         Some((i, line)) if line.starts_with('%') => Err(YamlError::new(
             file,
             Some((chunk.first_line + i, 1)),
@@ -206,6 +197,18 @@ fn refuse_directives(chunk: &Chunk<'_>, file: &Path) -> Result<(), YamlError> {
         Some((i, line)) if is_document_end(line) => Err(leading_document_end(file, chunk.first_line + i)),
         _ => Ok(()),
     }
+}
+
+/// The first line of `text` that is neither blank nor a comment, with its
+/// index (0 for the first line).
+fn first_content_line(text: &str) -> Option<(usize, &str)> {
+    text.trim_start_matches('\u{FEFF}')
+        .lines()
+        .enumerate()
+        .find(|(_, line)| {
+            let line = line.trim();
+            !line.is_empty() && !line.starts_with('#')
+        })
 }
 
 /// True for a `...` document end marker line (at the start of the line,
@@ -228,15 +231,7 @@ fn leading_document_end(file: &Path, line: usize) -> YamlError {
 /// [`leading_document_end`] for the first content line of `text`, if it is
 /// a `...` marker.
 fn refuse_leading_document_end(text: &str, file: &Path) -> Result<(), YamlError> {
-    let first_content = text
-        .trim_start_matches('\u{FEFF}')
-        .lines()
-        .enumerate()
-        .find(|(_, line)| {
-            let line = line.trim();
-            !line.is_empty() && !line.starts_with('#')
-        });
-    match first_content {
+    match first_content_line(text) {
         Some((i, line)) if is_document_end(line) => Err(leading_document_end(file, i + 1)),
         _ => Ok(()),
     }
