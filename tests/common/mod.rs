@@ -207,25 +207,6 @@ pub fn short_diff(expected: &[u8], actual: &[u8]) -> String {
     report
 }
 
-#[cfg(test)]
-mod tests {
-    use super::short_diff;
-
-    #[test]
-    fn short_diff_points_at_first_differing_line() {
-        let report = short_diff(b"a\nb\nc\n", b"a\nB\nc\n");
-        assert!(report.contains("line 2"), "{report}");
-        assert!(report.contains("- \"b\\n\""), "{report}");
-        assert!(report.contains("+ \"B\\n\""), "{report}");
-    }
-
-    #[test]
-    fn short_diff_reports_missing_tail() {
-        let report = short_diff(b"a\nb\n", b"a\n");
-        assert!(report.contains("<end of output>"), "{report}");
-    }
-}
-
 /// A small deterministic pseudo-random source (xorshift64*) for the
 /// generated-input tests: the same seed gives the same cases everywhere.
 pub struct Rng(pub u64);
@@ -252,5 +233,24 @@ impl Rng {
     /// One of `items`.
     pub fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
         items[self.below(items.len())]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short_diff;
+
+    #[test]
+    fn short_diff_points_at_first_differing_line() {
+        let report = short_diff(b"a\nb\nc\n", b"a\nB\nc\n");
+        assert!(report.contains("line 2"), "{report}");
+        assert!(report.contains("- \"b\\n\""), "{report}");
+        assert!(report.contains("+ \"B\\n\""), "{report}");
+    }
+
+    #[test]
+    fn short_diff_reports_missing_tail() {
+        let report = short_diff(b"a\nb\n", b"a\n");
+        assert!(report.contains("<end of output>"), "{report}");
     }
 }
