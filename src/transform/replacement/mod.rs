@@ -204,16 +204,20 @@ fn write_target(
         if rejected || !ids.iter().any(|id| id_selected(id, &select.id)) {
             return Ok(());
         }
+        let target_name = format!("{} {}", res.kind(), res.name());
         for field_path in field_paths {
-            write_field(res.value_mut(), field_path, value, target.options.as_ref())?;
+            let options = target.options.as_ref();
+            write_field(res.value_mut(), &target_name, field_path, value, options)?;
         }
         Ok(())
     })
 }
 
-/// Writes `value` at every node `field_path` matches in one resource.
+/// Writes `value` at every node `field_path` matches in one resource
+/// (`target`, its kind and name, for messages).
 fn write_field(
     root: &mut Value,
+    target: &str,
     field_path: &str,
     value: &Value,
     options: Option<&FieldOptions>,
@@ -243,7 +247,9 @@ fn write_field(
     };
     let walked = path::visit_matches(root, &parts, create, &mut set);
     if let Some(e) = write_error {
-        return Err(e);
+        // Name the resource and field: the message itself may only say that
+        // a value (perhaps a secret, shown hidden) has the wrong type.
+        return Err(e.context(format!("replacement into {target}, field {field_path}")));
     }
     let count = walked.with_context(describe)?;
     if count == 0 {
