@@ -44,7 +44,6 @@ pub fn split_documents(text: &str) -> Result<Vec<Chunk<'_>>, BadSeparator> {
     while let Some(rel) = finder.find(&bytes[search..]) {
         let nl = search + rel;
         line += count_newlines(&bytes[counted..=nl]);
-        counted = nl + 1;
         let rest = &bytes[nl + 1..];
         // The separator needs a newline after it; `---` on the file's last
         // line is left to the YAML parser.
