@@ -33,19 +33,21 @@ pub fn split_documents(text: &str) -> Result<Vec<Chunk<'_>>, BadSeparator> {
     let mut chunks = Vec::new();
     let mut start = 0;
     let mut start_line = 1;
+    // Line numbers are only needed at separators: the newlines between two
+    // candidates are counted in one pass instead of line by line.
     let mut line = 1;
+    let mut counted = 0;
     let mut search = 0;
-    while let Some(rel) = find_newline(&bytes[search..]) {
+    // A candidate is a line starting `---`: found by a vectorised
+    // substring search rather than by stopping at every newline.
+    let finder = memchr::memmem::Finder::new(b"\n---");
+    while let Some(rel) = finder.find(&bytes[search..]) {
         let nl = search + rel;
-        line += 1;
+        line += count_newlines(&bytes[counted..=nl]);
         let rest = &bytes[nl + 1..];
-        if !rest.starts_with(b"---") {
-            search = nl + 1;
-            continue;
-        }
         // The separator needs a newline after it; `---` on the file's last
         // line is left to the YAML parser.
-        let Some(end_rel) = find_newline(rest) else {
+        let Some(end_rel) = memchr::memchr(b'\n', rest) else {
             break;
         };
         let sep_end = nl + 1 + end_rel;
@@ -56,6 +58,7 @@ pub fn split_documents(text: &str) -> Result<Vec<Chunk<'_>>, BadSeparator> {
         });
         start = sep_end + 1;
         line += 1;
+        counted = sep_end + 1;
         start_line = line;
         search = sep_end + 1;
     }
@@ -66,8 +69,8 @@ pub fn split_documents(text: &str) -> Result<Vec<Chunk<'_>>, BadSeparator> {
     Ok(chunks)
 }
 
-fn find_newline(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == b'\n')
+fn count_newlines(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'\n').count()
 }
 
 fn check_separator(sep_line: &str, line_number: usize) -> Result<(), BadSeparator> {
