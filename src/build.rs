@@ -356,19 +356,27 @@ impl Builder {
         chain: &BuildChain,
         acc: &mut Accumulated,
     ) -> Result<()> {
-        let load = |entry: &String| {
-            self.load_entry(kust, entry, chain)
-                .step(|| format!("accumulating resources from '{entry}'"))
-        };
         let entries = &kust.kustomization.resources;
         self.prefetch(kust, entries);
         // The files named by URL download meanwhile, for the later steps.
         self.prefetch_files(kust);
-        let loaded: Vec<Result<Accumulated>> = if self.schema.is_sequential() {
-            entries.iter().map(load).collect()
-        } else {
-            entries.par_iter().map(load).collect()
+        // Resolving is a few path checks: done first, it tells whether the
+        // entries hold enough work to be worth loading in parallel.
+        let resolved: Vec<(&String, Result<Entry>)> = entries
+            .iter()
+            .map(|entry| (entry, kust.resolve(&self.loader, entry)))
+            .collect();
+        let load = |(entry, resolved): (&String, Result<Entry>)| {
+            resolved
+                .and_then(|r| self.load_resolved(kust, entry, r, chain))
+                .step(|| format!("accumulating resources from '{entry}'"))
         };
+        let loaded: Vec<Result<Accumulated>> =
+            if self.schema.is_sequential() || !worth_parallel(&resolved) {
+                resolved.into_iter().map(load).collect()
+            } else {
+                resolved.into_par_iter().map(load).collect()
+            };
         for (entry, part) in kust.kustomization.resources.iter().zip(loaded) {
             let part = part?;
             if let Some(config) = &part.config {
@@ -411,13 +419,15 @@ impl Builder {
         })
     }
 
-    fn load_entry(
+    /// Loads one resolved `resources` entry.
+    fn load_resolved(
         &self,
         kust: &LoadedKustomization,
         entry: &str,
+        resolved: Entry,
         chain: &BuildChain,
     ) -> Result<Accumulated> {
-        match kust.resolve(&self.loader, entry)? {
+        match resolved {
             Entry::File(path) => self.file_resources(kust, entry, self.read_resource_file(&path)?),
             Entry::Dir(dir) => {
                 let (child, chain) = self
@@ -725,3 +735,27 @@ fn resolve_names(resources: &mut ResourceList, config: &TransformerConfig) -> Re
 
 #[path = "build_remote.rs"]
 mod build_remote;
+
+/// Bytes of resource files below which reading them in parallel costs more
+/// than it saves: the first parallel step starts the thread pool, about as
+/// long as parsing this much YAML takes.
+const PARALLEL_BYTES: u64 = 64 * 1024;
+
+/// Whether these resolved entries are worth loading in parallel: more than
+/// one, and at least one of them a kustomization or remote (of unknown
+/// size) or the files together large. Small builds, the common case in CI,
+/// then never start the thread pool at all.
+fn worth_parallel(resolved: &[(&String, Result<Entry>)]) -> bool {
+    if resolved.len() < 2 {
+        return false;
+    }
+    let mut bytes = 0;
+    for (_, entry) in resolved {
+        match entry {
+            Ok(Entry::File(path)) => bytes += std::fs::metadata(path).map_or(0, |m| m.len()),
+            Ok(_) => return true,
+            Err(_) => {}
+        }
+    }
+    bytes >= PARALLEL_BYTES
+}

@@ -13,8 +13,7 @@
 //! for a large saving on every entry.
 
 use std::borrow::{Borrow, Cow};
-use std::collections::HashSet;
-use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher, Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher};
 use std::ptr::NonNull;
 use std::sync::{LazyLock, Mutex};
 
@@ -46,11 +45,18 @@ const CHUNK_BYTES: usize = 16 * 1024;
 /// in parallel rarely wait for one another.
 const SHARDS: usize = 16;
 
-type FixedState = BuildHasherDefault<DefaultHasher>;
+/// The hash of a key's text: which shard holds it, and its place there.
+/// foldhash (already built for the other maps) rather than the standard
+/// SipHash: keys are short and not chosen by an attacker who could profit
+/// from collisions, and SipHash was most of the cost of interning one.
+fn hash_text(text: &str) -> u64 {
+    foldhash::fast::FixedState::default().hash_one(text)
+}
 
-/// One shard: the keys it holds and the chunk new text is copied into.
+/// One shard: the keys it holds (by [`hash_text`], computed once per
+/// lookup) and the chunk new text is copied into.
 struct Shard {
-    keys: HashSet<Key, FixedState>,
+    keys: hashbrown::HashTable<Key>,
     /// Unused tail of the current chunk.
     free: &'static mut [u8],
 }
@@ -58,7 +64,7 @@ struct Shard {
 static INTERNER: LazyLock<[Mutex<Shard>; SHARDS]> = LazyLock::new(|| {
     std::array::from_fn(|_| {
         Mutex::new(Shard {
-            keys: HashSet::default(),
+            keys: hashbrown::HashTable::new(),
             free: &mut [],
         })
     })
@@ -67,17 +73,20 @@ static INTERNER: LazyLock<[Mutex<Shard>; SHARDS]> = LazyLock::new(|| {
 impl Key {
     /// The key for `text`, interning it on first use.
     pub fn new(text: &str) -> Key {
-        let hash = FixedState::default().hash_one(text);
-        let shard = &INTERNER[(hash as usize) % SHARDS];
+        let hash = hash_text(text);
+        // Middle bits: the table itself uses the low and the top ones.
+        let shard = &INTERNER[((hash >> 32) as usize) % SHARDS];
         // A poisoned lock only means another thread panicked while holding
         // it; the set itself is always left consistent.
         let mut shard = shard.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(key) = shard.keys.get(text) {
+        if let Some(key) = shard.keys.find(hash, |k| k.as_str() == text) {
             return *key;
         }
         let key = shard.store(text, ids::next());
         ids::publish(key);
-        shard.keys.insert(key);
+        shard
+            .keys
+            .insert_unique(hash, key, |k| hash_text(k.as_str()));
         key
     }
 
@@ -324,6 +333,7 @@ impl From<&crate::yaml::Str> for Key {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashSet;
 
     #[test]
     fn equal_text_gives_the_same_key() {
