@@ -87,8 +87,9 @@ fn replacement_into_replicas(kind_name: &str, field: &str) -> String {
     )
 }
 
-#[test]
-fn sops_generator_value_is_not_shown_in_a_replacement_type_error() {
+/// A directory holding `app.env` (`DB_PASSWORD` set to the canary,
+/// SOPS-encrypted) and a Deployment to copy it into.
+fn encrypted_canary_env_beside_a_deployment() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let env = format!("DB_PASSWORD={CANARY}\n");
     write(
@@ -97,6 +98,12 @@ fn sops_generator_value_is_not_shown_in_a_replacement_type_error() {
         encrypted("app.env", env.as_bytes(), None),
     );
     write(dir.path(), "deploy.yaml", DEPLOYMENT);
+    dir
+}
+
+#[test]
+fn sops_generator_value_is_not_shown_in_a_replacement_type_error() {
+    let dir = encrypted_canary_env_beside_a_deployment();
     let mut kustomization = String::from(
         "resources: [deploy.yaml]\nsecretGenerator:\n- name: app\n  envs: [app.env]\n  \
          options: {disableNameSuffixHash: true}\n",
@@ -109,14 +116,7 @@ fn sops_generator_value_is_not_shown_in_a_replacement_type_error() {
 
 #[test]
 fn ksops_value_is_not_shown_in_a_replacement_type_error() {
-    let dir = tempfile::tempdir().unwrap();
-    let env = format!("DB_PASSWORD={CANARY}\n");
-    write(
-        dir.path(),
-        "app.env",
-        encrypted("app.env", env.as_bytes(), None),
-    );
-    write(dir.path(), "deploy.yaml", DEPLOYMENT);
+    let dir = encrypted_canary_env_beside_a_deployment();
     write(
         dir.path(),
         "ksops.yaml",
