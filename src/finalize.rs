@@ -66,12 +66,12 @@ pub fn clean_annotations(resources: &mut ResourceList, keep: Keep) {
 /// annotations that are null, empty, internal, or not all strings.
 fn annotations_need_cleaning(r: &Resource, keep: Keep) -> bool {
     match r.value_at(&["metadata", "annotations"]).as_deref() {
-        Some(Value::Null) => true,
+        Some(v) if v.is_null() => true,
         Some(Value::Map(map)) => {
             map.is_empty()
                 || map
                     .iter()
-                    .any(|(key, value)| !keeps(key, keep) || value.as_str().is_none())
+                    .any(|(key, value)| !keeps(key, keep) || !matches!(value, Value::String(_)))
         }
         _ => false,
     }
@@ -94,8 +94,7 @@ fn strip_annotations(r: &mut Resource, keep: Keep) {
             }
             map.is_empty()
         }
-        Value::Null => true,
-        _ => false,
+        v => v.is_null(),
     };
     if emptied {
         meta.shift_remove("annotations");
@@ -157,13 +156,16 @@ fn keeps(key: &str, keep: Keep) -> bool {
     }
 }
 
-/// Scalars become their text, collections "", and `null` the string "null" (what the
-/// typed setter reads from the node).
+/// Scalars become their text (as written, when it was kept), collections "",
+/// and `null` the string "null" (what the typed setter reads from the node).
 fn stringify(v: &mut Value) {
     if !v.is_scalar() {
         // kustomize reads annotation values as text; a mapping or a
         // sequence has none, so it is written back empty.
         *v = Value::String("".into());
+    } else if let Value::Text(t) = v {
+        // Kept text (`~`, `0x1F`, `1.0`) is what the setter reads.
+        *v = Value::String(std::mem::take(&mut t.text));
     } else if v.is_null() {
         *v = Value::String("null".into());
     } else if let Some(text) = v.scalar_text() {

@@ -334,7 +334,8 @@ pub fn encode(field: &str, value: &Value, ty: Ty, omitempty: bool) -> Result<Opt
 
 /// Go's `omitempty` test: false, 0, "", nil, and empty slices and maps.
 fn is_empty(value: &Value) -> bool {
-    match value {
+    match value.resolved() {
+        Value::Text(t) => is_empty(&t.value),
         Value::Null => true,
         Value::Bool(b) => !b,
         Value::Int(i) => *i == 0,

@@ -104,7 +104,8 @@ fn write_field(out: &mut String, field: Option<&Value>) {
 /// Writes `value` as Go's `encoding/json` would after a round trip through
 /// `interface{}` (all numbers become float64).
 fn write_json(out: &mut String, value: &Value) {
-    match value {
+    match value.resolved() {
+        Value::Text(t) => write_json(out, &t.value),
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Int(i) => write_float(out, *i as f64),

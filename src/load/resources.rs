@@ -228,7 +228,8 @@ fn embedded_list_items(node: &mut Value) -> Result<Option<Vec<Value>>> {
 
 /// The Go type kustomize reports for a decoded YAML value.
 fn go_type_name(value: &Value) -> &'static str {
-    match value {
+    match value.resolved() {
+        Value::Text(t) => go_type_name(&t.value),
         Value::Null => "<nil>",
         Value::Bool(_) => "bool",
         Value::Int(_) => "int",

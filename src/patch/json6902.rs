@@ -90,6 +90,8 @@ impl JsonPatch {
                 .map_err(|e| anyhow!("invalid JSON patch: {}", e.message))?;
             docs.into_iter().next().unwrap_or(Value::Null)
         };
+        let mut doc = doc;
+        doc.forget_text();
         JsonPatch::from_value(&doc)
     }
 
@@ -161,6 +163,10 @@ impl JsonPatch {
     /// float64 numbers, so integers that a float64 cannot hold exactly come
     /// out rounded; this is reproduced on the whole object.
     pub fn apply(&self, doc: &mut Value) -> Result<()> {
+        if !self.ops.is_empty() {
+            // The object goes through JSON: written texts are gone.
+            doc.forget_text();
+        }
         for (i, op) in self.ops.iter().enumerate() {
             apply_one(doc, op).with_context(|| format!("operation {} ({op})", i + 1))?;
         }
@@ -456,7 +462,8 @@ fn round_integers_through_float64(v: &mut Value) {
 }
 
 fn json_type(v: &Value) -> &'static str {
-    match v {
+    match v.resolved() {
+        Value::Text(t) => json_type(&t.value),
         Value::Null => "null",
         Value::Bool(_) => "bool",
         Value::Int(_) | Value::UInt(_) | Value::Float(_) => "number",

@@ -15,10 +15,26 @@ use std::borrow::Cow;
 pub(super) fn raw_text(value: &Value) -> Cow<'_, str> {
     match value {
         Value::String(s) => Cow::Borrowed(s),
+        Value::Text(t) => Cow::Borrowed(&t.text),
         Value::Null => Cow::Borrowed("null"),
         Value::Seq(_) | Value::Map(_) => Cow::Borrowed(""),
         other => Cow::Owned(other.scalar_text().unwrap_or_default()),
     }
+}
+
+/// A patch scalar merged over a target scalar. The patch's node takes the
+/// target's quoting style; printed, a non-string patch value (`1.0`, `0123`,
+/// `-1`) in quotes reads back as the string of its text. A target string is
+/// known to have been quoted when its text would not read as a string bare.
+pub(super) fn scalar_over(dest: &Value, origin: &Value) -> super::Walked {
+    if let (Value::String(d), false) = (dest, origin.is_null()) {
+        if !matches!(origin.resolved(), Value::String(_))
+            && !crate::yaml::resolve::plain_reads_as_string(d)
+        {
+            return super::Walked::Replaced(Value::String(raw_text(origin).into()));
+        }
+    }
+    super::Walked::from_patch(origin)
 }
 
 /// A key's value as kustomize collects it for merging: empty for a missing
@@ -34,7 +50,7 @@ fn key_value_text(element: &Value, key: &str) -> String {
 
 /// Null and `{}` elements, which kustomize drops whenever it rewrites a list.
 fn is_null_or_empty_map(value: &Value) -> bool {
-    match value {
+    match value.resolved() {
         Value::Null => true,
         Value::Map(m) => m.is_empty(),
         _ => false,

@@ -153,7 +153,7 @@ fn result_element(walked: Walked, dest: Option<&Value>) -> Option<Value> {
 
 /// Merge results that remove the element instead: null and `{}`.
 fn is_dropped(element: &Value) -> bool {
-    match element {
+    match element.resolved() {
         Value::Null => true,
         Value::Map(m) => m.is_empty(),
         _ => false,

@@ -101,13 +101,14 @@ pub fn merge_patch_with_schema(
     // The walk consumes directives from the patch as it goes, so it works on
     // a copy; patches are small next to their targets.
     let mut patch = patch.clone();
+    target.settle_untagged();
     let walker = Walker { schema };
     // A top-level `$patch: replace` yields the patch as a new object, which
     // kustomize never stores back: the target stays as it was.
     if let Walked::Clear = walker.walk_pair(target, &mut patch, None)? {
         return Ok(Outcome::Delete);
     }
-    let empty = match &*target {
+    let empty = match target.resolved() {
         Value::Null => true,
         Value::Map(m) => m.is_empty(),
         _ => false,
@@ -189,7 +190,7 @@ enum Kind {
 }
 
 fn kind_of(value: &Value) -> Option<Kind> {
-    match value {
+    match value.resolved() {
         Value::Null => None,
         Value::Map(_) => Some(Kind::Map),
         Value::Seq(_) => Some(Kind::Seq),
@@ -283,7 +284,7 @@ impl<'s> Walker<'s> {
             }
         }
         match kind {
-            Kind::Scalar => Ok(Walked::from_patch(origin)),
+            Kind::Scalar => Ok(smp_elements::scalar_over(dest, origin)),
             Kind::Map => self.walk_map(dest, origin, schema),
             Kind::Seq => self.walk_seq(dest, origin, schema),
         }
@@ -385,7 +386,7 @@ impl<'s> Walker<'s> {
     fn normalize(&self, node: &mut Value, schema: Option<SchemaRef<'s>>) -> anyhow::Result<Walked> {
         let schema = self.schema_for(schema, [node, node]);
         match node {
-            Value::Null => Ok(Walked::Clear),
+            v if v.is_null() => Ok(Walked::Clear),
             Value::Map(_) => {
                 if map_directive(node)? == Directive::Delete {
                     return Ok(Walked::Clear);

@@ -137,6 +137,7 @@ impl Target {
 fn string_entry<'a>(resource: &'a Resource, field: &str, key: &str) -> Option<Cow<'a, str>> {
     match resource.string_map(field)?.get(key)? {
         Value::String(s) => Some(Cow::Owned(s.to_string())),
+        Value::Text(t) => Some(Cow::Owned(t.text.to_string())),
         Value::Null => Some(Cow::Borrowed("")),
         other => Some(Cow::Owned(other.scalar_text().unwrap_or_default())),
     }

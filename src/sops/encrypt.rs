@@ -109,7 +109,8 @@ impl<'o> Sealer<'o> {
 
     /// Hashes a leaf and seals it when the rule selects its path.
     fn leaf(&mut self, value: &mut Value, path: &[&str]) -> Result<()> {
-        let (bytes, kind) = match &*value {
+        let (bytes, kind) = match value.resolved() {
+            Value::Text(_) => return Ok(()),
             Value::Null | Value::Seq(_) | Value::Map(_) => return Ok(()),
             Value::String(s) => (s.as_bytes().to_vec(), "str"),
             Value::Bool(b) => (bool_mac_text(*b).as_bytes().to_vec(), "bool"),

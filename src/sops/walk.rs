@@ -125,7 +125,8 @@ impl<'k> Walker<'k> {
     }
 
     fn hash_clear(&mut self, value: &Value) {
-        match value {
+        match value.resolved() {
+            Value::Text(t) => self.hash_clear(&t.value),
             Value::String(s) => self.hasher.update(s.as_bytes()),
             Value::Bool(b) => self.hasher.update(bool_mac_text(*b)),
             Value::Int(i) => self.hasher.update(i.to_string()),

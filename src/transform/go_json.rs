@@ -12,7 +12,8 @@ pub(crate) fn to_string(value: &Value) -> String {
 }
 
 fn write_value(value: &Value, out: &mut String) {
-    match value {
+    match value.resolved() {
+        Value::Text(t) => write_value(&t.value, out),
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Int(i) => out.push_str(&i.to_string()),

@@ -22,11 +22,12 @@
 //! | `LONG_STR`     | varint length, then the text                  |
 //! | `SEQ`          | varint count, then the items                  |
 //! | `MAP`          | varint count, then per entry key id (varint) and value |
+//! | `TEXT`         | untagged flag byte, varint length, the written text, then the value it resolves to |
 //!
 //! Reading a few fields (kind, name, namespace) straight from the encoding,
 //! without thawing, is what lets identity lookups and sorting stay cheap.
 
-use crate::yaml::{Key, Mapping, Seq, Str, Value};
+use crate::yaml::{Key, Mapping, Scalar, Seq, Str, Value};
 use std::cell::RefCell;
 
 const NULL: u8 = 0;
@@ -38,6 +39,7 @@ const FLOAT: u8 = 5;
 const LONG_STR: u8 = 6;
 const SEQ: u8 = 7;
 const MAP: u8 = 8;
+const TEXT: u8 = 9;
 /// Tags from here up are strings whose length is the tag minus this.
 const SHORT_STR: u8 = 16;
 const SHORT_STR_MAX: usize = (u8::MAX - SHORT_STR) as usize;
@@ -152,6 +154,13 @@ fn encode(value: &Value, out: &mut Vec<u8>) {
                 encode(value, out);
             }
         }
+        Value::Text(t) => {
+            out.push(TEXT);
+            out.push(u8::from(t.untagged));
+            put_varint(out, t.text.len() as u64);
+            out.extend_from_slice(t.text.as_bytes());
+            encode(&t.value, out);
+        }
     }
 }
 
@@ -247,6 +256,16 @@ impl<'a> Reader<'a> {
                 }
                 Value::Map(map)
             }
+            TEXT => {
+                let untagged = self.byte() != 0;
+                let len = self.count();
+                let text = Str::from(self.text(len));
+                Value::Text(Box::new(Scalar {
+                    text,
+                    value: self.value(),
+                    untagged,
+                }))
+            }
             tag => Value::String(Str::from(self.text(usize::from(tag - SHORT_STR)))),
         }
     }
@@ -262,6 +281,11 @@ impl<'a> Reader<'a> {
             tag if tag >= SHORT_STR => {
                 self.at += 1;
                 Some(self.text(usize::from(tag - SHORT_STR)))
+            }
+            TEXT => {
+                self.at += 2;
+                self.at += self.count();
+                self.string()
             }
             _ => {
                 self.skip();
@@ -295,6 +319,11 @@ impl<'a> Reader<'a> {
                 let key = self.key();
                 text(key.as_str()) || self.any_scalar(float, text)
             }),
+            TEXT => {
+                self.at += 1;
+                self.at += self.count();
+                self.any_scalar(float, text)
+            }
             tag => {
                 let len = usize::from(tag - SHORT_STR);
                 text(self.text(len))
@@ -317,6 +346,11 @@ impl<'a> Reader<'a> {
                     self.varint();
                     self.skip();
                 }
+            }
+            TEXT => {
+                self.at += 1;
+                self.at += self.count();
+                self.skip();
             }
             tag => self.at += usize::from(tag - SHORT_STR),
         }

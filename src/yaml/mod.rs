@@ -36,4 +36,4 @@ pub use parse::{
     parse_patch_documents, YamlError,
 };
 pub use print::{print_document, print_documents, PrintError};
-pub use value::{BareNullPath, Mapping, PathStep, Seq, Str, Value};
+pub use value::{BareNullPath, Mapping, PathStep, Scalar, Seq, Str, Value};

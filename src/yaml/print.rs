@@ -111,6 +111,7 @@ impl<'a> Printer<'a, '_> {
             Value::Int(i) => self.integer(i.unsigned_abs(), *i < 0),
             Value::UInt(u) => self.integer(*u, false),
             Value::Float(f) => self.float(*f),
+            Value::Text(t) => self.node(&t.value, context),
         }
     }
 

@@ -10,7 +10,7 @@
 
 use super::resolve_num::{parse_go_int, parse_go_uint, parse_yaml_float, GoNumError};
 use super::resolve_time::parse_timestamp;
-use super::Value;
+use super::{Scalar, Value};
 use std::borrow::Cow;
 
 /// Which YAML library's resolution rules apply.
@@ -241,17 +241,23 @@ pub fn resolve_scalar(
     let allow_timestamp = matches!(tag, TagKind::Untagged | TagKind::Timestamp);
     let resolved = resolve_text(&text, allow_timestamp, schema);
     let resolved = check_tag(resolved, tag, &text)?;
+    // Resources keep a scalar's text where it differs from its value's
+    // print: kustomize reads that text in a few places.
+    let keep = |value: Value| match schema {
+        Schema::V3 => Scalar::keep(&text, value),
+        Schema::V2 => value,
+    };
     match resolved {
-        Resolved::Null => Ok(Value::Null),
-        Resolved::Bool(b) => Ok(Value::Bool(b)),
-        Resolved::Int(i) => Ok(Value::Int(i)),
-        Resolved::UInt(u) => Ok(Value::UInt(u)),
-        Resolved::Float(f) if f.is_finite() => Ok(Value::Float(f)),
+        Resolved::Null => Ok(keep(Value::Null)),
+        Resolved::Bool(b) => Ok(keep(Value::Bool(b))),
+        Resolved::Int(i) => Ok(keep(Value::Int(i))),
+        Resolved::UInt(u) => Ok(keep(Value::UInt(u))),
+        Resolved::Float(f) if f.is_finite() => Ok(keep(Value::Float(f))),
         Resolved::Float(f) => Err(ResolveError(format!(
             "`{text}` is {}, which JSON cannot represent (json: unsupported value)",
             if f.is_nan() { "NaN" } else { "infinite" }
         ))),
-        Resolved::Timestamp(ts) if schema == Schema::V3 => Ok(Value::String(ts.into())),
+        Resolved::Timestamp(ts) if schema == Schema::V3 => Ok(keep(Value::String(ts.into()))),
         Resolved::Timestamp(_) | Resolved::Str => Ok(Value::String(text.into())),
     }
 }

@@ -57,9 +57,113 @@ pub enum Value {
     Seq(Seq),
     /// A mapping with string keys.
     Map(Mapping),
+    /// A scalar whose written text is not the canonical print of its value
+    /// (`0x1F`, `1.0`, `~`, `True`, a timestamp): kustomize keeps the text
+    /// and some of its steps read it. Rare in real trees, so boxed.
+    Text(Box<Scalar>),
+}
+
+/// A scalar as written, with the value it resolves to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scalar {
+    /// The scalar's text, as kustomize's nodes hold it.
+    pub text: Str,
+    /// What the text resolves to (never a collection nor [`Value::Text`]).
+    pub value: Value,
+    /// True for a scalar kustomize made with no tag (a replacement creating
+    /// a field): it prints by its text, and a later strategic-merge patch
+    /// of the resource turns it into a string.
+    pub untagged: bool,
+}
+
+impl Scalar {
+    /// Wraps `value` with its written `text`, or returns `value` alone when
+    /// the text is what the value prints as anyway (nearly always).
+    pub fn keep(text: &str, value: Value) -> Value {
+        if is_canonical(text, &value) {
+            value
+        } else {
+            Value::Text(Box::new(Scalar {
+                text: text.into(),
+                value,
+                untagged: false,
+            }))
+        }
+    }
+
+    /// A scalar made with no tag: typed by its text when printed, and
+    /// remembered as such (see [`Scalar::untagged`]).
+    pub fn untagged(text: &str, value: Value) -> Value {
+        Value::Text(Box::new(Scalar {
+            text: text.into(),
+            value,
+            untagged: true,
+        }))
+    }
+}
+
+/// True when `text` is how `value` reads back as text anyway, so keeping
+/// it adds nothing. Checked without allocating for the common kinds.
+fn is_canonical(text: &str, value: &Value) -> bool {
+    match value {
+        Value::Null => text == "null",
+        Value::Bool(b) => text == if *b { "true" } else { "false" },
+        Value::Int(_) | Value::UInt(_) => is_canonical_integer(text),
+        Value::Float(f) => text == crate::yaml::float::format_go_g(*f),
+        Value::String(s) => text == s.as_str(),
+        Value::Seq(_) | Value::Map(_) | Value::Text(_) => true,
+    }
+}
+
+/// Decimal digits, an optional leading `-`, no leading zero (and not `-0`).
+fn is_canonical_integer(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let bytes = digits.as_bytes();
+    !bytes.is_empty()
+        && bytes.iter().all(u8::is_ascii_digit)
+        && (bytes[0] != b'0' || (bytes.len() == 1 && digits.len() == text.len()))
 }
 
 impl Value {
+    /// The value a kept scalar resolves to; any other value is itself.
+    /// Code that works on types (numbers, booleans, null) reads this.
+    pub fn resolved(&self) -> &Value {
+        match self {
+            Value::Text(t) => &t.value,
+            v => v,
+        }
+    }
+
+    /// Drops the written text of a kept scalar, leaving its value.
+    pub fn into_resolved(self) -> Value {
+        match self {
+            Value::Text(t) => t.value,
+            v => v,
+        }
+    }
+
+    /// Replaces every kept scalar in the tree by its value, as a trip
+    /// through JSON does (kustomize's JSON patches take one).
+    pub fn forget_text(&mut self) {
+        match self {
+            Value::Text(t) => *self = std::mem::take(&mut t.value),
+            Value::Seq(items) => items.iter_mut().for_each(Value::forget_text),
+            Value::Map(map) => map.values_mut().for_each(Value::forget_text),
+            _ => {}
+        }
+    }
+
+    /// Turns every scalar made with no tag into the string of its text: what
+    /// kustomize's strategic merge leaves of such nodes.
+    pub fn settle_untagged(&mut self) {
+        match self {
+            Value::Text(t) if t.untagged => *self = Value::String(std::mem::take(&mut t.text)),
+            Value::Seq(items) => items.iter_mut().for_each(Value::settle_untagged),
+            Value::Map(map) => map.values_mut().for_each(Value::settle_untagged),
+            _ => {}
+        }
+    }
+
     /// An empty mapping.
     pub fn new_map() -> Value {
         Value::Map(Mapping::new())
@@ -67,7 +171,7 @@ impl Value {
 
     /// The string inside, if this is a string.
     pub fn as_str(&self) -> Option<&str> {
-        match self {
+        match self.resolved() {
             Value::String(s) => Some(s),
             _ => None,
         }
@@ -107,7 +211,7 @@ impl Value {
 
     /// True for [`Value::Null`].
     pub fn is_null(&self) -> bool {
-        matches!(self, Value::Null)
+        matches!(self.resolved(), Value::Null)
     }
 
     /// True for scalars (anything but a mapping or a sequence).
@@ -141,10 +245,12 @@ impl Value {
     }
 
     /// The scalar's text as kustomize would read it with `RNode.YNode().Value`:
-    /// strings as they are, numbers and booleans in their canonical form,
-    /// `None` for null and collections.
+    /// strings as they are, kept scalars as written, numbers and booleans in
+    /// their canonical form, `None` for null (`~` too) and collections.
     pub fn scalar_text(&self) -> Option<String> {
         match self {
+            Value::Text(t) if t.value.is_null() => None,
+            Value::Text(t) => Some(t.text.to_string()),
             Value::String(s) => Some(s.to_string()),
             Value::Bool(b) => Some(b.to_string()),
             Value::Int(i) => Some(i.to_string()),
@@ -156,7 +262,7 @@ impl Value {
 
     /// A short name of the value's type, for error messages.
     pub fn type_name(&self) -> &'static str {
-        match self {
+        match self.resolved() {
             Value::Null => "null",
             Value::Bool(_) => "boolean",
             Value::Int(_) | Value::UInt(_) => "integer",
@@ -164,6 +270,7 @@ impl Value {
             Value::String(_) => "string",
             Value::Seq(_) => "sequence",
             Value::Map(_) => "mapping",
+            Value::Text(_) => "scalar",
         }
     }
 
@@ -221,7 +328,7 @@ impl From<Seq> for Value {
 /// this path.
 impl From<&Value> for serde_json::Value {
     fn from(v: &Value) -> Self {
-        match v {
+        match v.resolved() {
             Value::Null => serde_json::Value::Null,
             Value::Bool(b) => serde_json::Value::Bool(*b),
             Value::Int(i) => serde_json::Value::from(*i),
@@ -234,6 +341,7 @@ impl From<&Value> for serde_json::Value {
             Value::Map(m) => serde_json::Value::Object(
                 m.iter().map(|(k, v)| (k.to_string(), v.into())).collect(),
             ),
+            Value::Text(t) => (&t.value).into(),
         }
     }
 }

@@ -7,7 +7,7 @@
 use super::config::FieldOptions;
 use super::path::Found;
 use crate::yaml::resolve::{resolve_scalar, Schema, TagKind};
-use crate::yaml::Value;
+use crate::yaml::{Scalar, Value};
 use anyhow::{anyhow, bail, Result};
 use std::borrow::Cow;
 
@@ -15,6 +15,16 @@ use std::borrow::Cow;
 pub fn untyped_scalar(text: &str) -> Value {
     resolve_scalar(Cow::Borrowed(text), false, TagKind::Untagged, Schema::V3)
         .unwrap_or_else(|_| Value::String(text.into()))
+}
+
+/// A scalar kustomize creates with no tag: typed by its text when printed,
+/// and remembered as untagged (a later write into it is typed by text too,
+/// and a later strategic merge makes it a string).
+fn untagged_scalar(text: &str) -> Value {
+    match untyped_scalar(text).into_resolved() {
+        Value::String(s) => Value::String(s),
+        value => Scalar::untagged(text, value),
+    }
 }
 
 /// The tag a scalar value carries.
@@ -26,6 +36,8 @@ fn tag_of(v: &Value) -> TagKind {
         Value::Bool(_) => TagKind::Bool,
         Value::Null => TagKind::Null,
         Value::Seq(_) | Value::Map(_) => TagKind::Other,
+        Value::Text(t) if t.untagged => TagKind::Untagged,
+        Value::Text(t) => tag_of(&t.value),
     }
 }
 
@@ -94,7 +106,7 @@ pub fn set_field(
     if created_scalar {
         let text = spliced.unwrap_or_else(|| text_of(value));
         *target = if value.is_scalar() {
-            untyped_scalar(&text)
+            untagged_scalar(&text)
         } else {
             value.clone()
         };
@@ -102,7 +114,10 @@ pub fn set_field(
     }
     if target.is_scalar() {
         let text = spliced.unwrap_or_else(|| text_of(value));
-        *target = retyped(text, tag_of(target))?;
+        *target = match tag_of(target) {
+            TagKind::Untagged => untagged_scalar(&text),
+            tag => retyped(text, tag)?,
+        };
     } else {
         *target = value.clone();
     }

@@ -91,7 +91,8 @@ fn split_index_suffix(part: &str) -> Option<(&str, &str)> {
 /// finite (their YAML spellings of infinity do not parse back), and a null
 /// reads as its text.
 fn typed(node: &Value) -> Option<VarValue> {
-    Some(match node {
+    Some(match node.resolved() {
+        Value::Text(t) => return typed(&t.value),
         Value::String(s) => VarValue::Str(s.to_string()),
         Value::Int(i) => VarValue::Int(*i),
         Value::UInt(u) => VarValue::Int(i64::try_from(*u).ok()?),
