@@ -28,7 +28,7 @@ pub(super) fn raw_text(value: &Value) -> Cow<'_, str> {
 /// known to have been quoted when its text would not read as a string bare.
 pub(super) fn scalar_over(dest: &Value, origin: &Value) -> super::Walked {
     if let (Value::String(d), false) = (dest, origin.is_null()) {
-        if !matches!(origin.resolved(), Value::String(_))
+        if !matches!(origin, Value::String(_))
             && !crate::yaml::resolve::plain_reads_as_string(d)
         {
             return super::Walked::Replaced(Value::String(raw_text(origin).into()));

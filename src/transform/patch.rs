@@ -285,7 +285,9 @@ fn copy_metadata_maps(patch: &Value) -> Option<Value> {
         .iter()
         .any(|field| match meta.get(field) {
             None => false,
-            Some(Value::Map(map)) => map.is_empty() || map.values().any(|v| v.as_str().is_none()),
+            Some(Value::Map(map)) => {
+                map.is_empty() || map.values().any(|v| !matches!(v, Value::String(_)))
+            }
             Some(_) => true,
         });
     if !needs_copy {
@@ -299,6 +301,7 @@ fn copy_metadata_maps(patch: &Value) -> Option<Value> {
             Some(Value::Map(map)) if !map.is_empty() => {
                 for value in map.values_mut() {
                     let text = match &*value {
+                        Value::Text(t) => t.text.to_string(),
                         Value::Null => "null".to_string(),
                         other => other.scalar_text().unwrap_or_default(),
                     };
