@@ -22,19 +22,16 @@ pub(super) fn raw_text(value: &Value) -> Cow<'_, str> {
     }
 }
 
-/// A patch scalar merged over a target scalar. The patch's node takes the
-/// target's quoting style; printed, a non-string patch value (`1.0`, `0123`,
-/// `-1`) in quotes reads back as the string of its text. A target string is
-/// known to have been quoted when its text would not read as a string bare.
-pub(super) fn scalar_over(dest: &Value, origin: &Value) -> super::Walked {
-    if let (Value::String(d), false) = (dest, origin.is_null()) {
-        if !matches!(origin, Value::String(_))
-            && !crate::yaml::resolve::plain_reads_as_string(d)
-        {
-            return super::Walked::Replaced(Value::String(raw_text(origin).into()));
+/// A patch scalar written over a target field in quotes: the patch's node
+/// takes the field's style, so a non-string value (`1.0`, `0123`, `-1`)
+/// prints as the string of its text.
+pub(super) fn in_style(walked: super::Walked, quoted: bool) -> super::Walked {
+    match walked {
+        super::Walked::Replaced(v) if quoted && v.is_scalar() && !matches!(v, Value::String(_)) => {
+            super::Walked::Replaced(Value::String(raw_text(&v).into()))
         }
+        walked => walked,
     }
-    super::Walked::from_patch(origin)
 }
 
 /// A key's value as kustomize collects it for merging: empty for a missing

@@ -58,7 +58,7 @@ mod smp_list;
 mod smp_tests;
 
 use crate::openapi::{Schema, SchemaRef};
-use crate::yaml::{BareNullPath, Mapping, PathStep, Value};
+use crate::yaml::{BareNullPath, Key, Mapping, PathStep, Value};
 use smp_elements::{raw_text, wrong_kind};
 use smp_list::ListSources;
 
@@ -284,7 +284,7 @@ impl<'s> Walker<'s> {
             }
         }
         match kind {
-            Kind::Scalar => Ok(smp_elements::scalar_over(dest, origin)),
+            Kind::Scalar => Ok(Walked::from_patch(origin)),
             Kind::Map => self.walk_map(dest, origin, schema),
             Kind::Seq => self.walk_seq(dest, origin, schema),
         }
@@ -437,13 +437,24 @@ impl<'s> Walker<'s> {
     ) -> anyhow::Result<()> {
         for key in sorted_union(dest, Some(origin)) {
             let field_schema = schema.and_then(|s| s.field(&key));
+            let quoted = dest.is_quoted(&key);
+            let added = !dest.contains_key(&key) && origin.is_quoted(&key);
             let walked = match (dest.get_mut(&key), origin.get_mut(&key)) {
-                (Some(d), Some(o)) => self.walk_pair(d, o, field_schema)?,
+                (Some(d), Some(o)) => {
+                    let scalar = d.is_scalar() && !d.is_null();
+                    let walked = self.walk_pair(d, o, field_schema)?;
+                    smp_elements::in_style(walked, quoted && scalar)
+                }
                 (Some(d), None) => self.refresh(d, field_schema)?,
                 (None, Some(o)) => self.walk_pair(&mut Value::Null, o, field_schema)?,
                 (None, None) => continue,
             };
-            apply_field(dest, key, walked);
+            let key = apply_field(dest, key, walked);
+            if added {
+                if let Some(key) = key {
+                    dest.set_quoted(key, true);
+                }
+            }
         }
         Ok(())
     }
@@ -463,14 +474,18 @@ fn sorted_union(first: &Mapping, second: Option<&Mapping>) -> Vec<String> {
 
 /// Stores a walk's result in a mapping field: kept in place, replaced (or
 /// appended), or removed.
-fn apply_field(map: &mut Mapping, key: String, walked: Walked) {
+/// Returns the key when the field was written.
+fn apply_field(map: &mut Mapping, key: String, walked: Walked) -> Option<Key> {
     match walked {
-        Walked::Kept => {}
+        Walked::Kept => None,
         Walked::Clear => {
             map.shift_remove(&key);
+            None
         }
         Walked::Replaced(value) => {
-            map.insert(key.into(), value);
+            let key = Key::new(&key);
+            map.insert(key, value);
+            Some(key)
         }
     }
 }

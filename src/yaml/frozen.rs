@@ -22,6 +22,7 @@
 //! | `LONG_STR`     | varint length, then the text                  |
 //! | `SEQ`          | varint count, then the items                  |
 //! | `MAP`          | varint count, then per entry key id (varint) and value |
+//! | `QMAP`         | varint count and key ids of the fields written in quotes, then as `MAP` |
 //! | `TEXT`         | untagged flag byte, varint length, the written text, then the value it resolves to |
 //!
 //! Reading a few fields (kind, name, namespace) straight from the encoding,
@@ -40,6 +41,7 @@ const LONG_STR: u8 = 6;
 const SEQ: u8 = 7;
 const MAP: u8 = 8;
 const TEXT: u8 = 9;
+const QMAP: u8 = 10;
 /// Tags from here up are strings whose length is the tag minus this.
 const SHORT_STR: u8 = 16;
 const SHORT_STR_MAX: usize = (u8::MAX - SHORT_STR) as usize;
@@ -147,6 +149,14 @@ fn encode(value: &Value, out: &mut Vec<u8>) {
             items.iter().for_each(|item| encode(item, out));
         }
         Value::Map(map) => {
+            let quoted = map.quoted_keys();
+            if !quoted.is_empty() {
+                out.push(QMAP);
+                put_varint(out, quoted.len() as u64);
+                quoted
+                    .iter()
+                    .for_each(|key| put_varint(out, u64::from(key.id())));
+            }
             out.push(MAP);
             put_varint(out, map.len() as u64);
             for (key, value) in map.entries() {
@@ -256,6 +266,14 @@ impl<'a> Reader<'a> {
                 }
                 Value::Map(map)
             }
+            QMAP => {
+                let quoted: Vec<Key> = (0..self.count()).map(|_| self.key()).collect();
+                let mut value = self.value();
+                if let Value::Map(map) = &mut value {
+                    quoted.into_iter().for_each(|key| map.set_quoted(key, true));
+                }
+                value
+            }
             TEXT => {
                 let untagged = self.byte() != 0;
                 let len = self.count();
@@ -324,6 +342,10 @@ impl<'a> Reader<'a> {
                 self.at += self.count();
                 self.any_scalar(float, text)
             }
+            QMAP => {
+                self.skip_quoted_keys();
+                self.any_scalar(float, text)
+            }
             tag => {
                 let len = usize::from(tag - SHORT_STR);
                 text(self.text(len))
@@ -352,13 +374,28 @@ impl<'a> Reader<'a> {
                 self.at += self.count();
                 self.skip();
             }
+            QMAP => {
+                self.skip_quoted_keys();
+                self.skip();
+            }
             tag => self.at += usize::from(tag - SHORT_STR),
+        }
+    }
+
+    /// Moves past the quoted-field list of a `QMAP` (its tag already read).
+    fn skip_quoted_keys(&mut self) {
+        for _ in 0..self.count() {
+            self.varint();
         }
     }
 
     /// Moves to the value at `path`, following mapping keys.
     fn seek(&mut self, path: &[&str]) -> Option<()> {
         for step in path {
+            if self.bytes[self.at] == QMAP {
+                self.at += 1;
+                self.skip_quoted_keys();
+            }
             if self.bytes[self.at] != MAP {
                 return None;
             }

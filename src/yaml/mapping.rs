@@ -30,11 +30,20 @@ const INDEX_THRESHOLD: usize = 24;
 #[derive(Default, Clone)]
 pub struct Mapping {
     entries: ThinVec<(Key, Value)>,
+    /// What few mappings need: the index of a large one, the fields
+    /// written in quotes. Boxed so that a mapping stays two pointers wide
+    /// inside every value.
+    side: Option<Box<Side>>,
+}
+
+/// The rarely present parts of a [`Mapping`].
+#[derive(Default, Clone)]
+struct Side {
     /// Key → position; present exactly when there are more than
-    /// [`INDEX_THRESHOLD`] entries. Boxed so that a mapping stays two
-    /// pointers wide inside every value.
-    #[allow(clippy::box_collection)]
-    index: Option<Box<HashMap<Key, usize>>>,
+    /// [`INDEX_THRESHOLD`] entries.
+    index: Option<HashMap<Key, usize>>,
+    /// Fields whose string value is in quotes (see [`Mapping::is_quoted`]).
+    quoted: Vec<Key>,
 }
 
 impl std::fmt::Debug for Mapping {
@@ -66,7 +75,7 @@ impl Mapping {
     pub fn with_capacity(capacity: usize) -> Mapping {
         Mapping {
             entries: ThinVec::with_capacity(capacity),
-            index: None,
+            side: None,
         }
     }
 
@@ -82,7 +91,7 @@ impl Mapping {
 
     /// Position of `key`, if present.
     pub fn get_index_of(&self, key: &str) -> Option<usize> {
-        match &self.index {
+        match self.side.as_ref().and_then(|s| s.index.as_ref()) {
             Some(index) => index.get(key).copied(),
             None => self.entries.iter().position(|(k, _)| k == key),
         }
@@ -91,14 +100,62 @@ impl Mapping {
     /// Re-establishes the index invariant after entries moved or went.
     fn reindex(&mut self) {
         if self.entries.len() <= INDEX_THRESHOLD {
-            self.index = None;
+            if let Some(side) = &mut self.side {
+                side.index = None;
+                if side.quoted.is_empty() {
+                    self.side = None;
+                }
+            }
             return;
         }
         let mut map = HashMap::with_capacity(self.entries.len());
         for (i, (k, _)) in self.entries.iter().enumerate() {
             map.entry(*k).or_insert(i);
         }
-        self.index = Some(Box::new(map));
+        self.side.get_or_insert_with(Box::default).index = Some(map);
+    }
+
+    /// True when field `key` holds a string written in quotes (or in a
+    /// block style) rather than plain. kustomize keeps a field's style when
+    /// a patch writes the field, so a number patched over a quoted string
+    /// prints as a string.
+    pub fn is_quoted(&self, key: &str) -> bool {
+        self.side
+            .as_ref()
+            .is_some_and(|s| s.quoted.iter().any(|k| k == key))
+    }
+
+    /// Records whether field `key` is written in quotes.
+    pub fn set_quoted(&mut self, key: Key, quoted: bool) {
+        if quoted {
+            let side = self.side.get_or_insert_with(Box::default);
+            if !side.quoted.contains(&key) {
+                side.quoted.push(key);
+            }
+        } else if let Some(side) = &mut self.side {
+            side.quoted.retain(|k| *k != key);
+            if side.quoted.is_empty() && side.index.is_none() {
+                self.side = None;
+            }
+        }
+    }
+
+    /// The fields written in quotes.
+    pub fn quoted_keys(&self) -> &[Key] {
+        self.side.as_ref().map_or(&[], |s| &s.quoted)
+    }
+
+    /// Forgets the quoting of fields that are gone.
+    fn prune_quoted(&mut self) {
+        let Some(side) = &mut self.side else { return };
+        if side.quoted.is_empty() {
+            return;
+        }
+        let entries = &self.entries;
+        side.quoted.retain(|k| entries.iter().any(|(e, _)| e == k));
+        if side.quoted.is_empty() && side.index.is_none() {
+            self.side = None;
+        }
     }
 
     /// The value at `key`.
@@ -174,7 +231,7 @@ impl Mapping {
 
     /// Appends a key known to be absent.
     fn push_new(&mut self, key: Key, value: Value) {
-        match &mut self.index {
+        match self.side.as_mut().and_then(|s| s.index.as_mut()) {
             Some(index) => {
                 index.insert(key, self.entries.len());
                 self.entries.push((key, value));
@@ -221,7 +278,10 @@ impl Mapping {
 
     /// Rebuilds the index when there is one (entries moved or went).
     fn reindex_if_indexed(&mut self) {
-        if self.index.is_some() {
+        if self.side.is_some() {
+            self.prune_quoted();
+        }
+        if self.side.as_ref().is_some_and(|s| s.index.is_some()) {
             self.reindex();
         }
     }
@@ -255,7 +315,7 @@ impl Mapping {
 
     /// Removes every entry.
     pub fn clear(&mut self) {
-        self.index = None;
+        self.side = None;
         self.entries.clear();
     }
 

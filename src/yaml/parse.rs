@@ -91,7 +91,8 @@ fn parse_documents_keys(
     for chunk in &chunks {
         refuse_directives(chunk, file)?;
         match parse_first(&nel_as_line_break(chunk.text), Schema::V3, first_key_wins) {
-            Ok((Some(Value::Null) | None, _)) => {}
+            Ok((None, _)) => {}
+            Ok((Some(doc), _)) if doc.is_null() => {}
             Ok((Some(doc), bare_nulls)) => documents.push((doc, bare_nulls)),
             Err(e) => return Err(locate(e, chunk.first_line, file)),
         }

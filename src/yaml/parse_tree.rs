@@ -338,7 +338,21 @@ impl Builder<'_> {
             value = block_round_trip(value, style, at)?;
         }
         let value = self.json_string(value, at)?;
+        if quoted && matches!(value, Value::String(_)) && self.schema == Schema::V3 {
+            self.note_quoted();
+        }
         self.attach(value, anchor)
+    }
+
+    /// Marks the mapping field about to be attached as written in quotes.
+    fn note_quoted(&mut self) {
+        if let Some(Frame::Map(frame)) = self.stack.last_mut() {
+            if let Pending::Value(index) = frame.pending {
+                if let Some(key) = frame.map.entries().get(index).map(|(k, _)| *k) {
+                    frame.map.set_quoted(key, true);
+                }
+            }
+        }
     }
 
     /// True when the node starting at `at` is an item of a block sequence
@@ -554,7 +568,10 @@ fn key_text(key: KeyText<'_>, is_root: bool, schema: Schema) -> Result<String, S
         return Ok(text.into_owned());
     }
     if is_root {
-        return match resolve_scalar(Cow::Borrowed(&text), quoted, tag, schema).map_err(|e| e.0)? {
+        return match resolve_scalar(Cow::Borrowed(&text), quoted, tag, schema)
+            .map_err(|e| e.0)?
+            .into_resolved()
+        {
             Value::Null => Err("expected a mapping key, found null".into()),
             _ => Ok(text.into_owned()),
         };

@@ -1,11 +1,13 @@
 use super::*;
 
 fn plain(text: &str) -> Value {
-    resolve_scalar(Cow::Borrowed(text), false, TagKind::Untagged, Schema::V3).unwrap()
+    resolve_scalar(Cow::Borrowed(text), false, TagKind::Untagged, Schema::V3)
+        .unwrap()
+        .into_resolved()
 }
 
 fn tagged(tag: TagKind, text: &str) -> Result<Value, ResolveError> {
-    resolve_scalar(Cow::Borrowed(text), false, tag, Schema::V3)
+    resolve_scalar(Cow::Borrowed(text), false, tag, Schema::V3).map(Value::into_resolved)
 }
 
 fn s(text: &str) -> Value {

@@ -106,7 +106,9 @@ impl Scalar {
 /// it adds nothing. Checked without allocating for the common kinds.
 fn is_canonical(text: &str, value: &Value) -> bool {
     match value {
-        Value::Null => text == "null",
+        // An empty null (`key:`) is left alone: its text is never read as
+        // such, and bare nulls are tracked by path where they matter.
+        Value::Null => text == "null" || text.is_empty(),
         Value::Bool(b) => text == if *b { "true" } else { "false" },
         Value::Int(_) | Value::UInt(_) => is_canonical_integer(text),
         Value::Float(f) => text == crate::yaml::float::format_go_g(*f),
