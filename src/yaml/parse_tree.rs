@@ -8,7 +8,7 @@ use super::parse_folded::{folded_round_trip, writable_as_block};
 use super::parse_source::SourceChars;
 use super::parse_text::json_round_trip_string;
 use super::resolve::{resolve_scalar, resolve_text, Resolved, Schema, TagKind};
-use super::{BareNullPath, Key, Mapping, PathStep, Value};
+use super::{BareNullPath, Key, Mapping, PathStep, Scalar, Value};
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError, Span, Tag};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -328,8 +328,13 @@ impl Builder<'_> {
             let value = self.json_string(Value::String(text.into()), at)?;
             return self.attach(value, anchor);
         }
-        if text.is_empty() && !quoted && matches!(tag, TagKind::Untagged | TagKind::Null) {
+        let bare = text.is_empty() && !quoted && matches!(tag, TagKind::Untagged | TagKind::Null);
+        if bare {
             self.note_bare_null();
+            if self.schema == Schema::V3 && self.in_metadata_string_map() {
+                // A label or annotation read as text is empty, not "null".
+                return self.attach(Scalar::keep_empty_null(), anchor);
+            }
         }
         let mut value =
             resolve_scalar(text, quoted, tag, self.schema).map_err(|e| TreeError::at(at, e.0))?;

@@ -91,6 +91,16 @@ impl Scalar {
         }
     }
 
+    /// An empty null (`key:`) whose empty text is kept, for the places that
+    /// read it as text.
+    pub fn keep_empty_null() -> Value {
+        Value::Text(Box::new(Scalar {
+            text: Str::default(),
+            value: Value::Null,
+            untagged: false,
+        }))
+    }
+
     /// A scalar made with no tag: typed by its text when printed, and
     /// remembered as such (see [`Scalar::untagged`]).
     pub fn untagged(text: &str, value: Value) -> Value {
