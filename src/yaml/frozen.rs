@@ -149,13 +149,11 @@ fn encode(value: &Value, out: &mut Vec<u8>) {
             items.iter().for_each(|item| encode(item, out));
         }
         Value::Map(map) => {
-            let quoted = map.quoted_keys();
-            if !quoted.is_empty() {
+            let (quoted, keys) = map.quoted_keys();
+            if quoted > 0 {
                 out.push(QMAP);
-                put_varint(out, quoted.len() as u64);
-                quoted
-                    .iter()
-                    .for_each(|key| put_varint(out, u64::from(key.id())));
+                put_varint(out, quoted as u64);
+                keys.for_each(|key| put_varint(out, u64::from(key.id())));
             }
             out.push(MAP);
             put_varint(out, map.len() as u64);

@@ -14,6 +14,7 @@
 //! The method names follow `indexmap::IndexMap`'s, so code reads the same as
 //! with any ordered map.
 
+use crate::yaml::quoted_keys::QuotedKeys;
 use crate::yaml::{Key, Value};
 use std::collections::HashMap;
 use thin_vec::ThinVec;
@@ -40,10 +41,12 @@ pub struct Mapping {
 #[derive(Default, Clone)]
 struct Side {
     /// Key → position; present exactly when there are more than
-    /// [`INDEX_THRESHOLD`] entries.
-    index: Option<HashMap<Key, usize>>,
+    /// [`INDEX_THRESHOLD`] entries. Boxed apart: quoted fields are far more
+    /// common than large mappings, and this keeps their block small.
+    #[allow(clippy::box_collection)]
+    index: Option<Box<HashMap<Key, usize>>>,
     /// Fields whose string value is in quotes (see [`Mapping::is_quoted`]).
-    quoted: Vec<Key>,
+    quoted: QuotedKeys,
 }
 
 impl std::fmt::Debug for Mapping {
@@ -112,7 +115,7 @@ impl Mapping {
         for (i, (k, _)) in self.entries.iter().enumerate() {
             map.entry(*k).or_insert(i);
         }
-        self.side.get_or_insert_with(Box::default).index = Some(map);
+        self.side.get_or_insert_with(Box::default).index = Some(Box::new(map));
     }
 
     /// True when field `key` holds a string written in quotes (or in a
@@ -120,29 +123,31 @@ impl Mapping {
     /// a patch writes the field, so a number patched over a quoted string
     /// prints as a string.
     pub fn is_quoted(&self, key: &str) -> bool {
-        self.side
-            .as_ref()
-            .is_some_and(|s| s.quoted.iter().any(|k| k == key))
+        self.side.as_ref().is_some_and(|s| s.quoted.contains(key))
     }
 
     /// Records whether field `key` is written in quotes.
     pub fn set_quoted(&mut self, key: Key, quoted: bool) {
         if quoted {
-            let side = self.side.get_or_insert_with(Box::default);
-            if !side.quoted.contains(&key) {
-                side.quoted.push(key);
-            }
+            self.side
+                .get_or_insert_with(Box::default)
+                .quoted
+                .insert(key);
         } else if let Some(side) = &mut self.side {
-            side.quoted.retain(|k| *k != key);
+            side.quoted.retain(|k| k != key);
             if side.quoted.is_empty() && side.index.is_none() {
                 self.side = None;
             }
         }
     }
 
-    /// The fields written in quotes.
-    pub fn quoted_keys(&self) -> &[Key] {
-        self.side.as_ref().map_or(&[], |s| &s.quoted)
+    /// The fields written in quotes: how many, and which.
+    pub fn quoted_keys(&self) -> (usize, impl Iterator<Item = Key> + '_) {
+        let quoted = self.side.as_ref().map(|s| &s.quoted);
+        (
+            quoted.map_or(0, QuotedKeys::len),
+            quoted.into_iter().flat_map(QuotedKeys::iter),
+        )
     }
 
     /// Forgets the quoting of fields that are gone.
@@ -152,7 +157,7 @@ impl Mapping {
             return;
         }
         let entries = &self.entries;
-        side.quoted.retain(|k| entries.iter().any(|(e, _)| e == k));
+        side.quoted.retain(|k| entries.iter().any(|(e, _)| *e == k));
         if side.quoted.is_empty() && side.index.is_none() {
             self.side = None;
         }

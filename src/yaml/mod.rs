@@ -24,6 +24,7 @@ mod print_scalar;
 #[cfg(test)]
 mod print_tests;
 mod quote;
+mod quoted_keys;
 pub mod resolve;
 mod resolve_num;
 mod resolve_time;
