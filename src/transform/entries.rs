@@ -1,10 +1,10 @@
 //! Adding string entries (labels or annotations) at field specs, shared by
 //! the label and annotation transformers.
 
-use crate::fieldspec::{CompiledSpec, CreateKind, FieldSpec, NodeKind, SetError};
-use crate::resource::ResourceList;
+use crate::fieldspec::{CompiledSpec, CreateKind, FieldSpec, NodeKind, SetError, WalkStep};
+use crate::resource::{LinkPath, Resource, ResourceList};
 use crate::yaml::resolve::{resolve_text, Resolved, Schema};
-use crate::yaml::Value;
+use crate::yaml::{PathStep, Value};
 use std::collections::BTreeMap;
 
 /// Sets every `key: value` of `entries` in the mapping each of `specs`
@@ -35,6 +35,7 @@ pub(crate) fn add_entries(
     }
     let compiled: Vec<CompiledSpec<'_>> = specs.iter().map(CompiledSpec::new).collect();
     let key_by_key = some_path_extends_another(&compiled);
+    let entries: Vec<(&str, &str)> = entries.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let mut matching: Vec<&CompiledSpec<'_>> = Vec::with_capacity(compiled.len());
     resources.try_for_each_mut(|resource| {
         matching.clear();
@@ -45,21 +46,99 @@ pub(crate) fn add_entries(
                 .iter()
                 .filter(|c| c.spec().matches_parts(group, version, kind)),
         );
+        let mut slots = Slots::new(entries.len(), resource.has_links());
         if key_by_key {
-            for (key, value) in entries {
-                let mut setter = |node: &mut Value| set_entry(node, key, value);
+            for (i, entry) in entries.iter().enumerate() {
+                let mut setter = |path: &[WalkStep<'_>], node: &mut Value| {
+                    slots.set(node, path, i, std::slice::from_ref(entry))
+                };
                 for spec in &matching {
-                    spec.apply(resource.value_mut(), CreateKind::Map, &mut setter)?;
+                    spec.apply_at(resource.value_mut(), CreateKind::Map, &mut setter)?;
                 }
             }
         } else {
-            let mut setter = |node: &mut Value| set_entries(node, entries);
+            let mut setter =
+                |path: &[WalkStep<'_>], node: &mut Value| slots.set(node, path, 0, &entries);
             for spec in &matching {
-                spec.apply_matched(resource.value_mut(), CreateKind::Map, &mut setter)?;
+                spec.apply_matched_at(resource.value_mut(), CreateKind::Map, &mut setter)?;
+            }
+        }
+        slots.finish(resource, &entries);
+        Ok(())
+    })
+}
+
+/// Where one transformer run put its entries in one resource. kustomize
+/// puts one node per key at every place the key was missing, so those
+/// places stay linked (see [`crate::resource::LinkGroup`]); where the key
+/// existed, its node is overwritten in place, which shows at every place
+/// linked with it.
+struct Slots {
+    /// Per entry, the places it was added.
+    created: Vec<Vec<LinkPath>>,
+    /// Places an existing value was overwritten; only kept when the
+    /// resource has links to spread the writes to.
+    written: Option<Vec<LinkPath>>,
+}
+
+impl Slots {
+    fn new(entries: usize, has_links: bool) -> Slots {
+        Slots {
+            created: vec![Vec::new(); entries],
+            written: has_links.then(Vec::new),
+        }
+    }
+
+    /// Sets `entries` (numbered from `first`) in the mapping `node` at
+    /// `path`; see [`set_entry`].
+    fn set(
+        &mut self,
+        node: &mut Value,
+        path: &[WalkStep<'_>],
+        first: usize,
+        entries: &[(&str, &str)],
+    ) -> Result<(), SetError> {
+        let Value::Map(map) = node else {
+            return entries.iter().try_for_each(|(k, v)| set_entry(node, k, v));
+        };
+        for (i, (key, value)) in entries.iter().enumerate() {
+            let place = || link_path(path, key);
+            match map.get_mut(key) {
+                Some(slot) => {
+                    *slot = Value::String((*value).into());
+                    if let Some(written) = &mut self.written {
+                        written.push(place());
+                    }
+                }
+                None => {
+                    map.insert((*key).into(), Value::String((*value).into()));
+                    self.created[first + i].push(place());
+                }
             }
         }
         Ok(())
-    })
+    }
+
+    /// Spreads the in-place writes and links the new places.
+    fn finish(self, resource: &mut Resource, entries: &[(&str, &str)]) {
+        if let Some(written) = self.written {
+            resource.spread_writes(&written);
+        }
+        for (places, (_, value)) in self.created.into_iter().zip(entries) {
+            resource.link(places, Value::String((*value).into()));
+        }
+    }
+}
+
+/// The owned path of `key` in the mapping at `path`.
+fn link_path(path: &[WalkStep<'_>], key: &str) -> LinkPath {
+    path.iter()
+        .map(|step| match step {
+            WalkStep::Key(k) => PathStep::Key(k.to_string()),
+            WalkStep::Index(i) => PathStep::Index(*i),
+        })
+        .chain(std::iter::once(PathStep::Key(key.to_string())))
+        .collect()
 }
 
 /// True when `key`, written as a plain scalar, reads back as a string.
@@ -103,11 +182,6 @@ fn types_overlap(a: &FieldSpec, b: &FieldSpec) -> bool {
 fn is_strict_prefix(a: &CompiledSpec<'_>, b: &CompiledSpec<'_>) -> bool {
     let (a_len, b_len) = (a.field_names().count(), b.field_names().count());
     a_len < b_len && a.field_names().zip(b.field_names()).all(|(x, y)| x == y)
-}
-
-/// Sets every entry in a mapping; see [`set_entry`].
-fn set_entries(node: &mut Value, entries: &BTreeMap<String, String>) -> Result<(), SetError> {
-    entries.iter().try_for_each(|(k, v)| set_entry(node, k, v))
 }
 
 /// Sets `key: value` in a mapping. A null is left alone (kustomize appends
