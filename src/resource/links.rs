@@ -26,9 +26,11 @@
 use super::Resource;
 use crate::yaml::{PathStep, Value};
 use std::cmp::Ordering;
+use std::sync::Arc;
 
-/// A path from the top of an object.
-pub type LinkPath = Box<[PathStep]>;
+/// A path from the top of an object. Shared: one transformer writes the
+/// same paths in many objects.
+pub type LinkPath = Arc<[PathStep]>;
 
 /// Places of one object that share one value.
 #[derive(Debug, Clone, PartialEq)]
@@ -89,6 +91,27 @@ impl Resource {
                 .members
                 .iter()
                 .map(|m| if paths.contains(m) { Effect::Written } else { Effect::Untouched })
+                .collect();
+            if effects.contains(&Effect::Written) {
+                settle(root, group, &effects);
+            }
+        });
+    }
+
+    /// Spreads every linked value a step changed in place (found by
+    /// comparing with the value the group had).
+    pub fn spread_changes(&mut self) {
+        if !self.has_links() {
+            return;
+        }
+        self.update_links(|root, group| {
+            let effects: Vec<Effect> = group
+                .members
+                .iter()
+                .map(|m| match value_at(root, m) {
+                    Some(v) if *v != group.value => Effect::Written,
+                    _ => Effect::Untouched,
+                })
                 .collect();
             if effects.contains(&Effect::Written) {
                 settle(root, group, &effects);

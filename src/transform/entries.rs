@@ -37,6 +37,7 @@ pub(crate) fn add_entries(
     let key_by_key = some_path_extends_another(&compiled);
     let entries: Vec<(&str, &str)> = entries.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let mut matching: Vec<&CompiledSpec<'_>> = Vec::with_capacity(compiled.len());
+    let mut paths = PathCache::default();
     resources.try_for_each_mut(|resource| {
         matching.clear();
         let (api_version, kind) = (resource.api_version(), resource.kind());
@@ -50,7 +51,7 @@ pub(crate) fn add_entries(
         if key_by_key {
             for (i, entry) in entries.iter().enumerate() {
                 let mut setter = |path: &[WalkStep<'_>], node: &mut Value| {
-                    slots.set(node, path, i, std::slice::from_ref(entry))
+                    slots.set(node, path, i, std::slice::from_ref(entry), &mut paths)
                 };
                 for spec in &matching {
                     spec.apply_at(resource.value_mut(), CreateKind::Map, &mut setter)?;
@@ -58,7 +59,9 @@ pub(crate) fn add_entries(
             }
         } else {
             let mut setter =
-                |path: &[WalkStep<'_>], node: &mut Value| slots.set(node, path, 0, &entries);
+                |path: &[WalkStep<'_>], node: &mut Value| {
+                slots.set(node, path, 0, &entries, &mut paths)
+            };
             for spec in &matching {
                 spec.apply_matched_at(resource.value_mut(), CreateKind::Map, &mut setter)?;
             }
@@ -97,22 +100,22 @@ impl Slots {
         path: &[WalkStep<'_>],
         first: usize,
         entries: &[(&str, &str)],
+        paths: &mut PathCache,
     ) -> Result<(), SetError> {
         let Value::Map(map) = node else {
             return entries.iter().try_for_each(|(k, v)| set_entry(node, k, v));
         };
         for (i, (key, value)) in entries.iter().enumerate() {
-            let place = || link_path(path, key);
             match map.get_mut(key) {
                 Some(slot) => {
                     *slot = Value::String((*value).into());
                     if let Some(written) = &mut self.written {
-                        written.push(place());
+                        written.push(paths.get(path, key));
                     }
                 }
                 None => {
                     map.insert((*key).into(), Value::String((*value).into()));
-                    self.created[first + i].push(place());
+                    self.created[first + i].push(paths.get(path, key));
                 }
             }
         }
@@ -130,15 +133,41 @@ impl Slots {
     }
 }
 
-/// The owned path of `key` in the mapping at `path`.
-fn link_path(path: &[WalkStep<'_>], key: &str) -> LinkPath {
-    path.iter()
-        .map(|step| match step {
-            WalkStep::Key(k) => PathStep::Key(k.to_string()),
-            WalkStep::Index(i) => PathStep::Index(*i),
-        })
-        .chain(std::iter::once(PathStep::Key(key.to_string())))
-        .collect()
+/// The paths one transformer run writes, made once and shared by every
+/// resource (most resources of a kind get the same paths).
+#[derive(Default)]
+struct PathCache(Vec<LinkPath>);
+
+impl PathCache {
+    /// The path of `key` in the mapping at `path`.
+    fn get(&mut self, path: &[WalkStep<'_>], key: &str) -> LinkPath {
+        let same = |known: &LinkPath| {
+            known.len() == path.len() + 1
+                && matches!(known.last(), Some(PathStep::Key(k)) if k == key)
+                && known.iter().zip(path).all(|(a, b)| match (a, b) {
+                    (PathStep::Key(a), WalkStep::Key(b)) => a == b,
+                    (PathStep::Index(a), WalkStep::Index(b)) => a == b,
+                    _ => false,
+                })
+        };
+        if let Some(known) = self.0.iter().find(|k| same(k)) {
+            return LinkPath::clone(known);
+        }
+        let made: LinkPath = path
+            .iter()
+            .map(|step| match step {
+                WalkStep::Key(k) => PathStep::Key(k.to_string()),
+                WalkStep::Index(i) => PathStep::Index(*i),
+            })
+            .chain(std::iter::once(PathStep::Key(key.to_string())))
+            .collect();
+        // Paths through lists differ from object to object; keep only a
+        // bounded number so a long list cannot make lookups slow.
+        if self.0.len() < 64 {
+            self.0.push(LinkPath::clone(&made));
+        }
+        made
+    }
 }
 
 /// True when `key`, written as a plain scalar, reads back as a string.
