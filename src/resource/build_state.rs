@@ -7,7 +7,7 @@
 //! [`BuildState`] are [`ThinVec`]s (one pointer each when empty), and an
 //! earlier identity is one packed string ([`PreviousId`]).
 
-use super::links::LinkGroup;
+use super::links::Links;
 use super::origin::Origin;
 use crate::yaml::BareNullPath;
 use std::fmt;
@@ -47,7 +47,7 @@ pub struct BuildState {
     pub bare_nulls: ThinVec<BareNullPath>,
     /// Label and annotation values that share one node in kustomize (see
     /// [`super::links`]).
-    pub links: ThinVec<LinkGroup>,
+    pub links: Links,
 }
 
 impl BuildState {
@@ -61,7 +61,7 @@ impl BuildState {
         origin: None,
         transformations: ThinVec::new(),
         bare_nulls: ThinVec::new(),
-        links: ThinVec::new(),
+        links: Links::NONE,
     };
 }
 

@@ -41,6 +41,73 @@ pub struct LinkGroup {
     members: Vec<LinkPath>,
 }
 
+/// The link groups of one object. Most objects a transformer touches end
+/// up with equal groups (same paths, same value), so they share one copy
+/// (see [`LinkSharing`]), copied on write.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Links(Option<Arc<Vec<LinkGroup>>>);
+
+impl Links {
+    /// No groups.
+    pub const NONE: Links = Links(None);
+
+    /// True when there are no groups.
+    pub fn is_empty(&self) -> bool {
+        self.0.as_ref().is_none_or(|groups| groups.is_empty())
+    }
+
+    fn iter(&self) -> std::slice::Iter<'_, LinkGroup> {
+        self.0.as_deref().map(Vec::as_slice).unwrap_or_default().iter()
+    }
+
+    fn make_mut(&mut self) -> &mut Vec<LinkGroup> {
+        Arc::make_mut(self.0.get_or_insert_with(Default::default))
+    }
+
+    fn drop_if_empty(&mut self) {
+        if self.is_empty() {
+            self.0 = None;
+        }
+    }
+
+    fn into_groups(self) -> Vec<LinkGroup> {
+        match self.0 {
+            Some(groups) => Arc::try_unwrap(groups).unwrap_or_else(|shared| (*shared).clone()),
+            None => Vec::new(),
+        }
+    }
+
+    fn from_groups(groups: Vec<LinkGroup>) -> Links {
+        Links((!groups.is_empty()).then(|| Arc::new(groups)))
+    }
+}
+
+/// Equal link groups seen lately, so that objects holding equal ones can
+/// share one copy.
+#[derive(Default)]
+pub struct LinkSharing(Vec<Arc<Vec<LinkGroup>>>);
+
+impl LinkSharing {
+    /// Makes `resource` share its link groups with an earlier object
+    /// holding equal ones, or remembers them for later objects.
+    pub fn share(&mut self, resource: &mut Resource) {
+        let Some(groups) = resource.state.links.0.as_ref() else {
+            return;
+        };
+        if let Some(known) = self.0.iter().find(|k| Arc::ptr_eq(k, groups) || **k == *groups) {
+            if !Arc::ptr_eq(known, groups) {
+                resource.state.links = Links(Some(Arc::clone(known)));
+            }
+            return;
+        }
+        // A few kinds of object per transformer run; keep the latest.
+        if self.0.len() == 8 {
+            self.0.remove(0);
+        }
+        self.0.push(Arc::clone(groups));
+    }
+}
+
 /// What a strategic merge patch does to one member of a link group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Effect {
@@ -70,14 +137,12 @@ impl Resource {
         if members.len() < 2 {
             return;
         }
-        if self.has_links() {
-            let links = &mut self.state.links;
-            for group in links.iter_mut() {
-                group.members.retain(|m| !members.contains(m));
-            }
-            links.retain(|g| g.members.len() >= 2);
+        let links = self.state.links.make_mut();
+        for group in links.iter_mut() {
+            group.members.retain(|m| !members.contains(m));
         }
-        self.state.links.push(LinkGroup { value, members });
+        links.retain(|g| g.members.len() >= 2);
+        links.push(LinkGroup { value, members });
     }
 
     /// Spreads values just written in place at `paths` to the other places
@@ -132,17 +197,18 @@ impl Resource {
                     .zip(m.iter())
                     .all(|(k, step)| matches!(step, PathStep::Key(s) if s == k))
         };
-        let links = &mut self.state.links;
+        let links = self.state.links.make_mut();
         for group in links.iter_mut() {
             group.members.retain(|m| !under(m));
         }
         links.retain(|g| g.members.len() >= 2);
+        self.state.links.drop_if_empty();
     }
 
     /// Unlinks everything: the whole object is being rebuilt.
     pub fn unlink_all(&mut self) {
         if self.has_links() {
-            self.state.links.clear();
+            self.state.links = Links::default();
         }
     }
 
@@ -191,13 +257,13 @@ impl Resource {
     /// Runs `update` on every link group with the object at hand, then
     /// forgets groups left with fewer than two places.
     fn update_links(&mut self, mut update: impl FnMut(&mut Value, &mut LinkGroup)) {
-        let mut links = std::mem::take(&mut self.state.links);
+        let mut links = std::mem::take(&mut self.state.links).into_groups();
         let root = self.value_mut();
         for group in links.iter_mut() {
             update(root, group);
         }
         links.retain(|g| g.members.len() >= 2);
-        self.state.links = links;
+        self.state.links = Links::from_groups(links);
     }
 }
 

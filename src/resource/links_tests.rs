@@ -98,5 +98,20 @@ fn replacement_writes_are_found_by_address() {
     *node = Value::from(&json!({"env": "q"}));
     log.record(node, false);
     r.finish_writes(&log);
-    assert_eq!(r.state.links[0].members.len(), 2);
+    assert_eq!(r.state.links.iter().next().unwrap().members.len(), 2);
+}
+
+#[test]
+fn equal_groups_are_shared_and_copied_on_write() {
+    let (mut a, mut b) = (linked(), linked());
+    let mut sharing = LinkSharing::default();
+    sharing.share(&mut a);
+    sharing.share(&mut b);
+    let shared = |r: &Resource| r.state.links.0.clone().unwrap();
+    assert!(Arc::ptr_eq(&shared(&a), &shared(&b)));
+    *b.value_mut().get_path_mut(&["metadata", "labels", "env"]).unwrap() = Value::from("b");
+    b.spread_writes(&[key_path(&["metadata", "labels", "env"])]);
+    assert_eq!(envs(&a), some(["a", "a", "a"]));
+    assert_eq!(envs(&b), some(["b", "b", "b"]));
+    assert!(!Arc::ptr_eq(&shared(&a), &shared(&b)));
 }

@@ -2,7 +2,7 @@
 //! the label and annotation transformers.
 
 use crate::fieldspec::{CompiledSpec, CreateKind, FieldSpec, NodeKind, SetError, WalkStep};
-use crate::resource::{LinkPath, Resource, ResourceList};
+use crate::resource::{LinkPath, LinkSharing, Resource, ResourceList};
 use crate::yaml::resolve::{resolve_text, Resolved, Schema};
 use crate::yaml::{PathStep, Value};
 use std::collections::BTreeMap;
@@ -38,6 +38,7 @@ pub(crate) fn add_entries(
     let entries: Vec<(&str, &str)> = entries.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let mut matching: Vec<&CompiledSpec<'_>> = Vec::with_capacity(compiled.len());
     let mut paths = PathCache::default();
+    let mut sharing = LinkSharing::default();
     resources.try_for_each_mut(|resource| {
         matching.clear();
         let (api_version, kind) = (resource.api_version(), resource.kind());
@@ -67,6 +68,7 @@ pub(crate) fn add_entries(
             }
         }
         slots.finish(resource, &entries);
+        sharing.share(resource);
         Ok(())
     })
 }
