@@ -72,7 +72,11 @@ fn plain_unit_nulls(docs: &[(Value, Vec<BareNullPath>)]) -> Vec<Vec<BareNullPath
     if let [(doc, nulls)] = docs {
         if is_wrapping_list(doc) {
             let items = doc.get("items").and_then(Value::as_seq);
-            let plain = items.into_iter().flatten().enumerate().filter(|(_, item)| is_plain(item));
+            let plain = items
+                .into_iter()
+                .flatten()
+                .enumerate()
+                .filter(|(_, item)| is_plain(item));
             return plain
                 .map(|(i, _)| {
                     nulls

@@ -57,7 +57,11 @@ impl Links {
     }
 
     fn iter(&self) -> std::slice::Iter<'_, LinkGroup> {
-        self.0.as_deref().map(Vec::as_slice).unwrap_or_default().iter()
+        self.0
+            .as_deref()
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
     }
 
     fn make_mut(&mut self) -> &mut Vec<LinkGroup> {
@@ -94,7 +98,11 @@ impl LinkSharing {
         let Some(groups) = resource.state.links.0.as_ref() else {
             return;
         };
-        if let Some(known) = self.0.iter().find(|k| Arc::ptr_eq(k, groups) || **k == *groups) {
+        if let Some(known) = self
+            .0
+            .iter()
+            .find(|k| Arc::ptr_eq(k, groups) || **k == *groups)
+        {
             if !Arc::ptr_eq(known, groups) {
                 resource.state.links = Links(Some(Arc::clone(known)));
             }
@@ -155,7 +163,13 @@ impl Resource {
             let effects: Vec<Effect> = group
                 .members
                 .iter()
-                .map(|m| if paths.contains(m) { Effect::Written } else { Effect::Untouched })
+                .map(|m| {
+                    if paths.contains(m) {
+                        Effect::Written
+                    } else {
+                        Effect::Untouched
+                    }
+                })
                 .collect();
             if effects.contains(&Effect::Written) {
                 settle(root, group, &effects);
@@ -283,7 +297,11 @@ impl WriteLog {
     fn effect(&self, root: &Value, path: &[PathStep]) -> Effect {
         let written = |node: &Value| {
             let address = node as *const Value as usize;
-            self.0.iter().rev().find(|(a, _)| *a == address).map(|(_, s)| *s)
+            self.0
+                .iter()
+                .rev()
+                .find(|(a, _)| *a == address)
+                .map(|(_, s)| *s)
         };
         let mut node = root;
         for step in path {
@@ -312,7 +330,11 @@ fn settle(root: &mut Value, group: &mut LinkGroup, effects: &[Effect]) {
     let last = (0..effects.len().min(group.members.len()))
         .filter(|&i| effects[i] == Effect::Written)
         .max_by(|&a, &b| walk_order(&group.members[a], &group.members[b]));
-    let written = last.and_then(|i| value_at(root, &group.members[i]).filter(|v| v.is_scalar()).cloned());
+    let written = last.and_then(|i| {
+        value_at(root, &group.members[i])
+            .filter(|v| v.is_scalar())
+            .cloned()
+    });
     let members = std::mem::take(&mut group.members);
     for (member, effect) in members.into_iter().zip(effects.iter().copied()) {
         let Some(slot) = value_at_mut(root, &member) else {

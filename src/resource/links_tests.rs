@@ -40,7 +40,9 @@ fn some(v: [&str; 3]) -> [Option<String>; 3] {
 #[test]
 fn a_write_in_place_spreads() {
     let mut r = linked();
-    *r.value_mut().get_path_mut(&["metadata", "labels", "env"]).unwrap() = Value::from("b");
+    *r.value_mut()
+        .get_path_mut(&["metadata", "labels", "env"])
+        .unwrap() = Value::from("b");
     r.spread_writes(&[key_path(&["metadata", "labels", "env"])]);
     assert_eq!(envs(&r), some(["b", "b", "b"]));
 }
@@ -51,9 +53,12 @@ fn a_patch_spreads_its_last_write_in_field_order() {
     let patch = Value::from(&json!({"metadata": {"labels": {"env": "m"}},
         "spec": {"selector": {"matchLabels": {"env": "s"}}}}));
     let plan = r.plan_patch(&patch);
-    *r.value_mut().get_path_mut(&["metadata", "labels", "env"]).unwrap() = Value::from("m");
-    *r.value_mut().get_path_mut(&["spec", "selector", "matchLabels", "env"]).unwrap() =
-        Value::from("s");
+    *r.value_mut()
+        .get_path_mut(&["metadata", "labels", "env"])
+        .unwrap() = Value::from("m");
+    *r.value_mut()
+        .get_path_mut(&["spec", "selector", "matchLabels", "env"])
+        .unwrap() = Value::from("s");
     r.finish_patch(plan);
     assert_eq!(envs(&r), some(["s", "s", "s"]));
 }
@@ -64,9 +69,15 @@ fn deleted_and_replaced_places_leave_the_group() {
     let patch = Value::from(&json!({"metadata": {"labels": {"env": null}},
         "spec": {"selector": {"matchLabels": {"$patch": "replace", "env": "x"}}}}));
     let plan = r.plan_patch(&patch);
-    r.value_mut().get_path_mut(&["metadata", "labels"]).unwrap().as_map_mut().unwrap().shift_remove("env");
-    *r.value_mut().get_path_mut(&["spec", "selector", "matchLabels", "env"]).unwrap() =
-        Value::from("x");
+    r.value_mut()
+        .get_path_mut(&["metadata", "labels"])
+        .unwrap()
+        .as_map_mut()
+        .unwrap()
+        .shift_remove("env");
+    *r.value_mut()
+        .get_path_mut(&["spec", "selector", "matchLabels", "env"])
+        .unwrap() = Value::from("x");
     r.finish_patch(plan);
     assert!(!r.has_links(), "one place left links nothing");
 }
@@ -75,10 +86,12 @@ fn deleted_and_replaced_places_leave_the_group() {
 fn rebuilt_annotations_and_unmodelled_changes_unlink() {
     let mut r = linked();
     r.unlink_under(&["metadata", "labels"]);
-    *r.value_mut().get_path_mut(&["spec", "selector", "matchLabels", "env"]).unwrap() =
-        Value::from("z");
-    *r.value_mut().get_path_mut(&["spec", "template", "metadata", "labels", "env"]).unwrap() =
-        Value::from("t");
+    *r.value_mut()
+        .get_path_mut(&["spec", "selector", "matchLabels", "env"])
+        .unwrap() = Value::from("z");
+    *r.value_mut()
+        .get_path_mut(&["spec", "template", "metadata", "labels", "env"])
+        .unwrap() = Value::from("t");
     r.spread_writes(&[key_path(&["spec", "template", "metadata", "labels", "env"])]);
     assert_eq!(envs(&r), some(["a", "z", "t"]));
     assert!(!r.has_links());
@@ -88,7 +101,10 @@ fn rebuilt_annotations_and_unmodelled_changes_unlink() {
 fn replacement_writes_are_found_by_address() {
     let mut r = linked();
     let mut log = WriteLog::default();
-    let node = r.value_mut().get_path_mut(&["spec", "selector", "matchLabels", "env"]).unwrap();
+    let node = r
+        .value_mut()
+        .get_path_mut(&["spec", "selector", "matchLabels", "env"])
+        .unwrap();
     *node = Value::from("r");
     log.record(node, true);
     r.finish_writes(&log);
@@ -109,7 +125,9 @@ fn equal_groups_are_shared_and_copied_on_write() {
     sharing.share(&mut b);
     let shared = |r: &Resource| r.state.links.0.clone().unwrap();
     assert!(Arc::ptr_eq(&shared(&a), &shared(&b)));
-    *b.value_mut().get_path_mut(&["metadata", "labels", "env"]).unwrap() = Value::from("b");
+    *b.value_mut()
+        .get_path_mut(&["metadata", "labels", "env"])
+        .unwrap() = Value::from("b");
     b.spread_writes(&[key_path(&["metadata", "labels", "env"])]);
     assert_eq!(envs(&a), some(["a", "a", "a"]));
     assert_eq!(envs(&b), some(["b", "b", "b"]));

@@ -35,7 +35,10 @@ pub(crate) fn add_entries(
     }
     let compiled: Vec<CompiledSpec<'_>> = specs.iter().map(CompiledSpec::new).collect();
     let key_by_key = some_path_extends_another(&compiled);
-    let entries: Vec<(&str, &str)> = entries.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let entries: Vec<(&str, &str)> = entries
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     let mut matching: Vec<&CompiledSpec<'_>> = Vec::with_capacity(compiled.len());
     let mut paths = PathCache::default();
     let mut sharing = LinkSharing::default();
@@ -59,8 +62,7 @@ pub(crate) fn add_entries(
                 }
             }
         } else {
-            let mut setter =
-                |path: &[WalkStep<'_>], node: &mut Value| {
+            let mut setter = |path: &[WalkStep<'_>], node: &mut Value| {
                 slots.set(node, path, 0, &entries, &mut paths)
             };
             for spec in &matching {

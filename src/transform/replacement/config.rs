@@ -273,9 +273,15 @@ fn go_field_names(value: &mut serde_json::Value, fields: &'static [&'static str]
             "select" => go_field_names(&mut child, SELECTOR_FIELDS),
             "options" => go_field_names(&mut child, OPTION_FIELDS),
             "targets" | "reject" => {
-                let item_fields = if name == "targets" { TARGET_FIELDS } else { SELECTOR_FIELDS };
+                let item_fields = if name == "targets" {
+                    TARGET_FIELDS
+                } else {
+                    SELECTOR_FIELDS
+                };
                 if let serde_json::Value::Array(items) = &mut child {
-                    items.iter_mut().for_each(|i| go_field_names(i, item_fields));
+                    items
+                        .iter_mut()
+                        .for_each(|i| go_field_names(i, item_fields));
                 }
             }
             "index" => whole_number_as_integer(&mut child),
@@ -312,7 +318,10 @@ mod tests {
         })];
         let r = resolve_entries(&entries, &no_files).unwrap();
         let source = r[0].source.as_ref().unwrap();
-        assert_eq!((source.id.kind.as_str(), source.field_path.as_str()), ("ConfigMap", "data.x"));
+        assert_eq!(
+            (source.id.kind.as_str(), source.field_path.as_str()),
+            ("ConfigMap", "data.x")
+        );
         assert_eq!(source.options.as_ref().unwrap().index, 1);
         let target = &r[0].targets.as_ref().unwrap()[0];
         assert_eq!(target.select.as_ref().unwrap().label_selector, "a=b");
