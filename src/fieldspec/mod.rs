@@ -22,7 +22,10 @@ pub use crds::config_from_crd_text;
 pub use error::{FieldSpecError, NodeKind, SetError, WalkError};
 pub use files::{config_from_text, configurations_config, crds_config, merge_kustomization_config};
 pub use gosort::go_sort;
-pub use walk::{apply_field_spec, apply_field_specs, split_path, CompiledSpec, CreateKind, Setter};
+pub use walk::{
+    apply_field_spec, apply_field_specs, split_path, CompiledSpec, CreateKind, PathSetter, Setter,
+    WalkStep,
+};
 
 use crate::kustomization::nullable;
 use crate::resource::Gvk;

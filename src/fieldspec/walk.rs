@@ -38,6 +38,19 @@ pub enum CreateKind {
 /// The setter a walk calls on every field it reaches.
 pub type Setter<'a> = dyn FnMut(&mut Value) -> Result<(), SetError> + 'a;
 
+/// One step of the path a walk has taken from the top of the object: a
+/// mapping key (borrowed from the spec) or a sequence position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WalkStep<'p> {
+    /// A field of a mapping.
+    Key(&'p str),
+    /// An element of a sequence.
+    Index(usize),
+}
+
+/// A setter that is also told where the field is.
+pub type PathSetter<'a> = dyn FnMut(&[WalkStep<'_>], &mut Value) -> Result<(), SetError> + 'a;
+
 /// Splits a field-spec path into its elements: on `/`, ignoring one leading
 /// `/`, with `\/` standing for a slash inside an element.
 pub fn split_path(path: &str) -> Vec<Cow<'_, str>> {
@@ -110,6 +123,22 @@ impl<'a> CompiledSpec<'a> {
         self.apply_matched(object, create, set)
     }
 
+    /// [`CompiledSpec::apply`] with a setter that also gets the path of each
+    /// field it is handed.
+    pub fn apply_at(
+        &self,
+        object: &mut Value,
+        create: CreateKind,
+        set: &mut PathSetter<'_>,
+    ) -> Result<(), FieldSpecError> {
+        let api_version = object.str_at(&["apiVersion"]).unwrap_or("");
+        let kind = object.str_at(&["kind"]).unwrap_or("");
+        if !self.matches(api_version, kind) {
+            return Ok(());
+        }
+        self.apply_matched_at(object, create, set)
+    }
+
     /// [`CompiledSpec::apply`] for an object the caller has already checked
     /// with [`CompiledSpec::matches`].
     pub fn apply_matched(
@@ -117,6 +146,17 @@ impl<'a> CompiledSpec<'a> {
         object: &mut Value,
         create: CreateKind,
         set: &mut Setter<'_>,
+    ) -> Result<(), FieldSpecError> {
+        self.apply_matched_at(object, create, &mut |_, node| set(node))
+    }
+
+    /// [`CompiledSpec::apply_matched`] with a setter that also gets the
+    /// path of each field it is handed.
+    pub fn apply_matched_at(
+        &self,
+        object: &mut Value,
+        create: CreateKind,
+        set: &mut PathSetter<'_>,
     ) -> Result<(), FieldSpecError> {
         let walker = Walker {
             parts: &self.parts,
@@ -126,8 +166,9 @@ impl<'a> CompiledSpec<'a> {
                 CreateKind::Nothing
             },
         };
+        let mut path = Vec::with_capacity(self.parts.len());
         walker
-            .visit(object, 0, set)
+            .visit(object, 0, &mut path, set)
             .map_err(|cause| FieldSpecError {
                 path: self.spec.path.clone(),
                 object: object_id(object).to_string(),
@@ -177,24 +218,32 @@ struct Walker<'p> {
     create: CreateKind,
 }
 
-impl Walker<'_> {
-    fn visit(&self, node: &mut Value, depth: usize, set: &mut Setter<'_>) -> Result<(), WalkError> {
+impl<'p> Walker<'p> {
+    fn visit(
+        &self,
+        node: &mut Value,
+        depth: usize,
+        path: &mut Vec<WalkStep<'p>>,
+        set: &mut PathSetter<'_>,
+    ) -> Result<(), WalkError> {
         if depth == self.parts.len() {
-            return set(node).map_err(WalkError::Set);
+            return set(path, node).map_err(WalkError::Set);
         }
         match node {
             Value::Null => Ok(()),
             Value::Seq(items) => {
-                for item in items.iter_mut() {
-                    self.visit(item, depth, set)
-                        .map_err(|inner| WalkError::InSequence {
-                            remaining: self.parts[depth..].iter().map(|p| p.to_string()).collect(),
-                            inner: Box::new(inner),
-                        })?;
+                for (i, item) in items.iter_mut().enumerate() {
+                    path.push(WalkStep::Index(i));
+                    let walked = self.visit(item, depth, path, set);
+                    path.pop();
+                    walked.map_err(|inner| WalkError::InSequence {
+                        remaining: self.parts[depth..].iter().map(|p| p.to_string()).collect(),
+                        inner: Box::new(inner),
+                    })?;
                 }
                 Ok(())
             }
-            Value::Map(_) => self.visit_field(node, depth, set),
+            Value::Map(_) => self.visit_field(node, depth, path, set),
             _ => Err(WalkError::NotACollection),
         }
     }
@@ -205,9 +254,10 @@ impl Walker<'_> {
         &self,
         node: &mut Value,
         depth: usize,
-        set: &mut Setter<'_>,
+        path: &mut Vec<WalkStep<'p>>,
+        set: &mut PathSetter<'_>,
     ) -> Result<(), WalkError> {
-        let part: &str = &self.parts[depth];
+        let part: &'p str = &self.parts[depth];
         let (name, is_seq) = match part.strip_suffix("[]") {
             Some(name) => (name, true),
             None => (part, false),
@@ -219,7 +269,7 @@ impl Walker<'_> {
         // spaces looks up nothing and stays on the same node.
         let key = name.trim();
         if key.is_empty() {
-            return self.visit(node, depth + 1, set);
+            return self.visit(node, depth + 1, path, set);
         }
         check_plain_field(name, key, node)?;
         let last = depth + 1 == self.parts.len();
@@ -247,7 +297,10 @@ impl Walker<'_> {
                 Shape::Scalar | Shape::Keep => {}
             }
         }
-        self.visit(field, depth + 1, set)
+        path.push(WalkStep::Key(key));
+        let walked = self.visit(field, depth + 1, path, set);
+        path.pop();
+        walked
     }
 }
 

@@ -46,25 +46,12 @@ pub fn resources_from_text(text: &str, path: &Path) -> Result<Vec<Resource>> {
     if !has_bare_nulls {
         return resources_from_documents(docs.into_iter().map(|(doc, _)| doc).collect(), path);
     }
-    let kept_nulls: Vec<_> = docs
-        .iter()
-        .filter(|(doc, _)| !is_nil_or_empty(doc))
-        .map(|(_, nulls)| nulls.clone())
-        .collect();
-    let any_list = docs.iter().any(|(doc, _)| is_any_list(doc));
-    let list_item_nulls = lone_list_item_nulls(&docs);
+    let plain_nulls = plain_unit_nulls(&docs);
     let mut resources =
         resources_from_documents(docs.into_iter().map(|(doc, _)| doc).collect(), path)?;
-    if let Some(item_nulls) = list_item_nulls.filter(|n| n.len() == resources.len()) {
-        for (res, nulls) in resources.iter_mut().zip(item_nulls) {
-            if !nulls.is_empty() {
-                res.state.bare_nulls = nulls.into();
-            }
-        }
-    }
-    // Without lists, the resources are the non-empty documents in order.
-    if !any_list && kept_nulls.len() == resources.len() {
-        for (res, nulls) in resources.iter_mut().zip(kept_nulls) {
+    // The plain units come first, in order; list items follow.
+    if plain_nulls.len() <= resources.len() {
+        for (res, nulls) in resources.iter_mut().zip(plain_nulls) {
             if !nulls.is_empty() {
                 res.state.bare_nulls = nulls.into();
             }
@@ -76,41 +63,46 @@ pub fn resources_from_text(text: &str, path: &Path) -> Result<Vec<Resource>> {
     Ok(resources)
 }
 
-/// For a file that is one `List` whose items are plain resources, the bare
-/// nulls of each kept item (those paths under `items[i]`, relative to the
-/// item), in the order the items become resources; `None` for any other
-/// file.
-fn lone_list_item_nulls(docs: &[(Value, Vec<BareNullPath>)]) -> Option<Vec<Vec<BareNullPath>>> {
-    let [(doc, nulls)] = docs else {
-        return None;
-    };
-    if !is_wrapping_list(doc) {
-        return None;
-    }
-    let items = doc.get("items")?.as_seq()?;
-    if items.iter().any(is_any_list) {
-        return None;
-    }
-    let kept = items
-        .iter()
-        .enumerate()
-        .filter(|(_, item)| !is_nil_or_empty(item));
-    Some(
-        kept.map(|(i, _)| {
-            nulls
-                .iter()
-                .filter_map(|path| match path.as_slice() {
-                    [PathStep::Key(k), PathStep::Index(j), rest @ ..]
-                        if k == "items" && *j == i =>
-                    {
-                        Some(rest.to_vec())
-                    }
-                    _ => None,
+/// The bare nulls of each resource that kustomize reads as written, in
+/// the order the resources come out: the file's documents, or the items of
+/// a file that is one `List` (which kustomize's reader unwraps). Every other
+/// list is expanded through JSON, where a bare null becomes a written one,
+/// so its items (which come out after these) keep none.
+fn plain_unit_nulls(docs: &[(Value, Vec<BareNullPath>)]) -> Vec<Vec<BareNullPath>> {
+    if let [(doc, nulls)] = docs {
+        if is_wrapping_list(doc) {
+            let items = doc.get("items").and_then(Value::as_seq);
+            let plain = items
+                .into_iter()
+                .flatten()
+                .enumerate()
+                .filter(|(_, item)| is_plain(item));
+            return plain
+                .map(|(i, _)| {
+                    nulls
+                        .iter()
+                        .filter_map(|path| match path.as_slice() {
+                            [PathStep::Key(k), PathStep::Index(j), rest @ ..]
+                                if k == "items" && *j == i =>
+                            {
+                                Some(rest.to_vec())
+                            }
+                            _ => None,
+                        })
+                        .collect()
                 })
-                .collect()
-        })
-        .collect(),
-    )
+                .collect();
+        }
+    }
+    docs.iter()
+        .filter(|(doc, _)| is_plain(doc))
+        .map(|(_, nulls)| nulls.clone())
+        .collect()
+}
+
+/// A document that becomes one resource as it is.
+fn is_plain(doc: &Value) -> bool {
+    !is_nil_or_empty(doc) && !is_any_list(doc)
 }
 
 /// A document that list expansion would replace by its items.

@@ -22,7 +22,7 @@ pub fn decode<T: serde::de::DeserializeOwned>(json: Value) -> serde_json::Result
 
 /// The declared field `key` stands for: itself when declared, else the
 /// first declared field equal to it ignoring case, else itself.
-fn field_for<'a>(key: &'a str, fields: &'static [&'static str]) -> &'a str {
+pub(crate) fn field_for<'a>(key: &'a str, fields: &'static [&'static str]) -> &'a str {
     if fields.contains(&key) {
         return key;
     }

@@ -15,7 +15,7 @@ pub mod builtin;
 pub mod configs;
 pub mod dispatch;
 pub mod exec_fn;
-mod fold;
+pub(crate) mod fold;
 pub mod helm;
 mod iam_policy;
 pub mod resource_list;

@@ -7,6 +7,7 @@
 //! [`BuildState`] are [`ThinVec`]s (one pointer each when empty), and an
 //! earlier identity is one packed string ([`PreviousId`]).
 
+use super::links::Links;
 use super::origin::Origin;
 use crate::yaml::BareNullPath;
 use std::fmt;
@@ -44,6 +45,9 @@ pub struct BuildState {
     /// [`crate::patch::strategic_merge::drop_bare_nulls`]). Emptied by any
     /// patch, as kustomize's patches leave only spelled-out nulls behind.
     pub bare_nulls: ThinVec<BareNullPath>,
+    /// Label and annotation values that share one node in kustomize (see
+    /// [`super::links`]).
+    pub links: Links,
 }
 
 impl BuildState {
@@ -57,6 +61,7 @@ impl BuildState {
         origin: None,
         transformations: ThinVec::new(),
         bare_nulls: ThinVec::new(),
+        links: Links::NONE,
     };
 }
 
@@ -197,7 +202,8 @@ mod tests {
     #[test]
     fn sizes_stay_small() {
         assert_eq!(size_of::<LazyBuildState>(), size_of::<usize>());
-        assert!(size_of::<BuildState>() <= size_of::<[usize; 8]>());
+        // Eight lists or pointers of one word each, and a flag.
+        assert!(size_of::<BuildState>() <= size_of::<[usize; 9]>());
         // The object, its source, and one pointer for all the rest.
         let resource = size_of::<crate::yaml::Value>() + size_of::<[usize; 3]>();
         assert!(size_of::<super::super::Resource>() <= resource);

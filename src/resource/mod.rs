@@ -2,6 +2,7 @@
 
 mod build_state;
 mod id;
+mod links;
 mod list;
 pub mod origin;
 pub mod origin_path;
@@ -10,6 +11,7 @@ mod state;
 
 pub use build_state::{BuildState, LazyBuildState, PreviousId};
 pub use id::{Gvk, IdentityKey, ResId};
+pub use links::{LinkGroup, LinkPath, LinkSharing, Links, PatchPlan, WriteLog};
 pub use list::ResourceList;
 pub use origin::{ConfiguredBy, Origin};
 pub use origin_path::OriginScope;
@@ -96,9 +98,10 @@ impl Resource {
         }
     }
 
-    /// Replaces the object.
+    /// Replaces the object (with new nodes: nothing stays linked).
     pub fn set_value(&mut self, value: Value) {
         debug_assert!(value.as_map().is_some());
+        self.unlink_all();
         self.body = Body::Tree(value);
     }
 

@@ -260,6 +260,9 @@ pub fn record_transformation<'a>(
     origin: &Arc<Origin>,
 ) {
     for r in resources {
+        // kustomize rewrites the whole annotations mapping to record this,
+        // which unlinks the annotation values in it.
+        r.unlink_under(&["metadata", "annotations"]);
         if r.state.origin.is_none() && !r.has_annotation(ORIGIN_ANNOTATION) {
             r.state.origin = Some(Arc::clone(origin));
         } else {

@@ -1,10 +1,10 @@
 //! Adding string entries (labels or annotations) at field specs, shared by
 //! the label and annotation transformers.
 
-use crate::fieldspec::{CompiledSpec, CreateKind, FieldSpec, NodeKind, SetError};
-use crate::resource::ResourceList;
+use crate::fieldspec::{CompiledSpec, CreateKind, FieldSpec, NodeKind, SetError, WalkStep};
+use crate::resource::{LinkPath, LinkSharing, Resource, ResourceList};
 use crate::yaml::resolve::{resolve_text, Resolved, Schema};
-use crate::yaml::Value;
+use crate::yaml::{PathStep, Value};
 use std::collections::BTreeMap;
 
 /// Sets every `key: value` of `entries` in the mapping each of `specs`
@@ -35,7 +35,13 @@ pub(crate) fn add_entries(
     }
     let compiled: Vec<CompiledSpec<'_>> = specs.iter().map(CompiledSpec::new).collect();
     let key_by_key = some_path_extends_another(&compiled);
+    let entries: Vec<(&str, &str)> = entries
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     let mut matching: Vec<&CompiledSpec<'_>> = Vec::with_capacity(compiled.len());
+    let mut paths = PathCache::default();
+    let mut sharing = LinkSharing::default();
     resources.try_for_each_mut(|resource| {
         matching.clear();
         let (api_version, kind) = (resource.api_version(), resource.kind());
@@ -45,21 +51,127 @@ pub(crate) fn add_entries(
                 .iter()
                 .filter(|c| c.spec().matches_parts(group, version, kind)),
         );
+        let mut slots = Slots::new(entries.len(), resource.has_links());
         if key_by_key {
-            for (key, value) in entries {
-                let mut setter = |node: &mut Value| set_entry(node, key, value);
+            for (i, entry) in entries.iter().enumerate() {
+                let mut setter = |path: &[WalkStep<'_>], node: &mut Value| {
+                    slots.set(node, path, i, std::slice::from_ref(entry), &mut paths)
+                };
                 for spec in &matching {
-                    spec.apply(resource.value_mut(), CreateKind::Map, &mut setter)?;
+                    spec.apply_at(resource.value_mut(), CreateKind::Map, &mut setter)?;
                 }
             }
         } else {
-            let mut setter = |node: &mut Value| set_entries(node, entries);
+            let mut setter = |path: &[WalkStep<'_>], node: &mut Value| {
+                slots.set(node, path, 0, &entries, &mut paths)
+            };
             for spec in &matching {
-                spec.apply_matched(resource.value_mut(), CreateKind::Map, &mut setter)?;
+                spec.apply_matched_at(resource.value_mut(), CreateKind::Map, &mut setter)?;
+            }
+        }
+        slots.finish(resource, &entries);
+        sharing.share(resource);
+        Ok(())
+    })
+}
+
+/// Where one transformer run put its entries in one resource. kustomize
+/// puts one node per key at every place the key was missing, so those
+/// places stay linked (see [`crate::resource::LinkGroup`]); where the key
+/// existed, its node is overwritten in place, which shows at every place
+/// linked with it.
+struct Slots {
+    /// Per entry, the places it was added.
+    created: Vec<Vec<LinkPath>>,
+    /// Places an existing value was overwritten; only kept when the
+    /// resource has links to spread the writes to.
+    written: Option<Vec<LinkPath>>,
+}
+
+impl Slots {
+    fn new(entries: usize, has_links: bool) -> Slots {
+        Slots {
+            created: vec![Vec::new(); entries],
+            written: has_links.then(Vec::new),
+        }
+    }
+
+    /// Sets `entries` (numbered from `first`) in the mapping `node` at
+    /// `path`; see [`set_entry`].
+    fn set(
+        &mut self,
+        node: &mut Value,
+        path: &[WalkStep<'_>],
+        first: usize,
+        entries: &[(&str, &str)],
+        paths: &mut PathCache,
+    ) -> Result<(), SetError> {
+        let Value::Map(map) = node else {
+            return entries.iter().try_for_each(|(k, v)| set_entry(node, k, v));
+        };
+        for (i, (key, value)) in entries.iter().enumerate() {
+            match map.get_mut(key) {
+                Some(slot) => {
+                    *slot = Value::String((*value).into());
+                    if let Some(written) = &mut self.written {
+                        written.push(paths.get(path, key));
+                    }
+                }
+                None => {
+                    map.insert((*key).into(), Value::String((*value).into()));
+                    self.created[first + i].push(paths.get(path, key));
+                }
             }
         }
         Ok(())
-    })
+    }
+
+    /// Spreads the in-place writes and links the new places.
+    fn finish(self, resource: &mut Resource, entries: &[(&str, &str)]) {
+        if let Some(written) = self.written {
+            resource.spread_writes(&written);
+        }
+        for (places, (_, value)) in self.created.into_iter().zip(entries) {
+            resource.link(places, Value::String((*value).into()));
+        }
+    }
+}
+
+/// The paths one transformer run writes, made once and shared by every
+/// resource (most resources of a kind get the same paths).
+#[derive(Default)]
+struct PathCache(Vec<LinkPath>);
+
+impl PathCache {
+    /// The path of `key` in the mapping at `path`.
+    fn get(&mut self, path: &[WalkStep<'_>], key: &str) -> LinkPath {
+        let same = |known: &LinkPath| {
+            known.len() == path.len() + 1
+                && matches!(known.last(), Some(PathStep::Key(k)) if k == key)
+                && known.iter().zip(path).all(|(a, b)| match (a, b) {
+                    (PathStep::Key(a), WalkStep::Key(b)) => a == b,
+                    (PathStep::Index(a), WalkStep::Index(b)) => a == b,
+                    _ => false,
+                })
+        };
+        if let Some(known) = self.0.iter().find(|k| same(k)) {
+            return LinkPath::clone(known);
+        }
+        let made: LinkPath = path
+            .iter()
+            .map(|step| match step {
+                WalkStep::Key(k) => PathStep::Key(k.to_string()),
+                WalkStep::Index(i) => PathStep::Index(*i),
+            })
+            .chain(std::iter::once(PathStep::Key(key.to_string())))
+            .collect();
+        // Paths through lists differ from object to object; keep only a
+        // bounded number so a long list cannot make lookups slow.
+        if self.0.len() < 64 {
+            self.0.push(LinkPath::clone(&made));
+        }
+        made
+    }
 }
 
 /// True when `key`, written as a plain scalar, reads back as a string.
@@ -103,11 +215,6 @@ fn types_overlap(a: &FieldSpec, b: &FieldSpec) -> bool {
 fn is_strict_prefix(a: &CompiledSpec<'_>, b: &CompiledSpec<'_>) -> bool {
     let (a_len, b_len) = (a.field_names().count(), b.field_names().count());
     a_len < b_len && a.field_names().zip(b.field_names()).all(|(x, y)| x == y)
-}
-
-/// Sets every entry in a mapping; see [`set_entry`].
-fn set_entries(node: &mut Value, entries: &BTreeMap<String, String>) -> Result<(), SetError> {
-    entries.iter().try_for_each(|(k, v)| set_entry(node, k, v))
 }
 
 /// Sets `key: value` in a mapping. A null is left alone (kustomize appends

@@ -331,8 +331,12 @@ fn merge_into(res: &mut Resource, patch: &Value, changes: AllowedChanges) -> Res
         let bare_nulls = std::mem::take(&mut res.state.bare_nulls);
         drop_bare_nulls(res.value_mut(), &bare_nulls);
     }
+    // Values the merge overwrites in place show at every place linked with
+    // them (see `crate::resource::LinkGroup`).
+    let links = res.plan_patch(patch);
     let outcome = merge_patch(res.value_mut(), patch)
         .with_context(|| format!("merging into {}", res.id()))?;
+    res.finish_patch(links);
     if outcome == Outcome::Delete || res.is_empty_object() {
         return Ok(Outcome::Delete);
     }
@@ -387,6 +391,8 @@ pub(crate) fn apply_json_to(
     if !res.state.bare_nulls.is_empty() {
         res.state.bare_nulls.clear();
     }
+    // The JSON round trip rebuilds every node: nothing stays linked.
+    res.unlink_all();
     json.apply(res.value_mut())
         .with_context(|| format!("patching {id}"))?;
     if res.value().as_map().is_none() {

@@ -192,7 +192,9 @@ pub fn resolve_entries(
 ) -> Result<Vec<Replacement>> {
     let mut out = Vec::new();
     for entry in entries {
-        let field: ReplacementField = serde_json::from_value(entry.clone())
+        let mut entry = entry.clone();
+        go_field_names(&mut entry, ENTRY_FIELDS);
+        let field: ReplacementField = serde_json::from_value(entry)
             .map_err(|e| anyhow!("invalid replacements entry: {e}"))?;
         if field.path.is_empty() {
             out.push(field.inline);
@@ -213,7 +215,15 @@ fn parse_file(text: &str, path: &str) -> Result<Vec<Replacement>> {
     let docs = crate::yaml::parse_documents(text, std::path::Path::new(path))
         .map_err(|e| anyhow!(e))
         .with_context(|| format!("reading replacements file '{path}'"))?;
-    let doc: serde_json::Value = docs.first().map(Into::into).unwrap_or_default();
+    let mut doc: serde_json::Value = docs.first().map(Into::into).unwrap_or_default();
+    match &mut doc {
+        serde_json::Value::Array(items) => {
+            for item in items {
+                go_field_names(item, ENTRY_FIELDS);
+            }
+        }
+        single => go_field_names(single, ENTRY_FIELDS),
+    }
     let parsed = match doc {
         serde_json::Value::Array(_) => serde_json::from_value(doc),
         serde_json::Value::Object(_) => serde_json::from_value(doc).map(|r| vec![r]),
@@ -222,10 +232,104 @@ fn parse_file(text: &str, path: &str) -> Result<Vec<Replacement>> {
     parsed.with_context(|| format!("invalid replacements in '{path}'"))
 }
 
+/// The field names of a `replacements` entry and of the objects in it.
+const ENTRY_FIELDS: &[&str] = &["source", "targets", "path"];
+const SOURCE_FIELDS: &[&str] = &[
+    "group",
+    "version",
+    "kind",
+    "name",
+    "namespace",
+    "fieldPath",
+    "options",
+];
+const TARGET_FIELDS: &[&str] = &["select", "reject", "fieldPaths", "options"];
+const SELECTOR_FIELDS: &[&str] = &[
+    "group",
+    "version",
+    "kind",
+    "name",
+    "namespace",
+    "labelSelector",
+    "annotationSelector",
+];
+const OPTION_FIELDS: &[&str] = &["delimiter", "index", "encoding", "create"];
+
+/// Renames the keys of a replacement object (`fields` are its declared
+/// names) as Go's JSON decoding matches them: exactly, else ignoring case
+/// (`Source:`, `FieldPaths:`, `select: {KIND: ...}`); a later key naming
+/// the same field wins. kustomize also reads the kustomization's YAML
+/// through JSON, where a whole float such as `index: 0.0` is written `0`,
+/// so an `index` holding a whole number is taken as that integer.
+fn go_field_names(value: &mut serde_json::Value, fields: &'static [&'static str]) {
+    let serde_json::Value::Object(map) = value else {
+        return;
+    };
+    let entries = std::mem::take(map);
+    for (key, mut child) in entries {
+        let name = crate::plugin::fold::field_for(&key, fields).to_string();
+        match name.as_str() {
+            "source" => go_field_names(&mut child, SOURCE_FIELDS),
+            "select" => go_field_names(&mut child, SELECTOR_FIELDS),
+            "options" => go_field_names(&mut child, OPTION_FIELDS),
+            "targets" | "reject" => {
+                let item_fields = if name == "targets" {
+                    TARGET_FIELDS
+                } else {
+                    SELECTOR_FIELDS
+                };
+                if let serde_json::Value::Array(items) = &mut child {
+                    items
+                        .iter_mut()
+                        .for_each(|i| go_field_names(i, item_fields));
+                }
+            }
+            "index" => whole_number_as_integer(&mut child),
+            _ => {}
+        }
+        map.shift_remove(&name);
+        map.insert(name, child);
+    }
+}
+
+/// A float with no fractional part, within `i64`'s range, as an integer.
+fn whole_number_as_integer(value: &mut serde_json::Value) {
+    let Some(f) = value.as_f64().filter(|_| value.is_f64()) else {
+        return;
+    };
+    if f.fract() == 0.0 && f.abs() < 9.2e18 {
+        *value = serde_json::Value::from(f as i64);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn field_names_match_as_in_go() {
+        let entries = vec![json!({
+            "Source": {"KIND": "ConfigMap", "FieldPath": "data.x",
+                       "Options": {"Delimiter": ".", "Index": 1.0}},
+            "TARGETS": [{"Select": {"Kind": "Deployment", "LabelSelector": "a=b"},
+                         "Reject": [{"NAME": "skip"}],
+                         "FieldPaths": ["spec.replicas"], "Options": {"Create": true}}]
+        })];
+        let r = resolve_entries(&entries, &no_files).unwrap();
+        let source = r[0].source.as_ref().unwrap();
+        assert_eq!(
+            (source.id.kind.as_str(), source.field_path.as_str()),
+            ("ConfigMap", "data.x")
+        );
+        assert_eq!(source.options.as_ref().unwrap().index, 1);
+        let target = &r[0].targets.as_ref().unwrap()[0];
+        assert_eq!(target.select.as_ref().unwrap().label_selector, "a=b");
+        assert_eq!(target.reject[0].id.name, "skip");
+        assert!(target.options.as_ref().unwrap().create);
+        let half = vec![json!({"source": {"options": {"index": 1.5}}, "targets": []})];
+        assert!(resolve_entries(&half, &no_files).is_err());
+    }
 
     fn no_files(path: &str) -> Result<String> {
         bail!("no file {path}")

@@ -20,7 +20,7 @@ use super::Transform;
 use crate::kustomization::Kustomization;
 use crate::patch::label_selector::LabelSelector;
 use crate::patch::source::PatchFiles;
-use crate::resource::{ResId, Resource, ResourceList};
+use crate::resource::{ResId, Resource, ResourceList, WriteLog};
 use crate::yaml::Value;
 use anyhow::{anyhow, bail, Context, Result};
 use path::{CreateKind, Found};
@@ -205,22 +205,26 @@ fn write_target(
             return Ok(());
         }
         let target_name = format!("{} {}", res.kind(), res.name());
+        let mut log = WriteLog::default();
         for field_path in field_paths {
             let options = target.options.as_ref();
-            write_field(res.value_mut(), &target_name, field_path, value, options)?;
+            let root = res.value_mut();
+            write_field(root, &target_name, field_path, value, options, &mut log)?;
         }
+        res.finish_writes(&log);
         Ok(())
     })
 }
 
 /// Writes `value` at every node `field_path` matches in one resource
-/// (`target`, its kind and name, for messages).
+/// (`target`, its kind and name, for messages), noting each write in `log`.
 fn write_field(
     root: &mut Value,
     target: &str,
     field_path: &str,
     value: &Value,
     options: Option<&FieldOptions>,
+    log: &mut WriteLog,
 ) -> Result<()> {
     let create = match (options.is_some_and(|o| o.create), value) {
         (false, _) => CreateKind::None,
@@ -240,10 +244,15 @@ fn write_field(
     // walk say which field could not be found.
     let mut write_error = None;
     let mut set = |node: &mut Value, found: Found| {
-        typed::set_field(node, found, value, options).map_err(|e| {
+        // kustomize writes a scalar target's text in place and replaces any
+        // other node, which matters to linked values.
+        let in_place = found == Found::Existing && node.is_scalar();
+        let written = typed::set_field(node, found, value, options).map_err(|e| {
             write_error = Some(e);
             anyhow!("write failed")
-        })
+        });
+        log.record(node, in_place);
+        written
     };
     let walked = path::visit_matches(root, &parts, create, &mut set);
     if let Some(e) = write_error {

@@ -45,6 +45,9 @@ pub fn resolve(
                 substitute_in(node, &mut lookup, annotations)
             })?;
         }
+        // kustomize expands in place, so a shared label or annotation
+        // value changes at every place it is linked to.
+        resource.spread_changes();
         Ok::<(), anyhow::Error>(())
     })?;
     Ok(vars
