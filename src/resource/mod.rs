@@ -117,6 +117,14 @@ impl Resource {
         }
     }
 
+    /// Bytes of the compact form, while the object is in it.
+    pub fn frozen_len(&self) -> Option<usize> {
+        match &self.body {
+            Body::Frozen(frozen) => Some(frozen.encoded_len()),
+            Body::Tree(_) => None,
+        }
+    }
+
     /// True while the object is in its compact form.
     pub fn is_frozen(&self) -> bool {
         matches!(self.body, Body::Frozen(_))
