@@ -147,6 +147,26 @@ impl Resource {
         }
     }
 
+    /// True when following `path` (mapping keys from the top) meets only
+    /// mappings and one of them lacks the next key; read in place in
+    /// either form.
+    pub fn lacks_path(&self, path: &[&str]) -> bool {
+        match &self.body {
+            Body::Tree(value) => {
+                let mut node = value;
+                for step in path {
+                    match node.as_map().map(|map| map.get(step)) {
+                        Some(Some(next)) => node = next,
+                        Some(None) => return true,
+                        None => return false,
+                    }
+                }
+                false
+            }
+            Body::Frozen(frozen) => frozen.lacks_path(path),
+        }
+    }
+
     /// The string at `path`, read in place in either form.
     pub fn str_at(&self, path: &[&str]) -> Option<&str> {
         match &self.body {
