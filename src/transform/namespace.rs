@@ -125,7 +125,7 @@ impl Transform for NamespaceTransformer {
             items[i].store_previous_id();
             if !self.leaves_alone(&items[i], &specs) {
                 self.transform_one(items[i].value_mut(), &metadata_namespace, &specs)?;
-                items[i].freeze();
+                items[i].rest();
             }
             let new_hash = id_hash(&items[i]);
             if new_hash != hashes[i] {
@@ -185,7 +185,7 @@ impl NamespaceTransformer {
         let specs: Vec<CompiledSpec<'_>> = self.field_specs.iter().map(CompiledSpec::new).collect();
         res.store_previous_id();
         self.transform_one(res.value_mut(), &metadata_namespace, &specs)?;
-        res.freeze();
+        res.rest();
         Ok(())
     }
 
