@@ -75,7 +75,7 @@ pub fn split_documents(text: &str) -> Result<Vec<Chunk<'_>>, BadSeparator> {
 /// standard library's word-at-a-time search takes over a small file. Only
 /// texts of [`Search::VECTOR_MIN`] bytes or more pay that, once.
 enum Search {
-    Vector(memchr::memmem::Finder<'static>),
+    Vector(Box<memchr::memmem::Finder<'static>>),
     Plain,
 }
 
@@ -84,7 +84,7 @@ impl Search {
 
     fn for_len(len: usize) -> Search {
         if len >= Search::VECTOR_MIN {
-            Search::Vector(memchr::memmem::Finder::new(b"\n---"))
+            Search::Vector(Box::new(memchr::memmem::Finder::new(b"\n---")))
         } else {
             Search::Plain
         }
