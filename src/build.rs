@@ -741,10 +741,17 @@ mod build_remote;
 /// long as parsing this much YAML takes.
 const PARALLEL_BYTES: u64 = 64 * 1024;
 
+/// What a kustomization directory is taken to add beyond its own files
+/// when weighing parallel loading: the bases it may pull in are unknown.
+const DIR_EXTRA_BYTES: u64 = PARALLEL_BYTES / 4;
+
 /// Whether these resolved entries are worth loading in parallel: more than
-/// one, and at least one of them a kustomization or remote (of unknown
-/// size) or the files together large. Small builds, the common case in CI,
-/// then never start the thread pool at all.
+/// one, and either a remote among them (of unknown size, and slow) or
+/// their files together large. A kustomization directory counts its own
+/// files plus [`DIR_EXTRA_BYTES`], so an overlay of one small base and a
+/// patch file stays sequential (its bases decide for themselves), while
+/// four or more directories always share out. Small builds, the common
+/// case in CI, then never start the thread pool at all.
 fn worth_parallel(resolved: &[(&String, Result<Entry>)]) -> bool {
     if resolved.len() < 2 {
         return false;
@@ -752,10 +759,29 @@ fn worth_parallel(resolved: &[(&String, Result<Entry>)]) -> bool {
     let mut bytes = 0;
     for (_, entry) in resolved {
         match entry {
-            Ok(Entry::File(path)) => bytes += std::fs::metadata(path).map_or(0, |m| m.len()),
-            Ok(_) => return true,
+            Ok(Entry::File(path)) => bytes += file_bytes(path),
+            Ok(Entry::Dir(path)) => bytes += dir_file_bytes(path) + DIR_EXTRA_BYTES,
+            Ok(Entry::Remote(_)) => return true,
             Err(_) => {}
         }
     }
     bytes >= PARALLEL_BYTES
+}
+
+fn file_bytes(path: &Path) -> u64 {
+    std::fs::metadata(path).map_or(0, |m| m.len())
+}
+
+/// Bytes of the files directly in `dir` (0 where it cannot be read: the
+/// load reports that).
+fn dir_file_bytes(dir: &Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .filter_map(|entry| entry.metadata().ok())
+        .filter(|meta| meta.is_file())
+        .map(|meta| meta.len())
+        .sum()
 }

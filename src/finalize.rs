@@ -57,7 +57,7 @@ pub fn clean_annotations(resources: &mut ResourceList, keep: Keep) {
         if has_build_metadata(r, keep) || annotations_need_cleaning(r, keep) {
             write_build_metadata(r, keep);
             strip_annotations(r, keep);
-            r.freeze();
+            r.rest();
         }
     }
 }

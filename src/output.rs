@@ -176,7 +176,16 @@ fn print_in_order(
 /// space that was never touched.
 fn print_and_drop(scratch: &mut String, resource: Resource) -> Result<String> {
     const LARGE: usize = 1 << 20;
+    // A document's text is several times its frozen encoding (keys and
+    // indentation written out: about 7x on deeply nested CRDs). Growing the
+    // text by doubling copied it at each step and left the old block
+    // resident until purged, the peak of a build of large CRDs; room
+    // reserved up front and never written costs no memory.
+    const TEXT_PER_FROZEN_BYTE: usize = 8;
     scratch.clear();
+    if let Some(len) = resource.frozen_len().filter(|&len| len >= LARGE / 4) {
+        scratch.reserve(len * TEXT_PER_FROZEN_BYTE);
+    }
     print_document(&resource.value(), scratch)
         .with_context(|| format!("printing {}", resource.id()))?;
     drop(resource);

@@ -40,6 +40,7 @@ pub fn read_resources_finding(path: &Path, needle: &str) -> Result<(Vec<Resource
 /// The resources in `text`, read as [`read_resources`] reads a file;
 /// `path` names the text in errors (a file, or the URL it came from).
 pub fn resources_from_text(text: &str, path: &Path) -> Result<Vec<Resource>> {
+    crate::resource::note_input_bytes(text.len());
     let docs =
         crate::yaml::parse_documents_noting_bare_nulls(text, path).map_err(|e| anyhow!(e))?;
     let has_bare_nulls = docs.iter().any(|(_, nulls)| !nulls.is_empty());

@@ -7,10 +7,11 @@ use std::hash::{BuildHasher, RandomState};
 /// Resources in input order, with an index that rejects a second resource
 /// with the same identity (kustomize's "already registered id" error).
 ///
-/// Resources rest in the list frozen (see [`crate::yaml::frozen`]): adding
-/// one freezes it, and [`ResourceList::try_for_each_mut`] freezes each
-/// resource again as soon as its pass is done with it, so a pass over the
-/// whole list holds one thawed tree at a time. Code that thaws resources
+/// Resources rest in the list frozen (see [`crate::yaml::frozen`]) once
+/// the build has read enough input for that to pay ([`Resource::rest`]):
+/// adding one puts it at rest, and [`ResourceList::try_for_each_mut`] does
+/// so again as soon as its pass is done with it, so a pass over the whole
+/// list holds one thawed tree at a time. Code that thaws resources
 /// through [`ResourceList::iter_mut`] or [`ResourceList::items_mut`] calls
 /// [`ResourceList::freeze_all`] when it is done.
 ///
@@ -68,7 +69,7 @@ impl ResourceList {
         {
             return Err(IdConflict { id: resource.id() });
         }
-        resource.freeze();
+        resource.rest();
         self.items.push(resource);
         Ok(())
     }
@@ -103,8 +104,8 @@ impl ResourceList {
         self.items.iter_mut()
     }
 
-    /// Runs `f` on each resource in order, freezing each one again once `f`
-    /// returns; stops at the first error. Marks the identity index stale.
+    /// Runs `f` on each resource in order, putting each one back at rest
+    /// ([`Resource::rest`]) once `f` returns; stops at the first error. Marks the identity index stale.
     ///
     /// One thread thaws, changes and freezes each resource in turn: spread
     /// over threads, the trees would be freed by threads other than the
@@ -117,16 +118,16 @@ impl ResourceList {
         self.index_stale = true;
         for resource in &mut self.items {
             let result = f(resource);
-            resource.freeze();
+            resource.rest();
             result?;
         }
         Ok(())
     }
 
-    /// Freezes every resource a pass left thawed (on this thread, for the
-    /// reason given at [`ResourceList::try_for_each_mut`]).
+    /// Puts every resource a pass left thawed back at rest (on this thread,
+    /// for the reason given at [`ResourceList::try_for_each_mut`]).
     pub fn freeze_all(&mut self) {
-        self.items.iter_mut().for_each(Resource::freeze);
+        self.items.iter_mut().for_each(Resource::rest);
     }
 
     /// The resources as a slice.
@@ -315,6 +316,9 @@ mod tests {
 
     #[test]
     fn resources_rest_frozen_and_passes_freeze_what_they_thaw() {
+        // Resources rest frozen once a build has read this much (the count
+        // only grows, so other tests keep freezing as before).
+        crate::resource::note_input_bytes(crate::resource::FREEZE_FROM_BYTES);
         let mut list = ResourceList::new();
         list.push(res("ConfigMap", "a", "ns")).unwrap();
         list.push(res("ConfigMap", "b", "ns")).unwrap();

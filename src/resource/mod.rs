@@ -19,7 +19,20 @@ pub use origin_path::OriginScope;
 use crate::yaml::{Frozen, Mapping, Value};
 use std::borrow::Cow;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+
+/// Bytes of resource text this process has read so far.
+static INPUT_BYTES: AtomicUsize = AtomicUsize::new(0);
+
+/// Resource text a build reads before its resources rest frozen (see
+/// [`Resource::rest`]).
+pub const FREEZE_FROM_BYTES: usize = 512 * 1024;
+
+/// Counts `len` bytes of resource text read by the build.
+pub fn note_input_bytes(len: usize) {
+    INPUT_BYTES.fetch_add(len, Ordering::Relaxed);
+}
 
 /// One Kubernetes object flowing through the build.
 #[derive(Debug, Clone)]
@@ -120,6 +133,26 @@ impl Resource {
         }
     }
 
+    /// Bytes of the compact form, while the object is in it.
+    pub fn frozen_len(&self) -> Option<usize> {
+        match &self.body {
+            Body::Frozen(frozen) => Some(frozen.encoded_len()),
+            Body::Tree(_) => None,
+        }
+    }
+
+    /// Puts the object at rest: frozen, once the build has read
+    /// [`FREEZE_FROM_BYTES`] of resource text. Below that its trees take a
+    /// few megabytes at most, and encoding each one and decoding it again
+    /// for every step and for printing cost more time (a twentieth of a
+    /// typical build) than the memory is worth; above it, memory is what
+    /// freezing saves. Either form gives the same bytes out.
+    pub fn rest(&mut self) {
+        if INPUT_BYTES.load(Ordering::Relaxed) >= FREEZE_FROM_BYTES {
+            self.freeze();
+        }
+    }
+
     /// True while the object is in its compact form.
     pub fn is_frozen(&self) -> bool {
         matches!(self.body, Body::Frozen(_))
@@ -139,6 +172,26 @@ impl Resource {
         match &self.body {
             Body::Tree(value) => value.get_path(path).map(Cow::Borrowed),
             Body::Frozen(frozen) => frozen.thaw_at(path).map(Cow::Owned),
+        }
+    }
+
+    /// True when following `path` (mapping keys from the top) meets only
+    /// mappings and one of them lacks the next key; read in place in
+    /// either form.
+    pub fn lacks_path(&self, path: &[&str]) -> bool {
+        match &self.body {
+            Body::Tree(value) => {
+                let mut node = value;
+                for step in path {
+                    match node.as_map().map(|map| map.get(step)) {
+                        Some(Some(next)) => node = next,
+                        Some(None) => return true,
+                        None => return false,
+                    }
+                }
+                false
+            }
+            Body::Frozen(frozen) => frozen.lacks_path(path),
         }
     }
 

@@ -123,8 +123,10 @@ impl Transform for NamespaceTransformer {
             // kustomize records the identity of every non-empty resource,
             // whether or not its namespace changes.
             items[i].store_previous_id();
-            self.transform_one(items[i].value_mut(), &metadata_namespace, &specs)?;
-            items[i].freeze();
+            if !self.leaves_alone(&items[i], &specs) {
+                self.transform_one(items[i].value_mut(), &metadata_namespace, &specs)?;
+                items[i].rest();
+            }
             let new_hash = id_hash(&items[i]);
             if new_hash != hashes[i] {
                 if let Some(c) = counts.get_mut(&hashes[i]) {
@@ -183,8 +185,36 @@ impl NamespaceTransformer {
         let specs: Vec<CompiledSpec<'_>> = self.field_specs.iter().map(CompiledSpec::new).collect();
         res.store_previous_id();
         self.transform_one(res.value_mut(), &metadata_namespace, &specs)?;
-        res.freeze();
+        res.rest();
         Ok(())
+    }
+
+    /// True when [`Self::transform_one`] provably changes nothing in `res`,
+    /// judged from a few fields read in place: a large cluster-scoped
+    /// resource (a CRD) then needs no decoding and re-encoding. It must be
+    /// cluster-scoped or already carry the namespace, no role binding, and
+    /// every other spec that applies to it must neither create fields nor
+    /// find its path: the walk stops at the first missing field. Anything
+    /// else is left to the full walk.
+    fn leaves_alone(&self, res: &Resource, specs: &[CompiledSpec<'_>]) -> bool {
+        let api_version = res.str_at(&["apiVersion"]).unwrap_or("");
+        let kind = res.str_at(&["kind"]).unwrap_or("");
+        if kind == "RoleBinding" || kind == "ClusterRoleBinding" {
+            return false;
+        }
+        if !is_cluster_scoped(api_version, kind)
+            && res.str_at(&["metadata", "namespace"]) != Some(self.namespace())
+        {
+            return false;
+        }
+        specs.iter().all(|compiled| {
+            let spec = compiled.spec();
+            let skipped = spec.path == "metadata/namespace"
+                || (spec.path == "metadata/name" && api_version != "v1");
+            skipped
+                || !compiled.matches(api_version, kind)
+                || (!spec.create_if_missing && finds_nothing(res, compiled))
+        })
     }
 
     /// The target namespace.
@@ -225,6 +255,23 @@ impl NamespaceTransformer {
         }
         Ok(())
     }
+}
+
+/// True when a non-creating spec's walk provably stops at a missing field
+/// of `res`: its path's names are plain and lead through mappings only.
+fn finds_nothing(res: &Resource, compiled: &CompiledSpec<'_>) -> bool {
+    let names: Vec<&str> = compiled.field_names().collect();
+    names.iter().all(|name| is_plain_name(name)) && res.lacks_path(&names)
+}
+
+/// A field name the walk looks up as it is: not a sequence index or
+/// marker, a wildcard or a blank (see the walk's own checks).
+fn is_plain_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.bytes().any(|b| b.is_ascii_alphabetic())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
 /// Words a field-spec failure as kustomize does: wrong-kind targets get

@@ -88,6 +88,12 @@ impl Frozen {
         self.0.len()
     }
 
+    /// True when following `path` (mapping keys from the top) meets only
+    /// mappings and one of them lacks the next key; nothing is decoded.
+    pub fn lacks_path(&self, path: &[&str]) -> bool {
+        Reader::new(&self.0).lacks(path)
+    }
+
     /// The value at `path` (mapping keys from the top), decoding only that
     /// part of the tree.
     pub fn thaw_at(&self, path: &[&str]) -> Option<Value> {
@@ -388,6 +394,28 @@ impl<'a> Reader<'a> {
     }
 
     /// Moves to the value at `path`, following mapping keys.
+    /// See [`Frozen::lacks_path`].
+    fn lacks(&mut self, path: &[&str]) -> bool {
+        for step in path {
+            if self.bytes[self.at] != MAP {
+                return false;
+            }
+            self.at += 1;
+            let mut left = self.count();
+            loop {
+                if left == 0 {
+                    return true;
+                }
+                left -= 1;
+                if self.key().as_str() == *step {
+                    break;
+                }
+                self.skip();
+            }
+        }
+        false
+    }
+
     fn seek(&mut self, path: &[&str]) -> Option<()> {
         for step in path {
             if self.bytes[self.at] == QMAP {
@@ -435,6 +463,18 @@ mod tests {
         );
         let value = parse(&text);
         assert_eq!(Frozen::new(&value).thaw(), value);
+    }
+
+    #[test]
+    fn a_path_is_lacking_only_where_mappings_lead_to_a_missing_key() {
+        let frozen = Frozen::new(&parse("a: {b: {c: 1}, n: null, s: [x]}\n"));
+        assert!(frozen.lacks_path(&["z"]));
+        assert!(frozen.lacks_path(&["a", "z", "y"]));
+        assert!(!frozen.lacks_path(&["a", "b", "c"]));
+        // Null, scalars and sequences are not mappings: unknown, not lacking.
+        assert!(!frozen.lacks_path(&["a", "n", "x"]));
+        assert!(!frozen.lacks_path(&["a", "b", "c", "d"]));
+        assert!(!frozen.lacks_path(&["a", "s", "x"]));
     }
 
     #[test]

@@ -38,16 +38,16 @@ pub fn split_documents(text: &str) -> Result<Vec<Chunk<'_>>, BadSeparator> {
     let mut line = 1;
     let mut counted = 0;
     let mut search = 0;
-    // A candidate is a line starting `---`: found by a vectorised
-    // substring search rather than by stopping at every newline.
-    let finder = memchr::memmem::Finder::new(b"\n---");
-    while let Some(rel) = finder.find(&bytes[search..]) {
+    // A candidate is a line starting `---`: found by a substring search
+    // rather than by stopping at every newline.
+    let search_text = Search::for_len(bytes.len());
+    while let Some(rel) = search_text.separator(&text[search..]) {
         let nl = search + rel;
         line += count_newlines(&bytes[counted..=nl]);
-        let rest = &bytes[nl + 1..];
+        let rest = &text[nl + 1..];
         // The separator needs a newline after it; `---` on the file's last
         // line is left to the YAML parser.
-        let Some(end_rel) = memchr::memchr(b'\n', rest) else {
+        let Some(end_rel) = search_text.newline(rest) else {
             break;
         };
         let sep_end = nl + 1 + end_rel;
@@ -67,6 +67,53 @@ pub fn split_documents(text: &str) -> Result<Vec<Chunk<'_>>, BadSeparator> {
         first_line: start_line,
     });
     Ok(chunks)
+}
+
+/// How a text is searched. memchr's vectorised search first asks the CPU
+/// for its features, a dozen `cpuid` instructions; under a hypervisor (most
+/// CI runners) each one traps, and together they cost more than the
+/// standard library's word-at-a-time search takes over a small file. Only
+/// texts of [`Search::VECTOR_MIN`] bytes or more pay that, once.
+enum Search {
+    Vector(Box<memchr::memmem::Finder<'static>>),
+    Plain,
+}
+
+impl Search {
+    const VECTOR_MIN: usize = 256 * 1024;
+
+    fn for_len(len: usize) -> Search {
+        if len >= Search::VECTOR_MIN {
+            Search::Vector(Box::new(memchr::memmem::Finder::new(b"\n---")))
+        } else {
+            Search::Plain
+        }
+    }
+
+    /// Offset of the next `\n---`.
+    fn separator(&self, hay: &str) -> Option<usize> {
+        match self {
+            Search::Vector(finder) => finder.find(hay.as_bytes()),
+            Search::Plain => {
+                let mut from = 0;
+                loop {
+                    let at = from + hay[from..].find('\n')?;
+                    if hay[at..].starts_with("\n---") {
+                        return Some(at);
+                    }
+                    from = at + 1;
+                }
+            }
+        }
+    }
+
+    /// Offset of the next newline.
+    fn newline(&self, hay: &str) -> Option<usize> {
+        match self {
+            Search::Vector(_) => memchr::memchr(b'\n', hay.as_bytes()),
+            Search::Plain => hay.find('\n'),
+        }
+    }
 }
 
 fn count_newlines(bytes: &[u8]) -> usize {

@@ -54,7 +54,7 @@ fn fix_referrers(items: &mut [Resource], rules: &Rules<'_>, targets: &Targets) -
         for rule in applicable {
             update_field(items, i, rule, &referrer, targets)?;
         }
-        items[i].freeze();
+        items[i].rest();
     }
     Ok(())
 }
