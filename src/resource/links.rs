@@ -156,7 +156,8 @@ impl Resource {
     /// Spreads values just written in place at `paths` to the other places
     /// linked with them.
     pub fn spread_writes(&mut self, paths: &[LinkPath]) {
-        if !self.has_links() || paths.is_empty() {
+        let linked = |g: &LinkGroup| g.members.iter().any(|m| paths.contains(m));
+        if !self.state.links.iter().any(linked) {
             return;
         }
         self.update_links(|root, group| {
