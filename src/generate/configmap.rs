@@ -24,7 +24,7 @@ pub fn configmap_object(
     for (key, bytes) in pairs {
         match String::from_utf8(bytes) {
             Ok(text) => {
-                let quoted = written_in_quotes(&text);
+                let quoted = crate::yaml::resolve::emitted_in_quotes(&text);
                 let key = crate::yaml::Key::new(&key);
                 data.insert(key, Value::String(text.into()));
                 data.set_quoted(key, quoted);
@@ -43,18 +43,6 @@ pub fn configmap_object(
     }
     set_options(&mut object, options);
     Value::Map(object)
-}
-
-/// Whether kustomize's generated node for a data value is in a quoted (or
-/// block) style: multi-line text, and text that YAML 1.1 or 1.2 would read
-/// as something other than a string (the empty string excepted). A patch
-/// keeps that style (see [`Mapping::is_quoted`]).
-fn written_in_quotes(text: &str) -> bool {
-    use crate::yaml::resolve::{plain_reads_as_string, resolve_text, Resolved, Schema};
-    !text.is_empty()
-        && (text.contains('\n')
-            || !plain_reads_as_string(text)
-            || matches!(resolve_text(text, false, Schema::V2), Resolved::Bool(_)))
 }
 
 #[cfg(test)]

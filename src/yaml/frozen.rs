@@ -454,6 +454,18 @@ mod tests {
     }
 
     #[test]
+    fn kept_texts_and_quoted_fields_round_trip() {
+        let v = parse("a: 0x1F\nb: 'x'\nc: {d: \"5\", e: ~}\nf: x\n");
+        let thawed = Frozen::new(&v).thaw();
+        assert_eq!(thawed, v);
+        let map = thawed.as_map().unwrap();
+        assert!(map.is_quoted("b") && !map.is_quoted("f") && !map.is_quoted("a"));
+        assert!(map["c"].as_map().unwrap().is_quoted("d"));
+        assert_eq!(map["a"].scalar_text().as_deref(), Some("0x1F"));
+        assert_eq!(Frozen::new(&v).str_at(&["c", "d"]), Some("5"));
+    }
+
+    #[test]
     fn every_kind_of_value_round_trips() {
         let long = "x".repeat(300);
         let text = format!(

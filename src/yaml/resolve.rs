@@ -125,6 +125,18 @@ pub fn plain_reads_as_string(text: &str) -> bool {
     resolve_text(text, true, Schema::V3) == Resolved::Str
 }
 
+/// Whether yaml.v3 writes a string node it made (a generated ConfigMap's
+/// data, a resource rebuilt from JSON) in quotes or a block style:
+/// multi-line text, and text that YAML 1.1 or 1.2 would read as something
+/// other than a string (the empty string excepted). A strategic-merge patch
+/// keeps a field's style (see [`crate::yaml::Mapping::is_quoted`]).
+pub fn emitted_in_quotes(text: &str) -> bool {
+    !text.is_empty()
+        && (text.contains('\n')
+            || !plain_reads_as_string(text)
+            || matches!(resolve_text(text, false, Schema::V2), Resolved::Bool(_)))
+}
+
 /// Resolves a scalar's text by content, as yaml.v3's `resolve` does for an
 /// untagged plain scalar (`allow_timestamp` true) or for a scalar carrying
 /// a core tag other than `!!timestamp` (`allow_timestamp` false).

@@ -3,11 +3,27 @@
 //! kustomize routes every resource through JSON before printing it, so the
 //! value model that decides the printed bytes is JSON's: null, booleans,
 //! 64-bit integers, floats, strings, sequences and string-keyed mappings.
-//! Input scalars are resolved into this model once, at parse time, by
-//! yaml.v3's rules (see [`crate::yaml::resolve`]); nothing downstream has to
-//! re-interpret text.
+//! Input scalars are resolved into this model at parse time, by yaml.v3's
+//! rules (see [`crate::yaml::resolve`]).
+//!
+//! kustomize itself keeps each scalar as written until it prints, and a few
+//! of its steps read that text or style: annotation values are written back
+//! as their text, a patch value takes the quoting of the field it replaces,
+//! a `configMapGenerator` merge and replacements copy text. So the model
+//! keeps what those steps need, at no cost where it is not needed:
+//!
+//! * a non-string scalar whose text is not the canonical print of its value
+//!   (`0x1F`, `1.0`, `~`, `True`, a date) is a boxed [`Value::Text`] holding
+//!   the text and the resolved value; code that works on types reads
+//!   [`Value::resolved`], code that reads text [`Value::scalar_text`];
+//! * a mapping remembers which of its fields hold strings written in quotes
+//!   ([`Mapping::is_quoted`]).
+//!
+//! Real trees almost never spell a number or a boolean other than
+//! canonically, so nearly every scalar is an unboxed value as before.
 
 pub use crate::yaml::mapping::Mapping;
+use crate::yaml::Key;
 
 /// Text in the value model: mapping keys and string scalars.
 ///
@@ -154,13 +170,26 @@ impl Value {
         }
     }
 
-    /// Replaces every kept scalar in the tree by its value, as a trip
-    /// through JSON does (kustomize's JSON patches take one).
+    /// What a trip through JSON leaves (kustomize's JSON patches take one):
+    /// kept scalars become their values, and a field is in quotes exactly
+    /// when yaml.v3 would quote its string
+    /// ([`crate::yaml::resolve::emitted_in_quotes`]).
     pub fn forget_text(&mut self) {
         match self {
             Value::Text(t) => *self = std::mem::take(&mut t.value),
             Value::Seq(items) => items.iter_mut().for_each(Value::forget_text),
-            Value::Map(map) => map.values_mut().for_each(Value::forget_text),
+            Value::Map(map) => {
+                let mut quoted = Vec::new();
+                for (key, value) in map.iter_mut() {
+                    value.forget_text();
+                    if let Value::String(s) = value {
+                        quoted.push((Key::new(key), crate::yaml::resolve::emitted_in_quotes(s)));
+                    }
+                }
+                let stale: Vec<Key> = map.quoted_keys().1.collect();
+                stale.into_iter().for_each(|k| map.set_quoted(k, false));
+                quoted.into_iter().for_each(|(k, q)| map.set_quoted(k, q));
+            }
             _ => {}
         }
     }
@@ -409,6 +438,55 @@ mod tests {
             std::mem::size_of::<Mapping>()
         );
         assert!(std::mem::size_of::<Value>() <= 24);
+    }
+
+    #[test]
+    fn only_non_canonical_spellings_keep_their_text() {
+        for (text, value) in [
+            ("5", Value::Int(5)),
+            ("-5", Value::Int(-5)),
+            ("0", Value::Int(0)),
+            ("true", Value::Bool(true)),
+            ("null", Value::Null),
+            ("", Value::Null),
+            ("1.5", Value::Float(1.5)),
+        ] {
+            assert!(
+                !matches!(Scalar::keep(text, value), Value::Text(_)),
+                "{text}"
+            );
+        }
+        for (text, value) in [
+            ("0123", Value::Int(83)),
+            ("0x1F", Value::Int(31)),
+            ("-0", Value::Int(0)),
+            ("+5", Value::Int(5)),
+            ("True", Value::Bool(true)),
+            ("~", Value::Null),
+            ("1.0", Value::Float(1.0)),
+        ] {
+            let kept = Scalar::keep(text, value.clone());
+            assert_eq!(kept.resolved(), &value, "{text}");
+            assert_eq!(
+                kept.scalar_text().as_deref(),
+                value.scalar_text().map(|_| text)
+            );
+        }
+    }
+
+    #[test]
+    fn untagged_scalars_settle_into_strings_and_json_drops_texts() {
+        let mut m = Mapping::new();
+        m.insert("u".into(), Scalar::untagged("16.2", Value::Float(16.2)));
+        m.insert("k".into(), Scalar::keep("0x1F", Value::Int(31)));
+        let mut v = Value::Map(m);
+        let mut json = v.clone();
+        v.settle_untagged();
+        assert_eq!(v.get("u"), Some(&Value::from("16.2")));
+        assert!(matches!(v.get("k"), Some(Value::Text(_))));
+        json.forget_text();
+        assert_eq!(json.get("u"), Some(&Value::Float(16.2)));
+        assert_eq!(json.get("k"), Some(&Value::Int(31)));
     }
 
     #[test]
