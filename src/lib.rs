@@ -36,6 +36,8 @@ pub mod edit;
 pub mod fieldspec;
 pub mod finalize;
 pub mod generate;
+mod gojson;
+mod gopath;
 pub mod kustomization;
 pub mod load;
 pub mod localize;

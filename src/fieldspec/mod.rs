@@ -24,7 +24,7 @@ pub use files::{config_from_text, configurations_config, crds_config, merge_kust
 pub use gosort::go_sort;
 pub use walk::{apply_field_spec, apply_field_specs, split_path, CompiledSpec, CreateKind, Setter};
 
-use crate::kustomization::nullable;
+use crate::gojson::nullable;
 use crate::resource::Gvk;
 use serde::Deserialize;
 use std::fmt;

@@ -23,7 +23,7 @@
 //! are kept and `0 1 3 a e` become `g h k m t` (so the suffix never looks
 //! like a number or contains a vowel that could spell words).
 
-use crate::transform::go_json;
+use crate::gojson::encode as go_json;
 use crate::yaml::{Mapping, Value};
 
 /// The name-suffix hash of a ConfigMap or Secret object, as kustomize

@@ -3,8 +3,10 @@
 //! kind and apiVersion, and Components only where components are expected.
 
 use super::paths::{is_within, resolve_existing};
-use super::schema::{deprecation_warnings, is_effectively_empty, normalize_field_names};
 use super::{Entry, LoadRestrictor, Loader};
+use crate::kustomization::{
+    deprecation_warnings, is_effectively_empty, locate_schema_error, normalize_field_names,
+};
 use crate::kustomization::{Kustomization, FILE_NAMES};
 use crate::yaml::Value;
 use anyhow::{anyhow, bail, Context, Result};
@@ -60,7 +62,7 @@ impl Loader {
         // kustomize decodes only the first document of the file.
         let first = docs.into_iter().next().unwrap_or(Value::Null);
         let (kustomization, warnings) = kustomization_from_document(&first, &file)
-            .map_err(|e| super::locate_schema_error(e, &text))?;
+            .map_err(|e| locate_schema_error(e, &text))?;
         Ok(LoadedKustomization {
             dir,
             file,

@@ -15,26 +15,16 @@
 //!   reject cycles as kustomize does.
 
 mod chain;
-mod decode;
-mod decode_error;
 mod entry;
 mod input;
 mod kustfile;
-mod locate;
 mod meta;
 pub(crate) use meta::check_resource_meta;
 mod paths;
 mod reached;
 mod resources;
-mod schema;
-mod schema_error;
-mod shapes;
 
 pub use chain::BuildChain;
-pub use decode::decode;
-pub use decode_error::{
-    DecodeError, DecodeErrorKind, Expected, FieldPath, Found, FoundKind, Segment,
-};
 pub use entry::{looks_remote, Entry};
 pub use input::{max_input_bytes, read_input, read_input_text, set_max_input_bytes, MAX_INPUT_ENV};
 pub use kustfile::{kustomization_from_document, KustomizationRole, LoadedKustomization};
@@ -43,9 +33,6 @@ pub use resources::{
     read_resources, read_resources_finding, read_resources_parallel, resources_from_documents,
     resources_from_text,
 };
-pub use schema::{deprecation_warnings, is_effectively_empty, normalize_field_names};
-pub use schema_error::{locate_schema_error, SchemaError};
-pub use shapes::check_loose_fields;
 
 use std::str::FromStr;
 

@@ -2,8 +2,7 @@
 //! documents. Each runs on the very implementation its kustomization field
 //! uses; this module only decodes the config and wraps the result.
 
-use super::dispatch::Plugin;
-use super::{helm, iam_policy, Generate, PluginContext};
+use super::{helm, iam_policy, Generate, Plugin, PluginContext};
 use crate::generate::{self, DiskLoader, GeneratedResource, GeneratorConfig};
 use crate::resource::Resource;
 use crate::transform::{self, Transform};

@@ -11,7 +11,7 @@
 
 use super::builtin::{self, Builtin};
 use super::exec_fn::{self, FunctionSpec};
-use super::{Generate, PluginContext};
+use super::{Generate, Plugin, PluginContext};
 use crate::resource::{Resource, ResourceList};
 use crate::transform::Transform;
 use anyhow::{anyhow, bail, Context, Result};
@@ -24,14 +24,6 @@ pub enum Role {
     Generator,
     /// Listed under `transformers:` or `validators:`.
     Transformer,
-}
-
-/// A configured plugin, ready to run.
-pub enum Plugin {
-    /// Makes new objects.
-    Generator(Box<dyn Generate>),
-    /// Changes the accumulated objects.
-    Transformer(Box<dyn Transform>),
 }
 
 /// Configures every config of `configs` as a generator, in order.

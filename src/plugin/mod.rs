@@ -18,18 +18,20 @@ pub mod exec_fn;
 mod fold;
 pub mod helm;
 mod iam_policy;
+mod options;
 pub mod resource_list;
 pub mod validate;
 
 pub use configs::collect_configs;
 pub use dispatch::{load_generators, load_transformers};
+pub use options::{ContainerOptions, PluginOptions};
 
-use crate::build::PluginOptions;
 use crate::generate::{DiskLoader, GeneratedResource};
 use crate::load::{LoadRestrictor, Loader};
 use crate::patch::source::PatchFiles;
 use crate::remote::Session;
 use crate::resource::ResourceList;
+use crate::transform::Transform;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -49,6 +51,14 @@ pub trait Generate {
         let _ = notes;
         self.generate()
     }
+}
+
+/// A configured plugin, ready to run.
+pub enum Plugin {
+    /// Makes new objects.
+    Generator(Box<dyn Generate>),
+    /// Changes the accumulated objects.
+    Transformer(Box<dyn Transform>),
 }
 
 /// Where a plugin runs: the kustomization that lists it (files named in its

@@ -4,7 +4,6 @@
 
 pub mod annotations;
 mod entries;
-pub(crate) mod go_json;
 pub mod hash_suffix;
 pub mod images;
 pub mod labels;

@@ -325,7 +325,7 @@ fn conflict_list(items: &[Resource], key: &(Gvk, String, String)) -> String {
     let parts: Vec<String> = items
         .iter()
         .filter(|r| &r.id().conflict_key() == key)
-        .map(|r| super::go_json::to_string(&r.annotated_value()))
+        .map(|r| crate::gojson::encode::to_string(&r.annotated_value()))
         .collect();
     format!("[{}]", parts.join(" "))
 }

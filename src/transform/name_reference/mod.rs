@@ -306,7 +306,7 @@ impl FieldContext<'_> {
 
 /// A node in the compact JSON form kustomize's messages use.
 fn go_json_text(node: &Value) -> String {
-    super::go_json::to_string(node)
+    crate::gojson::encode::to_string(node)
 }
 
 /// Puts `message` in the setter failure at the bottom of a walk error.

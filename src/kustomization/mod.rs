@@ -8,7 +8,7 @@ use crate::fieldspec::FieldSpec;
 use crate::yaml::Value;
 use anyhow::{bail, Result};
 use indexmap::IndexMap;
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use std::path::Path;
 
 /// The file names kustomize recognises, in the order it tries them.
@@ -19,16 +19,15 @@ pub const KUSTOMIZATION_VERSION: &str = "kustomize.config.k8s.io/v1beta1";
 /// `apiVersion` of a Component.
 pub const COMPONENT_VERSION: &str = "kustomize.config.k8s.io/v1alpha1";
 
-/// Deserialises `null` as the type's default, as Go's JSON decoder does.
-/// Shared by every configuration schema (kustomization, plugin configs,
-/// field specs, vars).
-pub(crate) fn nullable<'de, D, T>(d: D) -> std::result::Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de> + Default,
-{
-    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
-}
+pub(crate) use crate::gojson::nullable;
+
+mod schema;
+mod schema_error;
+mod shapes;
+
+pub use schema::{deprecation_warnings, is_effectively_empty, normalize_field_names};
+pub use schema_error::{locate_schema_error, SchemaError};
+use shapes::check_loose_fields;
 
 /// A string-to-string map that keeps the file's order.
 pub type StringMap = IndexMap<String, String>;
@@ -261,20 +260,20 @@ impl Kustomization {
     /// into `resources`, `imageTags` into `images`, `env` into `envs`).
     pub fn from_value(doc: &Value, file: &Path) -> Result<Kustomization> {
         let mut json: serde_json::Value = doc.into();
-        crate::load::normalize_field_names(&mut json);
+        normalize_field_names(&mut json);
         let mut k = Kustomization::decode(json, file)?;
         k.apply_defaults(file)?;
         Ok(k)
     }
 
     /// Decodes a document whose field names went through
-    /// [`crate::load::normalize_field_names`], with no fix-ups applied.
+    /// [`normalize_field_names`], with no fix-ups applied.
     /// Unknown fields and wrongly typed values are errors, as in kustomize;
-    /// the error is a [`crate::load::SchemaError`] naming the field.
+    /// the error is a [`SchemaError`] naming the field.
     pub fn decode(json: serde_json::Value, file: &Path) -> Result<Kustomization> {
-        let schema_error = |e| anyhow::Error::new(crate::load::SchemaError::new(file, e));
-        let kustomization = crate::load::decode::<Kustomization>(&json).map_err(schema_error)?;
-        crate::load::check_loose_fields(&json).map_err(schema_error)?;
+        let schema_error = |e| anyhow::Error::new(SchemaError::new(file, e));
+        let kustomization = crate::gojson::decode::<Kustomization>(&json).map_err(schema_error)?;
+        check_loose_fields(&json).map_err(schema_error)?;
         Ok(kustomization)
     }
 
