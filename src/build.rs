@@ -14,10 +14,8 @@
 use crate::buildmeta::BuildMetadata;
 use crate::fieldspec::{merge_kustomization_config, TransformerConfig};
 use crate::generate;
-use crate::load::{
-    BuildChain, Entry, KustomizationRole, LoadRestrictor, LoadedKustomization, Loader,
-    ReachedFromExt, StepExt,
-};
+use crate::kustomization::{KustomizationRole, LoadedKustomization};
+use crate::load::{BuildChain, Entry, LoadRestrictor, Loader, ReachedFromExt, StepExt};
 use crate::openapi::custom::SchemaScope;
 use crate::order::{Reorder, SortOrder};
 use crate::patch::source::PatchFiles;
@@ -299,7 +297,7 @@ impl Builder {
             remote.check_contains(dir)?;
         }
         let chain = chain.descend(dir)?;
-        let mut nested = kust.loader(self.loader).load_kustomization_as(dir, role)?;
+        let mut nested = LoadedKustomization::load_as(&kust.loader(self.loader), dir, role)?;
         nested.origin = kust.origin.descend(entry);
         nested.remote = kust.remote.clone();
         self.enter_nested(&nested)?;
@@ -509,9 +507,9 @@ impl Builder {
                     if let Some(remote) = &kust.remote {
                         remote.check_contains(&dir)?;
                     }
-                    let mut child = kust
-                        .loader(self.loader)
-                        .load_kustomization_as(&dir, KustomizationRole::Resource)?;
+                    let loader = kust.loader(self.loader);
+                    let role = KustomizationRole::Resource;
+                    let mut child = LoadedKustomization::load_as(&loader, &dir, role)?;
                     child.remote = kust.remote.clone();
                     (child, chain.descend(&dir)?)
                 }

@@ -38,7 +38,7 @@
 
 use crate::fieldspec::FieldSpec;
 use crate::kustomization::Kustomization;
-use crate::load::LoadedKustomization;
+use crate::kustomization::LoadedKustomization;
 use crate::resource::origin::record_transformation;
 use crate::resource::{Origin, OriginScope, ResourceList};
 use crate::transform::labels::LabelTransformer;

@@ -23,9 +23,9 @@ pub mod spec;
 pub use hash::content_hash;
 pub use loader::{DecryptingLoader, DiskLoader, FileLoader};
 pub use merge::{absorb, combine, AbsorbTarget};
-pub use spec::{Behavior, GeneratorConfig, GeneratorKind};
+pub use spec::{Behavior, GeneratorArgs, GeneratorConfig, GeneratorKind, GeneratorOptions};
 
-use crate::kustomization::{GeneratorOptions, Kustomization};
+use crate::kustomization::Kustomization;
 use crate::resource::{Origin, Resource};
 use crate::yaml::{Mapping, Value};
 use anyhow::{bail, Context, Result};

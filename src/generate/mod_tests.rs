@@ -2,7 +2,8 @@
 //! Expectations were measured with `kubectl kustomize` (kustomize v5.5.0).
 
 use super::*;
-use crate::kustomization::{GeneratorArgs, StringMap};
+use crate::generate::GeneratorArgs;
+use crate::kustomization::StringMap;
 
 /// A mapping value from `(key, value)` pairs.
 pub(crate) fn map(pairs: &[(&str, Value)]) -> Value {

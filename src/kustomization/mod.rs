@@ -21,10 +21,15 @@ pub const COMPONENT_VERSION: &str = "kustomize.config.k8s.io/v1alpha1";
 
 pub(crate) use crate::gojson::nullable;
 
+mod read;
 mod schema;
 mod schema_error;
 mod shapes;
 
+pub use crate::generate::{GeneratorArgs, GeneratorOptions};
+pub use crate::order::{LegacySortOptions, SortOptions};
+pub use crate::patch::target::Selector;
+pub use read::{kustomization_from_document, KustomizationRole, LoadedKustomization};
 pub use schema::{deprecation_warnings, is_effectively_empty, normalize_field_names};
 pub use schema_error::{locate_schema_error, SchemaError};
 use shapes::check_loose_fields;
@@ -134,27 +139,6 @@ pub struct Label {
     pub field_specs: Vec<FieldSpec>,
 }
 
-/// A resource selector: a (regular-expression) id plus label and annotation
-/// selectors.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct Selector {
-    #[serde(default, deserialize_with = "nullable")]
-    pub group: String,
-    #[serde(default, deserialize_with = "nullable")]
-    pub version: String,
-    #[serde(default, deserialize_with = "nullable")]
-    pub kind: String,
-    #[serde(default, deserialize_with = "nullable")]
-    pub name: String,
-    #[serde(default, deserialize_with = "nullable")]
-    pub namespace: String,
-    #[serde(default, deserialize_with = "nullable")]
-    pub annotation_selector: String,
-    #[serde(default, deserialize_with = "nullable")]
-    pub label_selector: String,
-}
-
 /// One entry of `patches` or `patchesJson6902`.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -193,65 +177,6 @@ pub struct Replica {
     pub name: String,
     #[serde(default, deserialize_with = "nullable")]
     pub count: i64,
-}
-
-/// `sortOptions`.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct SortOptions {
-    #[serde(default, deserialize_with = "nullable")]
-    pub order: String,
-    #[serde(default, deserialize_with = "nullable")]
-    pub legacy_sort_options: Option<LegacySortOptions>,
-}
-
-/// `sortOptions.legacySortOptions`.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct LegacySortOptions {
-    #[serde(default, deserialize_with = "nullable")]
-    pub order_first: Vec<String>,
-    #[serde(default, deserialize_with = "nullable")]
-    pub order_last: Vec<String>,
-}
-
-/// One entry of `configMapGenerator` or `secretGenerator` (`type` is only
-/// meaningful for Secrets, and kustomize accepts it on both).
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GeneratorArgs {
-    #[serde(default, deserialize_with = "nullable")]
-    pub namespace: String,
-    #[serde(default, deserialize_with = "nullable")]
-    pub name: String,
-    #[serde(default, deserialize_with = "nullable")]
-    pub behavior: String,
-    #[serde(default, deserialize_with = "nullable")]
-    pub literals: Vec<String>,
-    #[serde(default, deserialize_with = "nullable")]
-    pub files: Vec<String>,
-    #[serde(default, deserialize_with = "nullable")]
-    pub envs: Vec<String>,
-    #[serde(default, deserialize_with = "nullable")]
-    pub env: String,
-    #[serde(default, deserialize_with = "nullable")]
-    pub options: Option<GeneratorOptions>,
-    #[serde(default, deserialize_with = "nullable", rename = "type")]
-    pub kind: String,
-}
-
-/// `generatorOptions`, or a generator's `options`.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct GeneratorOptions {
-    #[serde(default, deserialize_with = "nullable")]
-    pub labels: StringMap,
-    #[serde(default, deserialize_with = "nullable")]
-    pub annotations: StringMap,
-    #[serde(default, deserialize_with = "nullable")]
-    pub disable_name_suffix_hash: bool,
-    #[serde(default, deserialize_with = "nullable")]
-    pub immutable: bool,
 }
 
 impl Kustomization {
