@@ -148,7 +148,7 @@ fn build_target(builder: &mut Builder, dir: &Path, options: &BuildOptions) -> Re
 }
 
 /// A configured generator and the origin its objects get (when tracked).
-type GeneratorWithOrigin = (Box<dyn plugin::Generate>, Option<Arc<Origin>>);
+type GeneratorWithOrigin = (Box<dyn generate::Generate>, Option<Arc<Origin>>);
 
 /// What accumulating one kustomization produces and hands to its parent.
 #[derive(Debug, Default)]
@@ -412,12 +412,11 @@ impl Builder {
         for config in generate::kustomization_generators(k)? {
             let origin =
                 crate::buildmeta::builtin_generator_origin(kust, config.kind.plugin_kind());
-            generators.push((
-                Box::new(plugin::builtin::DataGenerator::new(config, ctx)?),
-                origin,
-            ));
+            let generator = generate::DataGenerator::new(config, ctx.data_files()?, ctx.file);
+            generators.push((Box::new(generator), origin));
         }
-        for chart in plugin::helm::from_kustomization(k, ctx)? {
+        let helm = &ctx.options.helm;
+        for chart in generate::helm::from_kustomization(k, helm, ctx.dir, &ctx.data_files()?)? {
             let origin =
                 crate::buildmeta::builtin_generator_origin(kust, "HelmChartInflationGenerator");
             generators.push((Box::new(chart), origin));

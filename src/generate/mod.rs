@@ -12,6 +12,8 @@
 mod base64;
 pub mod configmap;
 pub mod hash;
+pub mod helm;
+pub mod iam_policy;
 pub mod ksops;
 pub mod kv;
 pub mod loader;
@@ -31,6 +33,49 @@ use crate::yaml::{Mapping, Value};
 use anyhow::{bail, Context, Result};
 use std::path::Path;
 use std::sync::Arc;
+
+/// A ConfigMap or Secret generator with the files of the kustomization
+/// that lists it.
+pub struct DataGenerator {
+    config: GeneratorConfig,
+    files: DiskLoader,
+    source: Arc<Path>,
+}
+
+impl DataGenerator {
+    /// The generator `config`, reading `files`/`envs` through `files`
+    /// (relative to the kustomization `source` that lists it, under its
+    /// load restrictor).
+    pub fn new(config: GeneratorConfig, files: DiskLoader, source: &Path) -> DataGenerator {
+        DataGenerator {
+            config,
+            files,
+            source: Arc::from(source),
+        }
+    }
+}
+
+impl Generate for DataGenerator {
+    fn generate(&self) -> Result<Vec<GeneratedResource>> {
+        let generated = generate(&self.config, &self.files, Some(self.source.clone()))?;
+        Ok(vec![generated])
+    }
+}
+
+/// A generator: makes new objects, which the build then absorbs into its
+/// resources according to each object's behavior. Every generator has one
+/// (the kustomization fields' and the `generators:` plugins' alike).
+pub trait Generate {
+    /// Runs the generator.
+    fn generate(&self) -> Result<Vec<GeneratedResource>>;
+
+    /// [`Generate::generate`], adding to `notes` why it had no effect when
+    /// the build's flags kept it from running, for the build's warnings.
+    fn generate_noting(&self, notes: &mut Vec<String>) -> Result<Vec<GeneratedResource>> {
+        let _ = notes;
+        self.generate()
+    }
+}
 
 /// A generated object plus what the build needs to place and name it.
 #[derive(Debug, Clone)]

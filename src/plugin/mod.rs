@@ -16,8 +16,6 @@ pub mod configs;
 pub mod dispatch;
 pub mod exec_fn;
 mod fold;
-pub mod helm;
-mod iam_policy;
 mod options;
 pub mod resource_list;
 pub mod validate;
@@ -26,7 +24,7 @@ pub use configs::collect_configs;
 pub use dispatch::{load_generators, load_transformers};
 pub use options::{ContainerOptions, PluginOptions};
 
-use crate::generate::{DiskLoader, GeneratedResource};
+use crate::generate::{DiskLoader, Generate};
 use crate::load::{LoadRestrictor, Loader};
 use crate::patch::source::PatchFiles;
 use crate::remote::Session;
@@ -38,20 +36,6 @@ use std::sync::Arc;
 /// The annotation that marks a resource as input-only: kustomize drops such
 /// resources from its output at the very end of the build.
 pub const LOCAL_CONFIG_ANNOTATION: &str = "config.kubernetes.io/local-config";
-
-/// A generator plugin: makes new objects, which the build then absorbs into
-/// its resources according to each object's behavior.
-pub trait Generate {
-    /// Runs the generator.
-    fn generate(&self) -> anyhow::Result<Vec<GeneratedResource>>;
-
-    /// [`Generate::generate`], adding to `notes` why it had no effect when
-    /// the build's flags kept it from running, for the build's warnings.
-    fn generate_noting(&self, notes: &mut Vec<String>) -> anyhow::Result<Vec<GeneratedResource>> {
-        let _ = notes;
-        self.generate()
-    }
-}
 
 /// A configured plugin, ready to run.
 pub enum Plugin {

@@ -2,6 +2,8 @@
 //! `--enable-helm` and the helm and function settings), as one value the
 //! build hands to every plugin it runs.
 
+use crate::generate::helm::HelmOptions;
+
 /// The plugin settings of a build, named after kustomize's flags.
 #[derive(Debug, Clone, Default)]
 pub struct PluginOptions {
@@ -10,16 +12,8 @@ pub struct PluginOptions {
     pub enable_alpha_plugins: bool,
     /// `--enable-exec`: allow exec KRM functions (with alpha plugins).
     pub enable_exec: bool,
-    /// `--enable-helm`: allow `helmCharts` and the HelmChartInflationGenerator.
-    pub enable_helm: bool,
-    /// `--helm-command`: the helm executable (default `helm`).
-    pub helm_command: Option<String>,
-    /// `--helm-kube-version`: Capabilities.KubeVersion for helm.
-    pub helm_kube_version: Option<String>,
-    /// `--helm-api-versions`: Capabilities.APIVersions for helm.
-    pub helm_api_versions: Vec<String>,
-    /// `--helm-debug`.
-    pub helm_debug: bool,
+    /// `--enable-helm` and the other helm flags.
+    pub helm: HelmOptions,
     /// `-e/--env`: environment variables passed to functions (`NAME=value`,
     /// or `NAME` to pass the current value).
     pub function_env: Vec<String>,
