@@ -121,7 +121,6 @@ fn build_target(builder: &mut Builder, dir: &Path, options: &BuildOptions) -> Re
     let active_schema = builder.schema.activate();
     resolve_names(&mut acc.resources, &config)?;
     let unused = transform::vars::resolve(&mut acc.resources, &acc.vars, &config.var_reference)?;
-    acc.resources.freeze_all();
     acc.warnings.extend(
         transform::vars::unused_warning(&unused).map(|message| Warning {
             kind: crate::warning::WarningKind::NoEffect,
@@ -227,7 +226,6 @@ impl Builder {
             .step(|| "accumulating resources".into())?;
         self.merge_own_config(kust, acc)?;
         self.run_generators(kust, chain, acc)?;
-        acc.resources.freeze_all();
         self.accumulate_components(kust, chain, acc)
             .step(|| "accumulating components".into())?;
         let _schema = self.schema.activate();
@@ -235,7 +233,6 @@ impl Builder {
         self.run_validators(kust, chain, acc)?;
         acc.vars
             .declare(&kust.kustomization.vars, &mut acc.resources)?;
-        acc.resources.freeze_all();
         Ok(())
     }
 
@@ -440,7 +437,7 @@ impl Builder {
                 if let Some(origin) = &origin {
                     g.resource.set_origin_if_missing(origin);
                 }
-                generate::absorb(acc.resources.items_mut(), g, |g| {
+                generate::absorb(&mut acc.resources.items_mut(), g, |g| {
                     let mut r = g.resource;
                     r.state.needs_hash = g.needs_hash;
                     r
@@ -631,7 +628,8 @@ impl Builder {
         for (step, origin) in plugins {
             apply_step(step.as_ref(), kust, acc)?;
             if let Some(origin) = &origin {
-                crate::resource::origin::record_transformation(acc.resources.iter_mut(), origin);
+                let mut items = acc.resources.items_mut();
+                crate::resource::origin::record_transformation(items.iter_mut(), origin);
             }
         }
         Ok(())
@@ -648,7 +646,6 @@ fn apply_step(
     let mut notes = Vec::new();
     step.apply_noting(&mut acc.resources, &mut notes)
         .with_context(|| format!("transforming resources of {}", kust.file.display()))?;
-    acc.resources.freeze_all();
     note_no_effect(acc, kust, notes);
     Ok(())
 }
@@ -681,9 +678,7 @@ fn resolve_names(resources: &mut ResourceList, config: &TransformerConfig) -> Re
         }
     }
     transform::hash_suffix::HashSuffix.apply(resources)?;
-    resources.freeze_all();
     transform::name_reference::fix_back_references(resources, &config.name_reference)?;
-    resources.freeze_all();
     Ok(())
 }
 

@@ -143,7 +143,7 @@ pub fn record_builtin_transformers(kust: &LoadedKustomization, resources: &mut R
     }
     for kind in builtin_transformer_kinds(&kust.kustomization) {
         if let Some(origin) = kust.origin.builtin(&kust.file, kind) {
-            record_transformation(resources.iter_mut(), &origin);
+            record_transformation(resources.items_mut().iter_mut(), &origin);
         }
     }
 }

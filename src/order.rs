@@ -152,7 +152,7 @@ impl SortOrder {
             return;
         };
         let ranks = kind_ranks(first, last);
-        let items = resources.items_mut();
+        let mut items = resources.items_mut();
         // Sorting positions and then moving the resources in place keeps
         // the sort's scratch space small: a position, not a resource.
         let keys: Vec<SortKey> = items
@@ -162,7 +162,7 @@ impl SortOrder {
         let mut order: Vec<usize> = (0..items.len()).collect();
         order.sort_by(|&a, &b| keys[a].cmp_legacy(&keys[b]));
         drop(keys);
-        apply_permutation(items, order);
+        apply_permutation(&mut items, order);
     }
 }
 

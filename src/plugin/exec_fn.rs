@@ -302,7 +302,7 @@ fn merge_outputs(name: &str, resources: &mut ResourceList, outputs: Vec<Resource
         }
         seen.push(id);
     }
-    let items = resources.items_mut();
+    let mut items = resources.items_mut();
     for out in outputs {
         let id = out.id();
         match items.iter_mut().find(|r| r.id().same_object(&id)) {

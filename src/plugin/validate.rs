@@ -73,7 +73,7 @@ mod tests {
 
     impl Transform for AddLabel {
         fn apply(&self, resources: &mut ResourceList) -> Result<()> {
-            for r in resources.iter_mut() {
+            for r in resources.items_mut().iter_mut() {
                 let labels = r
                     .metadata_mut()
                     .entry("labels".to_string().into())

@@ -15,7 +15,11 @@ pub struct HashSuffix;
 
 impl Transform for HashSuffix {
     fn apply(&self, resources: &mut ResourceList) -> anyhow::Result<()> {
-        for r in resources.iter_mut().filter(|r| r.state.needs_hash) {
+        for r in resources
+            .items_mut()
+            .iter_mut()
+            .filter(|r| r.state.needs_hash)
+        {
             let hash = content_hash(&r.value());
             let name = format!("{}-{hash}", r.name());
             r.store_previous_id();

@@ -108,7 +108,7 @@ impl Transform for NamespaceTransformer {
         }
         let metadata_namespace = CompiledSpec::new(&METADATA_NAMESPACE);
         let specs: Vec<CompiledSpec<'_>> = self.field_specs.iter().map(CompiledSpec::new).collect();
-        let items = resources.items_mut();
+        let mut items = resources.items_mut();
         // Identities are tracked by hash; a shared hash triggers an exact
         // comparison, so collisions cost time, never correctness.
         let mut hashes: Vec<u64> = items.iter().map(id_hash).collect();
@@ -142,7 +142,7 @@ impl Transform for NamespaceTransformer {
                 if sharing != 1 {
                     bail!(
                         "namespace transformation produces ID conflict: {}",
-                        conflict_list(items, &key)
+                        conflict_list(&items, &key)
                     );
                 }
             }

@@ -180,7 +180,7 @@ impl LoadedPatch {
             bail!("must specify a target for JSON patch {}", self.source);
         };
         let selected = target.select(resources);
-        let items = resources.items_mut();
+        let mut items = resources.items_mut();
         for i in selected {
             let res = &mut items[i];
             // kustomize records the identity first, which also leaves its
@@ -228,7 +228,7 @@ pub(crate) fn apply_to_one(
     patch: &Value,
     changes: AllowedChanges,
 ) -> Result<()> {
-    let items = resources.items_mut();
+    let mut items = resources.items_mut();
     if merge_into(&mut items[index], patch, changes)? == Outcome::Delete {
         items.remove(index);
     }
@@ -252,7 +252,7 @@ pub(crate) fn apply_to_selected(
         }
         None => patch,
     };
-    let items = resources.items_mut();
+    let mut items = resources.items_mut();
     let mut deleted = Vec::new();
     for &i in selected {
         let res = &mut items[i];

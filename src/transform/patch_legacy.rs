@@ -172,7 +172,7 @@ impl Transform for LoadedJson6902 {
         if selected.is_empty() {
             notes.push(no_match_note(&self.source, &self.target));
         }
-        let items = resources.items_mut();
+        let mut items = resources.items_mut();
         for i in selected {
             apply_json_to(&mut items[i], &self.patch, false)
                 .with_context(|| format!("applying patch {}", self.text.trim_end()))?;

@@ -118,7 +118,7 @@ fn unique_lookup_uses_current_and_previous_ids() {
     let mut l = list(deployment());
     let id = l.as_slice()[0].id();
     assert_eq!(find_unique(&l, &id).unwrap(), 0);
-    for r in l.iter_mut() {
+    for r in l.items_mut().iter_mut() {
         r.store_previous_id();
         let renamed = format!("x-{}", r.name());
         r.set_name(&renamed);

@@ -111,8 +111,9 @@ fn original_kind_decides_selection() {
     ]));
     run_kustomization(&kustomization("p-", ""), &mut l);
     // Pretend a later step changed the kind: the original one still counts.
-    let r = &mut l.items_mut()[0];
-    r.map_mut().insert("kind".into(), "Namespace".into());
+    l.items_mut()[0]
+        .map_mut()
+        .insert("kind".into(), "Namespace".into());
     run_kustomization(&kustomization("q-", ""), &mut l);
     assert_eq!(names(&l), ["q-p-cm"]);
 }

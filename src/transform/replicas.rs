@@ -167,7 +167,7 @@ mod tests {
         let mut l = list(
             json!([{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"}}]),
         );
-        for r in l.iter_mut() {
+        for r in l.items_mut().iter_mut() {
             r.store_previous_id();
             r.set_name("p-web");
         }

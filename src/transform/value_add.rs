@@ -115,11 +115,10 @@ impl Transform for ValueAddTransformer {
             }
             let spec = FieldSpec::new(&target.field_path, true);
             let compiled = CompiledSpec::new(&spec);
-            let items = resources.items_mut();
+            let mut items = resources.items_mut();
             for i in chosen {
                 add_value(&mut items[i], &compiled, &self.value, target)?;
             }
-            resources.freeze_all();
         }
         Ok(())
     }
@@ -139,11 +138,10 @@ impl ValueAddTransformer {
             unset_only: false,
             set_role_binding_subjects: RoleBindingSubjects::DefaultOnly,
         };
-        let items = resources.items_mut();
+        let mut items = resources.items_mut();
         for &i in chosen {
             namespace.transform_resource(&mut items[i])?;
         }
-        resources.freeze_all();
         Ok(())
     }
 }

@@ -34,12 +34,12 @@ pub fn fix_back_references(
     back_references: &[NameBackReferences],
 ) -> Result<()> {
     let rules = Rules::new(back_references);
-    let items = resources.items_mut();
+    let mut items = resources.items_mut();
     // The summaries take the resources' build state for the pass (nothing
     // here changes it) and hand it back after, instead of copying it.
-    let mut targets = Targets::new(items);
-    let result = fix_referrers(items, &rules, &targets);
-    targets.restore(items);
+    let mut targets = Targets::new(&mut items);
+    let result = fix_referrers(&mut items, &rules, &targets);
+    targets.restore(&mut items);
     result
 }
 

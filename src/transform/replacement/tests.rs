@@ -93,7 +93,7 @@ fn errors_name_the_selector_and_field() {
 #[test]
 fn previous_names_select_renamed_resources() {
     let mut l = list(resources());
-    for r in l.iter_mut() {
+    for r in l.items_mut().iter_mut() {
         r.store_previous_id();
         let name = format!("p-{}", r.name());
         r.set_name(&name);
