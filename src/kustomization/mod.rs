@@ -37,76 +37,143 @@ use shapes::check_loose_fields;
 /// A string-to-string map that keeps the file's order.
 pub type StringMap = IndexMap<String, String>;
 
-/// A parsed kustomization (or component).
+/// A parsed kustomization (or component): kustomize v5.5's
+/// `types.Kustomization`, field for field. Decoded with Go's JSON rules
+/// ([`crate::gojson::decode`]): unknown fields are errors, `null` leaves a
+/// field empty, field names match ignoring case when no field matches
+/// exactly.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Kustomization {
+    /// `apiVersion`: `kustomize.config.k8s.io/v1beta1` for a Kustomization,
+    /// `kustomize.config.k8s.io/v1alpha1` for a Component (filled in when empty).
     #[serde(default, deserialize_with = "nullable")]
     pub api_version: String,
+    /// `kind`: `Kustomization` (the default when empty) or `Component`.
     #[serde(default, deserialize_with = "nullable")]
     pub kind: String,
+    /// `metadata`: a name and labels for the kustomization itself; kustomize
+    /// reads it and does nothing with it.
     #[serde(default, deserialize_with = "nullable")]
     pub metadata: Option<ObjectMeta>,
+    /// `openapi`: the schema for strategic merges, `{path: file}` for a custom
+    /// OpenAPI document or `{version: v1.21.2}` for a builtin one.
     #[serde(default, deserialize_with = "nullable")]
     pub openapi: StringMap,
+    /// `namePrefix`: prepended to the name of every resource (and to the
+    /// references to it).
     #[serde(default, deserialize_with = "nullable")]
     pub name_prefix: String,
+    /// `nameSuffix`: appended to the name of every resource (before any
+    /// content-hash suffix).
     #[serde(default, deserialize_with = "nullable")]
     pub name_suffix: String,
+    /// `namespace`: set on every namespaced resource (and on subjects of role
+    /// bindings that name the default service account).
     #[serde(default, deserialize_with = "nullable")]
     pub namespace: String,
+    /// `commonLabels` (deprecated for `labels`): labels added to every resource
+    /// and to its selectors and pod templates.
     #[serde(default, deserialize_with = "nullable")]
     pub common_labels: StringMap,
+    /// `labels`: label sets, each with its own reach (selectors, templates, or
+    /// extra field specs).
     #[serde(default, deserialize_with = "nullable")]
     pub labels: Vec<Label>,
+    /// `commonAnnotations`: annotations added to every resource and its pod
+    /// templates.
     #[serde(default, deserialize_with = "nullable")]
     pub common_annotations: StringMap,
+    /// `patchesStrategicMerge` (deprecated for `patches`): strategic-merge
+    /// patch files, or inline patches, each applied to the resource it names.
     #[serde(default, deserialize_with = "nullable")]
     pub patches_strategic_merge: Vec<String>,
+    /// `patchesJson6902` (deprecated for `patches`): JSON 6902 patches with an
+    /// explicit target.
     #[serde(default, deserialize_with = "nullable", rename = "patchesJson6902")]
     pub patches_json6902: Vec<Patch>,
+    /// `patches`: strategic-merge or JSON 6902 patches, inline or from a file,
+    /// applied to the resources a target selects (or the one the patch names).
     #[serde(default, deserialize_with = "nullable")]
     pub patches: Vec<Patch>,
+    /// `images`: image rewrites (new name, tag, digest or tag suffix) of
+    /// matching container images.
     #[serde(default, deserialize_with = "nullable")]
     pub images: Vec<Image>,
+    /// `imageTags`: the deprecated spelling of `images` (folded into it).
     #[serde(default, deserialize_with = "nullable")]
     pub image_tags: Vec<Image>,
+    /// `replacements`: values copied from one resource field into others,
+    /// inline or from a file; decoded by the replacement transformer.
     #[serde(default, deserialize_with = "nullable")]
     pub replacements: Vec<serde_json::Value>,
+    /// `replicas`: replica counts set on the named workloads.
     #[serde(default, deserialize_with = "nullable")]
     pub replicas: Vec<Replica>,
+    /// `vars` (deprecated for `replacements`): values read from resources and
+    /// substituted into `$(NAME)` references.
     #[serde(default, deserialize_with = "nullable")]
     pub vars: Vec<crate::transform::vars::Var>,
+    /// `sortOptions`: the output order, `legacy` (by kind) or `fifo` (input
+    /// order); only the top kustomization's counts.
     #[serde(default, deserialize_with = "nullable")]
     pub sort_options: Option<SortOptions>,
+    /// `resources`: files, directories (other kustomizations) and remote bases
+    /// whose resources this kustomization starts from.
     #[serde(default, deserialize_with = "nullable")]
     pub resources: Vec<String>,
+    /// `components`: Component kustomizations applied to the accumulated
+    /// resources, in order.
     #[serde(default, deserialize_with = "nullable")]
     pub components: Vec<String>,
+    /// `crds`: CustomResourceDefinition files whose schemas tell where names
+    /// are referenced in custom resources.
     #[serde(default, deserialize_with = "nullable")]
     pub crds: Vec<String>,
+    /// `bases`: the deprecated spelling of directory `resources` (folded into
+    /// it).
     #[serde(default, deserialize_with = "nullable")]
     pub bases: Vec<String>,
+    /// `configMapGenerator`: ConfigMaps made from literals, files and env
+    /// files.
     #[serde(default, deserialize_with = "nullable")]
     pub config_map_generator: Vec<GeneratorArgs>,
+    /// `secretGenerator`: Secrets made from literals, files and env files.
     #[serde(default, deserialize_with = "nullable")]
     pub secret_generator: Vec<GeneratorArgs>,
+    /// `helmGlobals`: settings shared by every `helmCharts` entry (chart home,
+    /// helm config home).
     #[serde(default, deserialize_with = "nullable")]
     pub helm_globals: Option<serde_json::Value>,
+    /// `helmCharts`: charts inflated with `helm template` (with
+    /// `--enable-helm`).
     #[serde(default, deserialize_with = "nullable")]
     pub helm_charts: Vec<serde_json::Value>,
+    /// `helmChartInflationGenerator`: the deprecated form of `helmCharts`
+    /// (converted as kustomize converts it).
     #[serde(default, deserialize_with = "nullable")]
     pub helm_chart_inflation_generator: Vec<serde_json::Value>,
+    /// `generatorOptions`: labels, annotations and hash-suffix settings for
+    /// every generator of this kustomization.
     #[serde(default, deserialize_with = "nullable")]
     pub generator_options: Option<GeneratorOptions>,
+    /// `configurations`: files of extra field specs (where transformers look
+    /// in custom kinds).
     #[serde(default, deserialize_with = "nullable")]
     pub configurations: Vec<String>,
+    /// `generators`: generator plugin configs (files, directories or inline),
+    /// run after the builtin generators.
     #[serde(default, deserialize_with = "nullable")]
     pub generators: Vec<String>,
+    /// `transformers`: transformer plugin configs, run after the builtin
+    /// transformers, in order.
     #[serde(default, deserialize_with = "nullable")]
     pub transformers: Vec<String>,
+    /// `validators`: plugins that may inspect but not change the resources.
     #[serde(default, deserialize_with = "nullable")]
     pub validators: Vec<String>,
+    /// `buildMetadata`: what to record on resources: `originAnnotations`,
+    /// `transformerAnnotations`, `managedByLabel`.
     #[serde(default, deserialize_with = "nullable")]
     pub build_metadata: Vec<String>,
 }
@@ -115,12 +182,16 @@ pub struct Kustomization {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ObjectMeta {
+    /// `metadata.name`.
     #[serde(default, deserialize_with = "nullable")]
     pub name: String,
+    /// `metadata.namespace`.
     #[serde(default, deserialize_with = "nullable")]
     pub namespace: String,
+    /// `metadata.labels`.
     #[serde(default, deserialize_with = "nullable")]
     pub labels: StringMap,
+    /// `metadata.annotations`.
     #[serde(default, deserialize_with = "nullable")]
     pub annotations: StringMap,
 }
@@ -129,12 +200,18 @@ pub struct ObjectMeta {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Label {
+    /// `pairs`: the labels to add.
     #[serde(default, deserialize_with = "nullable")]
     pub pairs: StringMap,
+    /// `includeSelectors`: also add them to selectors (and pod templates),
+    /// as `commonLabels` does.
     #[serde(default, deserialize_with = "nullable")]
     pub include_selectors: bool,
+    /// `includeTemplates`: also add them to pod templates (without
+    /// selectors).
     #[serde(default, deserialize_with = "nullable")]
     pub include_templates: bool,
+    /// `fields`: further places to add them, as field specs.
     #[serde(default, deserialize_with = "nullable", rename = "fields")]
     pub field_specs: Vec<FieldSpec>,
 }
@@ -143,12 +220,17 @@ pub struct Label {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Patch {
+    /// `path`: the file holding the patch.
     #[serde(default, deserialize_with = "nullable")]
     pub path: String,
+    /// `patch`: the patch itself, inline.
     #[serde(default, deserialize_with = "nullable")]
     pub patch: String,
+    /// `target`: which resources the patch applies to; without it, a
+    /// strategic-merge patch applies to the resource it names.
     #[serde(default, deserialize_with = "nullable")]
     pub target: Option<Selector>,
+    /// `options`: `allowNameChange` and `allowKindChange`.
     #[serde(default, deserialize_with = "nullable")]
     pub options: IndexMap<String, bool>,
 }
@@ -157,14 +239,19 @@ pub struct Patch {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Image {
+    /// `name`: the image to match (as written before any tag or digest).
     #[serde(default, deserialize_with = "nullable")]
     pub name: String,
+    /// `newName`: the name to write instead.
     #[serde(default, deserialize_with = "nullable")]
     pub new_name: String,
+    /// `tagSuffix`: text appended to the existing tag.
     #[serde(default, deserialize_with = "nullable")]
     pub tag_suffix: String,
+    /// `newTag`: the tag to write instead.
     #[serde(default, deserialize_with = "nullable")]
     pub new_tag: String,
+    /// `digest`: the digest to write instead of a tag.
     #[serde(default, deserialize_with = "nullable")]
     pub digest: String,
 }
@@ -173,8 +260,10 @@ pub struct Image {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Replica {
+    /// `name`: the workload whose replicas are set.
     #[serde(default, deserialize_with = "nullable")]
     pub name: String,
+    /// `count`: the replica count.
     #[serde(default, deserialize_with = "nullable")]
     pub count: i64,
 }
