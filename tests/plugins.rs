@@ -13,10 +13,11 @@ use std::path::Path;
 use std::process::Output;
 
 fn write(path: &Path, text: &str) {
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).unwrap();
-    }
-    fs::write(path, text).unwrap();
+    common::write_file(
+        path.parent().unwrap(),
+        path.file_name().unwrap().to_str().unwrap(),
+        text,
+    );
 }
 
 fn write_executable(path: &Path, text: &str) {
