@@ -11,7 +11,7 @@
 //!   and the URL reads as a repository, it is checked out instead.
 //! * A URL that is a prefix of a remote kustomization above it is a cycle.
 
-use super::{Accumulated, Builder};
+use super::accumulate::{Accumulated, Builder};
 use crate::generate::kv::parse_file_source;
 use crate::kustomization::{Kustomization, KustomizationRole, LoadedKustomization};
 use crate::load::{BuildChain, Entry, LoadRestrictor, Loader};
