@@ -168,6 +168,20 @@ impl Builder {
         role: KustomizationRole,
         chain: &BuildChain,
     ) -> Result<(LoadedKustomization, BuildChain)> {
+        let (nested, chain) = self.open_nested(kust, entry, dir, role, chain)?;
+        self.enter_nested(&nested)?;
+        Ok((nested, chain))
+    }
+
+    /// [`Builder::load_nested`] without noting its `openapi:` field.
+    pub(super) fn open_nested(
+        &self,
+        kust: &LoadedKustomization,
+        entry: &str,
+        dir: &Path,
+        role: KustomizationRole,
+        chain: &BuildChain,
+    ) -> Result<(LoadedKustomization, BuildChain)> {
         if let Some(remote) = &kust.remote {
             remote.check_contains(dir)?;
         }
@@ -175,7 +189,6 @@ impl Builder {
         let mut nested = LoadedKustomization::load_as(&kust.loader(self.loader), dir, role)?;
         nested.origin = kust.origin.descend(entry);
         nested.remote = kust.remote.clone();
-        self.enter_nested(&nested)?;
         Ok((nested, chain))
     }
 

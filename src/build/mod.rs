@@ -21,12 +21,13 @@ use crate::remote::{RemoteOptions, Session};
 use crate::resource::ResourceList;
 use crate::transform::{self, Transform};
 use crate::warning::Warning;
-use anyhow::{anyhow, Result};
+use anyhow::{anyhow, bail, Result};
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::AtomicUsize;
 
 mod accumulate;
 mod remote;
+mod schema_plan;
 mod steps;
 
 use accumulate::Builder;
@@ -102,15 +103,15 @@ fn build_target(builder: &mut Builder, dir: &Path, options: &BuildOptions) -> Re
     crate::buildmeta::start_tracking(&mut top);
     let metadata = BuildMetadata::new(&top.kustomization, options.managed_by_label);
     let chain = BuildChain::new(top.dir.clone());
-    let mut acc = builder.accumulate_top(&top, &chain);
-    if builder.schema.needs_sequential_rerun() {
-        // A base or component chose the OpenAPI schema: only a build in
+    if top.kustomization.openapi.is_empty() && builder.nested_schema_request(&top, &chain) {
+        // A base or component chooses the OpenAPI schema: only a build in
         // kustomize's order knows which patches it applies to.
         builder.schema = SchemaScope::sequential();
-        builder.encrypted_passed.store(0, Ordering::Relaxed);
-        acc = builder.accumulate_top(&top, &chain);
     }
-    let mut acc = acc?;
+    let mut acc = builder.accumulate_top(&top, &chain)?;
+    if builder.schema.missed_nested_request() {
+        bail!("internal error: a nested openapi field was not found before the build");
+    }
     let config = acc
         .config
         .take()

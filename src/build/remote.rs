@@ -146,6 +146,19 @@ impl Builder {
         role: KustomizationRole,
         chain: &BuildChain,
     ) -> Result<(LoadedKustomization, BuildChain)> {
+        let (nested, chain) = self.open_remote(kust, spec, role, chain)?;
+        self.enter_nested(&nested)?;
+        Ok((nested, chain))
+    }
+
+    /// [`Builder::load_remote`] without noting its `openapi:` field.
+    pub(super) fn open_remote(
+        &self,
+        kust: &LoadedKustomization,
+        spec: &RepoSpec,
+        role: KustomizationRole,
+        chain: &BuildChain,
+    ) -> Result<(LoadedKustomization, BuildChain)> {
         let above = kust.remote.as_ref().map_or(&[][..], |r| r.chain.as_slice());
         let (dir, root) = self.checkout(spec, above)?;
         let chain = chain.descend_remote(&dir);
@@ -154,7 +167,6 @@ impl Builder {
             .with_context(|| format!("in {}", redact(&spec.raw)))?;
         nested.origin = kust.origin.descend(&spec.raw);
         nested.remote = Some(root);
-        self.enter_nested(&nested)?;
         Ok((nested, chain))
     }
 

@@ -22,9 +22,8 @@
 //! one is layered over it.
 //!
 //! Since "first in build order" needs a deterministic order, a build whose
-//! schema is not fixed at the top watches for nested requests
-//! ([`SchemaScope::needs_sequential_rerun`]); if one occurs the build is run
-//! again in order, with [`SchemaScope::sequential`].
+//! schema is not fixed at the top first looks for nested requests, and when
+//! there is one it runs in order, with [`SchemaScope::sequential`].
 //!
 //! The chosen schema reaches the strategic merge code through a per-thread
 //! slot set by [`SchemaScope::activate`] around the code that patches; with
@@ -166,9 +165,10 @@ impl SchemaScope {
     }
 
     /// True when a nested kustomization asked for a schema that a parallel
-    /// build could not place in order: the build must be run again with
-    /// [`SchemaScope::sequential`].
-    pub fn needs_sequential_rerun(&self) -> bool {
+    /// build could not place in order. The build looks for such requests
+    /// before it starts and runs in order when it finds one, so this means
+    /// it missed one.
+    pub fn missed_nested_request(&self) -> bool {
         !self.sequential && self.lock().nested_request
     }
 
@@ -324,7 +324,7 @@ mod tests {
         scope
             .enter_nested(&field(&[("path", "s.json")]), &read)
             .unwrap();
-        assert!(scope.needs_sequential_rerun());
+        assert!(scope.missed_nested_request());
         {
             let _active = scope.activate();
             assert!(active_custom_schema().is_none());
@@ -338,7 +338,7 @@ mod tests {
         let _active = ordered.activate();
         let schema = active_custom_schema().unwrap();
         assert!(schema.resource("apps/v1", "Deployment").is_some());
-        assert!(!ordered.needs_sequential_rerun());
+        assert!(!ordered.missed_nested_request());
     }
 
     #[test]
