@@ -102,7 +102,6 @@ impl Builder {
         self.run_generators(kust, chain, acc)?;
         self.accumulate_components(kust, chain, acc)
             .step(|| "accumulating components".into())?;
-        let _schema = self.schema.activate();
         self.run_transformers(kust, chain, acc)?;
         self.run_validators(kust, chain, acc)?;
         acc.vars

@@ -19,7 +19,7 @@ use crate::order::{Reorder, SortOrder};
 pub use crate::plugin::{ContainerOptions, PluginOptions};
 use crate::remote::{RemoteOptions, Session};
 use crate::resource::ResourceList;
-use crate::transform::{self, Transform};
+use crate::transform::{self, Transform, TransformContext};
 use crate::warning::Warning;
 use anyhow::{anyhow, bail, Result};
 use std::path::Path;
@@ -116,8 +116,8 @@ fn build_target(builder: &mut Builder, dir: &Path, options: &BuildOptions) -> Re
         .config
         .take()
         .unwrap_or_else(TransformerConfig::defaults);
-    let active_schema = builder.schema.activate();
-    resolve_names(&mut acc.resources, &config)?;
+    let mut cx = TransformContext::new(&builder.schema);
+    resolve_names(&mut cx, &mut acc.resources, &config)?;
     let unused = transform::vars::resolve(&mut acc.resources, &acc.vars, &config.var_reference)?;
     acc.warnings.extend(
         transform::vars::unused_warning(&unused).map(|message| Warning {
@@ -125,14 +125,13 @@ fn build_target(builder: &mut Builder, dir: &Path, options: &BuildOptions) -> Re
             message,
         }),
     );
-    drop(active_schema);
     crate::plugin::drop_local_configs(&mut acc.resources);
     crate::finalize::clean_annotations(&mut acc.resources, metadata.keep());
     let (order, warning) =
         SortOrder::choose(top.kustomization.sort_options.as_ref(), options.reorder)?;
     order.apply(&mut acc.resources);
     if metadata.managed_by_label {
-        crate::buildmeta::add_managed_by_label(&mut acc.resources)?;
+        crate::buildmeta::add_managed_by_label(&mut cx, &mut acc.resources)?;
     }
     let mut warnings = acc.warnings;
     warnings.extend(warning.map(Warning::note));
@@ -147,7 +146,11 @@ fn build_target(builder: &mut Builder, dir: &Path, options: &BuildOptions) -> Re
 /// The steps kustomize runs once, at the top, after accumulation: hash
 /// suffixes on generated names, then every reference to a renamed object
 /// (with the name references of the merged configuration).
-fn resolve_names(resources: &mut ResourceList, config: &TransformerConfig) -> Result<()> {
+fn resolve_names(
+    cx: &mut TransformContext<'_>,
+    resources: &mut ResourceList,
+    config: &TransformerConfig,
+) -> Result<()> {
     // A transformation can take away what every resource must have (a JSON
     // patch removing `/kind` or `/metadata/name`); kustomize checks again
     // here and refuses such an object.
@@ -162,7 +165,7 @@ fn resolve_names(resources: &mut ResourceList, config: &TransformerConfig) -> Re
             })?;
         }
     }
-    transform::hash_suffix::HashSuffix.apply(resources)?;
-    transform::name_reference::fix_back_references(resources, &config.name_reference)?;
+    transform::hash_suffix::HashSuffix.apply(cx, resources)?;
+    transform::name_reference::fix_back_references(cx, resources, &config.name_reference)?;
     Ok(())
 }

@@ -7,10 +7,11 @@ use crate::fieldspec::TransformerConfig;
 use crate::generate;
 use crate::kustomization::{KustomizationRole, LoadedKustomization};
 use crate::load::{BuildChain, Entry};
+use crate::openapi::custom::SchemaScope;
 use crate::plugin;
 use crate::resource::origin::Origin;
 use crate::resource::ResourceList;
-use crate::transform::{self, Transform};
+use crate::transform::{self, Transform, TransformContext};
 use crate::warning::Warning;
 use anyhow::{Context, Result};
 use std::sync::Arc;
@@ -142,9 +143,9 @@ impl Builder {
         }
         let configs = self.plugin_configs(&k.validators, kust, chain)?;
         let validators = plugin::load_transformers(&configs, self.plugin_context(kust))?;
-        let mut notes = Vec::new();
-        plugin::validate::run_validators(&validators, &mut acc.resources, &mut notes)?;
-        note_no_effect(acc, kust, notes);
+        let mut cx = TransformContext::new(&self.schema);
+        plugin::validate::run_validators(&validators, &mut cx, &mut acc.resources)?;
+        note_no_effect(acc, kust, cx.take_notes());
         Ok(())
     }
 
@@ -210,11 +211,11 @@ impl Builder {
                 .collect();
         }
         for step in steps {
-            apply_step(step.as_ref(), kust, acc)?;
+            apply_step(step.as_ref(), &self.schema, kust, acc)?;
         }
         crate::buildmeta::record_builtin_transformers(kust, &mut acc.resources);
         for (step, origin) in plugins {
-            apply_step(step.as_ref(), kust, acc)?;
+            apply_step(step.as_ref(), &self.schema, kust, acc)?;
             if let Some(origin) = &origin {
                 let mut items = acc.resources.items_mut();
                 crate::resource::origin::record_transformation(items.iter_mut(), origin);
@@ -224,17 +225,19 @@ impl Builder {
     }
 }
 
-/// Runs one transformer of `kust` on the accumulated resources, keeping its
-/// notes about what had no effect as warnings.
+/// Runs one transformer of `kust` on the accumulated resources, in a
+/// build whose schema state is `schema`, keeping its notes about what had
+/// no effect as warnings.
 fn apply_step(
     step: &dyn Transform,
+    schema: &SchemaScope,
     kust: &LoadedKustomization,
     acc: &mut Accumulated,
 ) -> Result<()> {
-    let mut notes = Vec::new();
-    step.apply_noting(&mut acc.resources, &mut notes)
+    let mut cx = TransformContext::new(schema);
+    step.apply(&mut cx, &mut acc.resources)
         .with_context(|| format!("transforming resources of {}", kust.file.display()))?;
-    note_no_effect(acc, kust, notes);
+    note_no_effect(acc, kust, cx.take_notes());
     Ok(())
 }
 

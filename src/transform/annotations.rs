@@ -4,7 +4,7 @@
 use super::entries::add_entries;
 use super::labels::to_sorted;
 use super::plugin_config::{lenient_field_specs, lenient_string_map};
-use super::Transform;
+use super::{Transform, TransformContext};
 use crate::fieldspec::{FieldSpec, TransformerConfig};
 use crate::kustomization::Kustomization;
 use crate::resource::ResourceList;
@@ -27,7 +27,7 @@ pub struct AnnotationsTransformer {
 }
 
 impl Transform for AnnotationsTransformer {
-    fn apply(&self, resources: &mut ResourceList) -> Result<()> {
+    fn apply(&self, _cx: &mut TransformContext<'_>, resources: &mut ResourceList) -> Result<()> {
         add_entries(resources, &self.annotations, &self.field_specs)
     }
 }
@@ -66,7 +66,7 @@ mod tests {
         let cj = json!({"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "c"},
             "spec": {"jobTemplate": null}});
         l.push(Resource::new(Value::from(&cj), None)).unwrap();
-        t.apply(&mut l).unwrap();
+        crate::transform::apply_alone(&t, &mut l).unwrap();
         let out: serde_json::Value = (&*l.iter().next().unwrap().value()).into();
         assert_eq!(out["metadata"]["annotations"], json!({"note": "1"}));
         assert_eq!(

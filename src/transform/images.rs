@@ -11,7 +11,7 @@
 //! CustomResourceDefinitions are left alone by both.
 
 use super::plugin_config::{lenient_field_specs, lenient_string, nullable};
-use super::Transform;
+use super::{Transform, TransformContext};
 use crate::fieldspec::{
     CompiledSpec, CreateKind, FieldSpec, NodeKind, SetError, TransformerConfig,
 };
@@ -81,7 +81,7 @@ pub fn from_kustomization(k: &Kustomization, tc: &TransformerConfig) -> Vec<Imag
 }
 
 impl Transform for ImageTagTransformer {
-    fn apply(&self, resources: &mut ResourceList) -> Result<()> {
+    fn apply(&self, _cx: &mut TransformContext<'_>, resources: &mut ResourceList) -> Result<()> {
         // kustomize uses the name unescaped inside its pattern; a name that
         // is not a valid expression makes it crash at the first image field
         // it meets (and only then).

@@ -12,7 +12,7 @@ fn run(images: serde_json::Value, docs: serde_json::Value) -> Result<Vec<serde_j
         l.push(Resource::new(Value::from(d), None)).unwrap();
     }
     for t in from_kustomization(&k, &TransformerConfig::defaults()) {
-        t.apply(&mut l)?;
+        crate::transform::apply_alone(&t, &mut l)?;
     }
     Ok(l.iter().map(|r| (&*r.value()).into()).collect())
 }

@@ -3,7 +3,7 @@
 
 use super::entries::add_entries;
 use super::plugin_config::{lenient_field_specs, lenient_string_map};
-use super::Transform;
+use super::{Transform, TransformContext};
 use crate::fieldspec::{merge_all, merge_one, FieldSpec, TransformerConfig};
 use crate::kustomization::Kustomization;
 use crate::resource::ResourceList;
@@ -26,7 +26,7 @@ pub struct LabelTransformer {
 }
 
 impl Transform for LabelTransformer {
-    fn apply(&self, resources: &mut ResourceList) -> Result<()> {
+    fn apply(&self, _cx: &mut TransformContext<'_>, resources: &mut ResourceList) -> Result<()> {
         add_entries(resources, &self.labels, &self.field_specs)
     }
 }
@@ -111,7 +111,7 @@ mod tests {
     fn run(k: &Kustomization, input: serde_json::Value) -> serde_json::Value {
         let mut l = list(input);
         for t in from_kustomization(k, &TransformerConfig::defaults()).unwrap() {
-            t.apply(&mut l).unwrap();
+            crate::transform::apply_alone(&t, &mut l).unwrap();
         }
         docs(&l)
     }

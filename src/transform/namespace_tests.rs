@@ -26,7 +26,7 @@ fn kustomize_ns(ns: &str) -> NamespaceTransformer {
 
 fn run(t: &NamespaceTransformer, input: serde_json::Value) -> Result<Vec<serde_json::Value>> {
     let mut l = list(input);
-    t.apply(&mut l)?;
+    crate::transform::apply_alone(t, &mut l)?;
     Ok(docs(&l))
 }
 

@@ -7,8 +7,9 @@
 //! `patchesJson6902` transformers live here too.
 
 use super::plugin_config::{lenient_string, nullable};
-use super::Transform;
+use super::{Transform, TransformContext};
 use crate::kustomization::{Kustomization, Patch, Selector};
+use crate::openapi::Schema;
 use crate::patch::json6902::JsonPatch;
 use crate::patch::source::{quoted, strategic_merge_patches, PatchFiles};
 use crate::patch::strategic_merge::{drop_bare_nulls, merge_patch, Outcome};
@@ -128,18 +129,17 @@ impl PatchTransformer {
 }
 
 impl Transform for LoadedPatch {
-    fn apply(&self, resources: &mut ResourceList) -> Result<()> {
-        self.apply_noting(resources, &mut Vec::new())
-    }
-
-    fn apply_noting(&self, resources: &mut ResourceList, notes: &mut Vec<String>) -> Result<()> {
+    fn apply(&self, cx: &mut TransformContext<'_>, resources: &mut ResourceList) -> Result<()> {
         if let Some(target) = &self.target {
             if target.select(resources).is_empty() {
-                notes.push(no_match_note(&self.source, target));
+                cx.note(no_match_note(&self.source, target));
             }
         }
         match &self.body {
-            Body::StrategicMerge(patches) => self.apply_strategic(patches, resources),
+            Body::StrategicMerge(patches) => {
+                let schema = cx.schema().for_merge();
+                self.apply_strategic(patches, &schema, resources)
+            }
             Body::Json(json) => self.apply_json(json, resources),
         }
     }
@@ -152,14 +152,19 @@ pub(crate) fn no_match_note(source: &str, target: &Target) -> String {
 }
 
 impl LoadedPatch {
-    fn apply_strategic(&self, patches: &[Resource], resources: &mut ResourceList) -> Result<()> {
+    fn apply_strategic(
+        &self,
+        patches: &[Resource],
+        schema: &Schema,
+        resources: &mut ResourceList,
+    ) -> Result<()> {
         let Some(target) = &self.target else {
             for patch in patches {
                 let id = patch.id();
                 let index = find_unique(resources, &id).with_context(|| {
                     format!("no resource matches strategic merge patch \"{id}\"")
                 })?;
-                apply_to_one(resources, index, &patch.value(), self.changes)
+                apply_to_one(resources, index, &patch.value(), self.changes, schema)
                     .with_context(|| format!("applying patch {}", self.source))?;
             }
             return Ok(());
@@ -171,8 +176,14 @@ impl LoadedPatch {
             );
         }
         let selected = target.select(resources);
-        apply_to_selected(resources, &selected, &patches[0].value(), self.changes)
-            .with_context(|| format!("applying patch {}", self.source))
+        apply_to_selected(
+            resources,
+            &selected,
+            &patches[0].value(),
+            self.changes,
+            schema,
+        )
+        .with_context(|| format!("applying patch {}", self.source))
     }
 
     fn apply_json(&self, json: &JsonPatch, resources: &mut ResourceList) -> Result<()> {
@@ -227,9 +238,10 @@ pub(crate) fn apply_to_one(
     index: usize,
     patch: &Value,
     changes: AllowedChanges,
+    schema: &Schema,
 ) -> Result<()> {
     let mut items = resources.items_mut();
-    if merge_into(&mut items[index], patch, changes)? == Outcome::Delete {
+    if merge_into(&mut items[index], patch, changes, schema)? == Outcome::Delete {
         items.remove(index);
     }
     Ok(())
@@ -243,6 +255,7 @@ pub(crate) fn apply_to_selected(
     selected: &[usize],
     patch: &Value,
     changes: AllowedChanges,
+    schema: &Schema,
 ) -> Result<()> {
     let copied;
     let patch = match copy_metadata_maps(patch) {
@@ -257,13 +270,13 @@ pub(crate) fn apply_to_selected(
     for &i in selected {
         let res = &mut items[i];
         let outcome = if patch.str_at(&["apiVersion"]) == Some(res.api_version()) {
-            merge_into(res, patch, changes)?
+            merge_into(res, patch, changes, schema)?
         } else {
             let mut copy = patch.clone();
             if let Some(map) = copy.as_map_mut() {
                 map.insert("apiVersion".into(), res.api_version().into());
             }
-            merge_into(res, &copy, changes)?
+            merge_into(res, &copy, changes, schema)?
         };
         if outcome == Outcome::Delete {
             deleted.push(i);
@@ -317,7 +330,12 @@ fn copy_metadata_maps(patch: &Value) -> Option<Value> {
 
 /// kustomize's `Resource.ApplySmPatch`: merges, then puts back the kind and
 /// name (unless the patch may change them) and always the namespace.
-fn merge_into(res: &mut Resource, patch: &Value, changes: AllowedChanges) -> Result<Outcome> {
+fn merge_into(
+    res: &mut Resource,
+    patch: &Value,
+    changes: AllowedChanges,
+    schema: &Schema,
+) -> Result<Outcome> {
     let kind = res.kind().to_string();
     let name = res.name().to_string();
     let namespace = res.namespace().to_string();
@@ -326,9 +344,9 @@ fn merge_into(res: &mut Resource, patch: &Value, changes: AllowedChanges) -> Res
     }
     if !res.state.bare_nulls.is_empty() {
         let bare_nulls = std::mem::take(&mut res.state.bare_nulls);
-        drop_bare_nulls(res.value_mut(), &bare_nulls);
+        drop_bare_nulls(res.value_mut(), &bare_nulls, schema);
     }
-    let outcome = merge_patch(res.value_mut(), patch)
+    let outcome = merge_patch(res.value_mut(), patch, schema)
         .with_context(|| format!("merging into {}", res.id()))?;
     if outcome == Outcome::Delete || res.is_empty_object() {
         return Ok(Outcome::Delete);

@@ -4,7 +4,7 @@
 
 use super::patch::{apply_json_to, apply_to_selected, find_unique, no_match_note, AllowedChanges};
 use super::plugin_config::{lenient_string, nullable};
-use super::Transform;
+use super::{Transform, TransformContext};
 use crate::kustomization::{Kustomization, Selector};
 use crate::patch::json6902::JsonPatch;
 use crate::patch::source::{quoted, strategic_merge_patches, PatchFiles};
@@ -63,7 +63,8 @@ impl PatchStrategicMergeTransformer {
 }
 
 impl Transform for LoadedStrategicMerge {
-    fn apply(&self, resources: &mut ResourceList) -> Result<()> {
+    fn apply(&self, cx: &mut TransformContext<'_>, resources: &mut ResourceList) -> Result<()> {
+        let schema = cx.schema().for_merge();
         for patch in &self.patches {
             let index = find_unique(resources, &patch.id())?;
             apply_to_selected(
@@ -71,6 +72,7 @@ impl Transform for LoadedStrategicMerge {
                 &[index],
                 &patch.value(),
                 AllowedChanges::default(),
+                &schema,
             )?;
         }
         Ok(())
@@ -163,14 +165,10 @@ impl PatchJson6902Transformer {
 }
 
 impl Transform for LoadedJson6902 {
-    fn apply(&self, resources: &mut ResourceList) -> Result<()> {
-        self.apply_noting(resources, &mut Vec::new())
-    }
-
-    fn apply_noting(&self, resources: &mut ResourceList, notes: &mut Vec<String>) -> Result<()> {
+    fn apply(&self, cx: &mut TransformContext<'_>, resources: &mut ResourceList) -> Result<()> {
         let selected = self.target.select(resources);
         if selected.is_empty() {
-            notes.push(no_match_note(&self.source, &self.target));
+            cx.note(no_match_note(&self.source, &self.target));
         }
         let mut items = resources.items_mut();
         for i in selected {

@@ -13,7 +13,7 @@
 //!   resource had before.
 
 use super::plugin_config::{lenient_field_specs, lenient_string};
-use super::Transform;
+use super::{Transform, TransformContext};
 use crate::fieldspec::{CompiledSpec, CreateKind, FieldSpec, SetError, TransformerConfig};
 use crate::kustomization::Kustomization;
 use crate::resource::{Gvk, Resource, ResourceList};
@@ -161,19 +161,19 @@ fn configured_specs(specs: &[FieldSpec]) -> Result<Vec<FieldSpec>> {
 }
 
 impl Transform for PrefixTransformer {
-    fn apply(&self, resources: &mut ResourceList) -> Result<()> {
+    fn apply(&self, _cx: &mut TransformContext<'_>, resources: &mut ResourceList) -> Result<()> {
         add_to_names(resources, End::Front, &self.prefix, &self.field_specs)
     }
 }
 
 impl Transform for SuffixTransformer {
-    fn apply(&self, resources: &mut ResourceList) -> Result<()> {
+    fn apply(&self, _cx: &mut TransformContext<'_>, resources: &mut ResourceList) -> Result<()> {
         add_to_names(resources, End::Back, &self.suffix, &self.field_specs)
     }
 }
 
 impl Transform for PrefixSuffixTransformer {
-    fn apply(&self, resources: &mut ResourceList) -> Result<()> {
+    fn apply(&self, _cx: &mut TransformContext<'_>, resources: &mut ResourceList) -> Result<()> {
         add_to_names(resources, End::Front, &self.prefix, &self.field_specs)?;
         add_to_names(resources, End::Back, &self.suffix, &self.field_specs)
     }

@@ -24,10 +24,10 @@ fn kustomization(prefix: &str, suffix: &str) -> Kustomization {
 fn run_kustomization(k: &Kustomization, l: &mut ResourceList) {
     let tc = TransformerConfig::defaults();
     if let Some(t) = prefix_from_kustomization(k, &tc).unwrap() {
-        t.apply(l).unwrap();
+        crate::transform::apply_alone(&t, l).unwrap();
     }
     if let Some(t) = suffix_from_kustomization(k, &tc).unwrap() {
-        t.apply(l).unwrap();
+        crate::transform::apply_alone(&t, l).unwrap();
     }
 }
 
@@ -97,7 +97,7 @@ fn prefix_suffix_runs_prefix_pass_first_on_custom_fields() {
             FieldSpec::new("spec/created", true),
         ],
     };
-    t.apply(&mut l).unwrap();
+    crate::transform::apply_alone(&t, &mut l).unwrap();
     let v = l.as_slice()[0].value();
     assert_eq!(v.str_at(&["metadata", "name"]), Some("a-t-z"));
     assert_eq!(v.str_at(&["spec", "ref"]), Some("a-5-z"));

@@ -2,7 +2,7 @@
 //! with a given name, wherever the `replicas` field specs point.
 
 use super::plugin_config::{lenient_field_specs, lenient_string, nullable};
-use super::Transform;
+use super::{Transform, TransformContext};
 use crate::fieldspec::{CompiledSpec, CreateKind, FieldSpec, TransformerConfig};
 use crate::kustomization::Kustomization;
 use crate::resource::{Resource, ResourceList};
@@ -68,7 +68,7 @@ impl ReplicaCountTransformer {
 impl Transform for ReplicaCountTransformer {
     /// Fails when no resource of any spec's type has the name, as kustomize
     /// does.
-    fn apply(&self, resources: &mut ResourceList) -> Result<()> {
+    fn apply(&self, _cx: &mut TransformContext<'_>, resources: &mut ResourceList) -> Result<()> {
         let mut found = false;
         for spec in &self.field_specs {
             let compiled = CompiledSpec::new(spec);
@@ -115,7 +115,7 @@ mod tests {
     fn run(k: &Kustomization, docs: serde_json::Value) -> Result<Vec<serde_json::Value>> {
         let mut l = list(docs);
         for t in from_kustomization(k, &TransformerConfig::defaults()) {
-            t.apply(&mut l)?;
+            crate::transform::apply_alone(&t, &mut l)?;
         }
         Ok(l.iter().map(|r| (&*r.value()).into()).collect())
     }
@@ -172,7 +172,7 @@ mod tests {
             r.set_name("p-web");
         }
         for t in from_kustomization(&kust("web", 2), &TransformerConfig::defaults()) {
-            t.apply(&mut l).unwrap();
+            crate::transform::apply_alone(&t, &mut l).unwrap();
         }
         let out: serde_json::Value = (&*l.iter().next().unwrap().value()).into();
         assert_eq!(out["spec"]["replicas"], json!(2));

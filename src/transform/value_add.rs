@@ -5,8 +5,9 @@
 
 use super::namespace::{NamespaceTransformer, RoleBindingSubjects};
 use super::plugin_config::{lenient_string, nullable, PluginMetadata};
-use super::Transform;
+use super::{Transform, TransformContext};
 use crate::fieldspec::{CompiledSpec, CreateKind, FieldSpec, NodeKind, SetError};
+use crate::openapi::custom::SchemaScope;
 use crate::patch::source::PatchFiles;
 use crate::patch::target::Selector;
 use crate::patch::target::Target as Compiled;
@@ -103,14 +104,14 @@ impl ValueAddConfig {
 }
 
 impl Transform for ValueAddTransformer {
-    fn apply(&self, resources: &mut ResourceList) -> Result<()> {
+    fn apply(&self, cx: &mut TransformContext<'_>, resources: &mut ResourceList) -> Result<()> {
         for (selector, target) in &self.targets {
             let chosen: Vec<usize> = match selector {
                 Some(s) => s.select(resources),
                 None => (0..resources.len()).collect(),
             };
             if target.field_path == "metadata/namespace" {
-                self.set_namespace(resources, &chosen)?;
+                self.set_namespace(cx.schema(), resources, &chosen)?;
                 continue;
             }
             let spec = FieldSpec::new(&target.field_path, true);
@@ -128,7 +129,12 @@ impl ValueAddTransformer {
     /// `metadata/namespace` is set as the namespace transformer sets it
     /// (cluster-scoped objects skipped, default role binding subjects
     /// included), as kustomize hands that path to it.
-    fn set_namespace(&self, resources: &mut ResourceList, chosen: &[usize]) -> Result<()> {
+    fn set_namespace(
+        &self,
+        schema: &SchemaScope,
+        resources: &mut ResourceList,
+        chosen: &[usize],
+    ) -> Result<()> {
         let namespace = NamespaceTransformer {
             metadata: PluginMetadata {
                 namespace: self.value.clone(),
@@ -140,7 +146,7 @@ impl ValueAddTransformer {
         };
         let mut items = resources.items_mut();
         for &i in chosen {
-            namespace.transform_resource(&mut items[i])?;
+            namespace.transform_resource(schema, &mut items[i])?;
         }
         Ok(())
     }

@@ -16,7 +16,7 @@ pub use config::{
     TargetSelector, DEFAULT_FIELD_PATH,
 };
 
-use super::Transform;
+use super::{Transform, TransformContext};
 use crate::kustomization::Kustomization;
 use crate::patch::label_selector::LabelSelector;
 use crate::patch::source::PatchFiles;
@@ -68,7 +68,7 @@ pub fn from_plugin_config(
 }
 
 impl Transform for ReplacementTransformer {
-    fn apply(&self, resources: &mut ResourceList) -> Result<()> {
+    fn apply(&self, _cx: &mut TransformContext<'_>, resources: &mut ResourceList) -> Result<()> {
         for r in &self.replacements {
             let (Some(source), Some(targets)) = (&r.source, &r.targets) else {
                 bail!("replacements must specify a source and at least one target");
