@@ -8,8 +8,8 @@
 //! older yaml.v2 rules instead ([`Schema::V2`]), where `yes`/`no`/`on`/`off`
 //! are booleans and timestamps stay as written.
 
-mod num;
-mod time;
+pub(crate) mod num;
+pub(crate) mod time;
 
 use super::Value;
 use num::{parse_go_int, parse_go_uint, parse_yaml_float, GoNumError};
