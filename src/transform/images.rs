@@ -21,7 +21,7 @@ use serde::Deserialize;
 
 /// One `images` entry: which image to rewrite, and how. A kustomization's
 /// `images` (and `imageTags`) entries decode into it strictly, as Go's JSON
-/// decoder does; the plugin form goes through [`PluginImage`].
+/// decoder does; the plugin form goes through `PluginImage`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Image {

@@ -129,6 +129,18 @@ fn plugin_form_deserializes() {
 }
 
 #[test]
+fn plugin_form_is_lenient_kustomization_form_strict() {
+    // One Image type: the plugin form ignores unknown fields and reads a
+    // number as its text, the kustomization form rejects both (Go JSON).
+    let cfg = json!({"imageTag": {"name": 5, "newName": "b", "unknown": true}});
+    let t: ImageTagTransformer = serde_json::from_value(cfg).unwrap();
+    assert_eq!(t.image_tag.name, "5");
+    assert_eq!(t.image_tag.new_name, "b");
+    assert!(serde_json::from_value::<Image>(json!({"name": "a", "unknown": true})).is_err());
+    assert!(serde_json::from_value::<Image>(json!({"name": 5})).is_err());
+}
+
+#[test]
 fn a_bad_name_pattern_fails_only_where_images_are() {
     let no_images = json!([{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}}]);
     assert!(run(json!([{"name": "ngin(", "newTag": "1"}]), no_images).is_ok());

@@ -39,9 +39,13 @@ pub struct Patch {
     pub options: IndexMap<String, bool>,
 }
 
-/// Configuration of one PatchTransformer: a `patches` entry, or a
-/// `transformers:` entry with `apiVersion: builtin`, `kind:
-/// PatchTransformer`.
+/// Configuration of one PatchTransformer: a `patches` entry (a [`Patch`],
+/// through [`PatchTransformer::from_entry`]), or a `transformers:` entry
+/// with `apiVersion: builtin`, `kind: PatchTransformer`. It is a shape of
+/// its own, not [`Patch`], because the plugin form decodes leniently
+/// (unknown fields ignored, numbers and bools read as strings) where the
+/// kustomization decodes with Go's JSON rules, and because its debug form
+/// is part of kustomize's messages about a bad entry.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PatchTransformer {

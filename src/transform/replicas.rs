@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 /// One `replicas` entry: which workloads to scale, and to what. A
 /// kustomization's `replicas` entries decode into it strictly, as Go's JSON
-/// decoder does; the plugin form goes through [`PluginReplica`].
+/// decoder does; the plugin form goes through `PluginReplica`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Replica {
@@ -205,5 +205,12 @@ mod tests {
         let t: ReplicaCountTransformer = serde_json::from_value(cfg).unwrap();
         assert_eq!(t.replica.count, 3);
         assert_eq!(t.field_specs.len(), 1);
+        // One Replica type: the plugin form ignores unknown fields and reads
+        // a number as the name's text, the kustomization form rejects both.
+        let loose = json!({"replica": {"name": 7, "count": 2, "unknown": 1}});
+        let t: ReplicaCountTransformer = serde_json::from_value(loose).unwrap();
+        assert_eq!(t.replica.name, "7");
+        assert!(serde_json::from_value::<Replica>(json!({"name": "a", "unknown": 1})).is_err());
+        assert!(serde_json::from_value::<Replica>(json!({"name": 7})).is_err());
     }
 }
