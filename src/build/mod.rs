@@ -26,6 +26,7 @@ use std::path::Path;
 use std::sync::atomic::AtomicUsize;
 
 mod accumulate;
+pub(crate) mod builtins;
 mod remote;
 mod schema_plan;
 mod steps;

@@ -3,6 +3,7 @@
 //! `transformers:` and `validators:` plugins.
 
 use super::accumulate::{Accumulated, Builder};
+use super::builtins;
 use crate::fieldspec::TransformerConfig;
 use crate::generate;
 use crate::kustomization::{KustomizationRole, LoadedKustomization};
@@ -11,7 +12,7 @@ use crate::openapi::custom::SchemaScope;
 use crate::plugin;
 use crate::resource::origin::Origin;
 use crate::resource::ResourceList;
-use crate::transform::{self, Transform, TransformContext};
+use crate::transform::{Transform, TransformContext};
 use crate::warning::Warning;
 use anyhow::{Context, Result};
 use std::sync::Arc;
@@ -34,14 +35,14 @@ impl Builder {
         let ctx = self.plugin_context(kust);
         // Each generator with the origin its objects get (when tracked).
         let mut generators: Vec<GeneratorWithOrigin> = Vec::new();
-        for config in generate::kustomization_generators(k)? {
+        for config in builtins::data_generators(k)? {
             let origin =
                 crate::buildmeta::builtin_generator_origin(kust, config.kind.plugin_kind());
             let generator = generate::DataGenerator::new(config, ctx.data_files()?, ctx.file);
             generators.push((Box::new(generator), origin));
         }
         let helm = &ctx.options.helm;
-        for chart in generate::helm::from_kustomization(k, helm, ctx.dir, &ctx.data_files()?)? {
+        for chart in builtins::helm_generators(k, helm, ctx.dir, &ctx.data_files()?)? {
             let origin =
                 crate::buildmeta::builtin_generator_origin(kust, "HelmChartInflationGenerator");
             generators.push((Box::new(chart), origin));
@@ -167,40 +168,12 @@ impl Builder {
             }
         };
         let files = self.files(kust);
-        let mut steps: Vec<Box<dyn Transform>> = Vec::new();
-        if let Some(t) = transform::patch_legacy::strategic_merge_from_kustomization(k, &files)? {
-            steps.push(Box::new(t));
-        }
-        for t in transform::patch::from_kustomization(k, &files)? {
-            steps.push(Box::new(t));
-        }
-        if let Some(t) = transform::namespace::from_kustomization(k, tc) {
-            steps.push(Box::new(t));
-        }
-        if let Some(t) = transform::prefix_suffix::prefix_from_kustomization(k, tc)? {
-            steps.push(Box::new(t));
-        }
-        if let Some(t) = transform::prefix_suffix::suffix_from_kustomization(k, tc)? {
-            steps.push(Box::new(t));
-        }
-        for t in transform::labels::from_kustomization(k, tc)? {
-            steps.push(Box::new(t));
-        }
-        if let Some(t) = transform::annotations::from_kustomization(k, tc) {
-            steps.push(Box::new(t));
-        }
-        for t in transform::patch_legacy::json6902_from_kustomization(k, &files)? {
-            steps.push(Box::new(t));
-        }
-        for t in transform::replicas::from_kustomization(k, tc) {
-            steps.push(Box::new(t));
-        }
-        for t in transform::images::from_kustomization(k, tc) {
-            steps.push(Box::new(t));
-        }
-        if let Some(t) = transform::replacement::from_kustomization(k, &files)? {
-            steps.push(Box::new(t));
-        }
+        let fields = builtins::Fields {
+            k,
+            tc,
+            files: &files,
+        };
+        let steps = builtins::transformers(&fields)?;
         let mut plugins = Vec::new();
         if !k.transformers.is_empty() {
             let configs = self.plugin_configs(&k.transformers, kust, chain)?;

@@ -11,7 +11,6 @@
 //! a temporary directory unless `configHome` is set.
 
 use super::{Behavior, DiskLoader, FileLoader, Generate, GeneratedResource};
-use crate::kustomization::Kustomization;
 use crate::load::resources_from_documents;
 use crate::yaml::Value;
 use anyhow::{anyhow, bail, Context, Result};
@@ -178,20 +177,32 @@ pub struct HelmGenerator {
     files: DiskLoader,
 }
 
-/// The generators of a kustomization's `helmCharts` (and of the deprecated
+/// The chart fields of a kustomization, as written.
+#[derive(Debug, Clone, Copy)]
+pub struct ChartFields<'a> {
+    /// `helmCharts`.
+    pub charts: &'a [serde_json::Value],
+    /// `helmGlobals`.
+    pub globals: Option<&'a serde_json::Value>,
+    /// The deprecated `helmChartInflationGenerator`.
+    pub legacy: &'a [serde_json::Value],
+}
+
+/// The generators of `helmCharts` (and of the deprecated
 /// `helmChartInflationGenerator`, converted as kustomize converts it).
-pub fn from_kustomization(
-    k: &Kustomization,
+pub fn generators(
+    fields: &ChartFields,
     options: &HelmOptions,
     root: &Path,
     files: &DiskLoader,
 ) -> Result<Vec<HelmGenerator>> {
-    let (legacy_charts, legacy_globals) = split_legacy(&k.helm_chart_inflation_generator);
-    let globals = match &k.helm_globals {
+    let (legacy_charts, legacy_globals) = split_legacy(fields.legacy);
+    let globals = match fields.globals {
         Some(serde_json::Value::Object(g)) => g.clone(),
         _ => legacy_globals,
     };
-    k.helm_charts
+    fields
+        .charts
         .iter()
         .cloned()
         .chain(legacy_charts)

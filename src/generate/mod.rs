@@ -27,10 +27,9 @@ pub use loader::{DecryptingLoader, DiskLoader, FileLoader};
 pub use merge::{absorb, combine, AbsorbTarget};
 pub use spec::{Behavior, GeneratorArgs, GeneratorConfig, GeneratorKind, GeneratorOptions};
 
-use crate::kustomization::Kustomization;
-use crate::resource::{Origin, Resource};
+use crate::resource::Resource;
 use crate::yaml::{Mapping, Value};
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -132,62 +131,6 @@ pub fn generate(
         behavior: config.behavior,
         needs_hash: !config.options.disable_name_suffix_hash,
     })
-}
-
-/// The generator configs of a kustomization, in the order kustomize runs
-/// them: every `configMapGenerator` entry, then every `secretGenerator`
-/// entry, each with `generatorOptions` merged in.
-pub fn kustomization_generators(k: &Kustomization) -> Result<Vec<GeneratorConfig>> {
-    let global = k.generator_options.as_ref();
-    let config_maps = k
-        .config_map_generator
-        .iter()
-        .map(|args| GeneratorConfig::from_kustomization(GeneratorKind::ConfigMap, args, global));
-    let secrets = k
-        .secret_generator
-        .iter()
-        .map(|args| GeneratorConfig::from_kustomization(GeneratorKind::Secret, args, global));
-    config_maps.chain(secrets).collect()
-}
-
-/// Runs every ConfigMap and Secret generator of a kustomization, in
-/// kustomize's order. The caller absorbs the results one by one, in order,
-/// since a later generator may merge into an earlier one.
-pub fn generate_from_kustomization(
-    k: &Kustomization,
-    loader: &dyn FileLoader,
-    source: Option<Arc<Path>>,
-) -> Result<Vec<GeneratedResource>> {
-    kustomization_generators(k)?
-        .iter()
-        .map(|config| generate(config, loader, source.clone()))
-        .collect()
-}
-
-/// Runs every ConfigMap and Secret generator of a kustomization and absorbs
-/// each result into `items` right away, as kustomize does: all configs are
-/// checked first, then each generator runs and is merged before the next
-/// one reads its sources. `wrap` makes a new entry for a created object.
-///
-/// `origin_of` gives the origin of what each kind of generator makes (None
-/// when origins are not tracked); it is set before merging, so that
-/// `merge` and `replace` can pick the surviving one.
-pub fn run_kustomization_generators<T: AbsorbTarget>(
-    k: &Kustomization,
-    loader: &dyn FileLoader,
-    source: Option<Arc<Path>>,
-    items: &mut Vec<T>,
-    origin_of: impl Fn(GeneratorKind) -> Option<Arc<Origin>>,
-    mut wrap: impl FnMut(GeneratedResource) -> T,
-) -> Result<()> {
-    for config in kustomization_generators(k)? {
-        let mut generated = generate(&config, loader, source.clone())?;
-        if let Some(origin) = origin_of(config.kind) {
-            generated.resource.set_origin_if_missing(&origin);
-        }
-        absorb(items, generated, &mut wrap).context("merging from generator")?;
-    }
-    Ok(())
 }
 
 /// `apiVersion: v1`, `kind` and `metadata` with name and (if any) namespace.

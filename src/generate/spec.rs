@@ -147,7 +147,7 @@ impl GeneratorConfig {
     ///
     /// kustomize rejects `type` on a `configMapGenerator` entry (its schema
     /// has no such field), so a non-empty one is an error here.
-    pub fn from_kustomization(
+    pub fn from_args(
         kind: GeneratorKind,
         args: &GeneratorArgs,
         global: Option<&GeneratorOptions>,

@@ -4,7 +4,6 @@
 //! disallowed, so every struct here denies unknown fields, and every field
 //! accepts `null` as "not set" (Go's JSON decoder leaves the zero value).
 
-use crate::fieldspec::FieldSpec;
 use crate::yaml::Value;
 use anyhow::{bail, Result};
 use indexmap::IndexMap;
@@ -29,6 +28,10 @@ mod shapes;
 pub use crate::generate::{GeneratorArgs, GeneratorOptions};
 pub use crate::order::{LegacySortOptions, SortOptions};
 pub use crate::patch::target::Selector;
+pub use crate::transform::images::Image;
+pub use crate::transform::labels::Label;
+pub use crate::transform::patch::Patch;
+pub use crate::transform::replicas::Replica;
 pub use read::{kustomization_from_document, KustomizationRole, LoadedKustomization};
 pub use schema::{deprecation_warnings, is_effectively_empty, normalize_field_names};
 pub use schema_error::{locate_schema_error, SchemaError};
@@ -194,78 +197,6 @@ pub struct ObjectMeta {
     /// `metadata.annotations`.
     #[serde(default, deserialize_with = "nullable")]
     pub annotations: StringMap,
-}
-
-/// One entry of `labels`.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct Label {
-    /// `pairs`: the labels to add.
-    #[serde(default, deserialize_with = "nullable")]
-    pub pairs: StringMap,
-    /// `includeSelectors`: also add them to selectors (and pod templates),
-    /// as `commonLabels` does.
-    #[serde(default, deserialize_with = "nullable")]
-    pub include_selectors: bool,
-    /// `includeTemplates`: also add them to pod templates (without
-    /// selectors).
-    #[serde(default, deserialize_with = "nullable")]
-    pub include_templates: bool,
-    /// `fields`: further places to add them, as field specs.
-    #[serde(default, deserialize_with = "nullable", rename = "fields")]
-    pub field_specs: Vec<FieldSpec>,
-}
-
-/// One entry of `patches` or `patchesJson6902`.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Patch {
-    /// `path`: the file holding the patch.
-    #[serde(default, deserialize_with = "nullable")]
-    pub path: String,
-    /// `patch`: the patch itself, inline.
-    #[serde(default, deserialize_with = "nullable")]
-    pub patch: String,
-    /// `target`: which resources the patch applies to; without it, a
-    /// strategic-merge patch applies to the resource it names.
-    #[serde(default, deserialize_with = "nullable")]
-    pub target: Option<Selector>,
-    /// `options`: `allowNameChange` and `allowKindChange`.
-    #[serde(default, deserialize_with = "nullable")]
-    pub options: IndexMap<String, bool>,
-}
-
-/// One entry of `images`.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct Image {
-    /// `name`: the image to match (as written before any tag or digest).
-    #[serde(default, deserialize_with = "nullable")]
-    pub name: String,
-    /// `newName`: the name to write instead.
-    #[serde(default, deserialize_with = "nullable")]
-    pub new_name: String,
-    /// `tagSuffix`: text appended to the existing tag.
-    #[serde(default, deserialize_with = "nullable")]
-    pub tag_suffix: String,
-    /// `newTag`: the tag to write instead.
-    #[serde(default, deserialize_with = "nullable")]
-    pub new_tag: String,
-    /// `digest`: the digest to write instead of a tag.
-    #[serde(default, deserialize_with = "nullable")]
-    pub digest: String,
-}
-
-/// One entry of `replicas`.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Replica {
-    /// `name`: the workload whose replicas are set.
-    #[serde(default, deserialize_with = "nullable")]
-    pub name: String,
-    /// `count`: the replica count.
-    #[serde(default, deserialize_with = "nullable")]
-    pub count: i64,
 }
 
 impl Kustomization {

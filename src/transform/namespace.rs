@@ -17,10 +17,7 @@
 
 use super::plugin_config::{lenient_field_specs, nullable, PluginMetadata};
 use super::{Transform, TransformContext};
-use crate::fieldspec::{
-    CompiledSpec, CreateKind, FieldSpec, FieldSpecError, NodeKind, SetError, TransformerConfig,
-};
-use crate::kustomization::Kustomization;
+use crate::fieldspec::{CompiledSpec, CreateKind, FieldSpec, FieldSpecError, NodeKind, SetError};
 use crate::openapi::custom::SchemaScope;
 use crate::resource::{Gvk, ResId, Resource, ResourceList};
 use crate::yaml::Value;
@@ -79,23 +76,21 @@ pub struct NamespaceTransformer {
     pub set_role_binding_subjects: RoleBindingSubjects,
 }
 
-/// The transformer for a kustomization's `namespace`, if it sets one.
-pub fn from_kustomization(
-    k: &Kustomization,
-    tc: &TransformerConfig,
-) -> Option<NamespaceTransformer> {
-    if k.namespace.is_empty() {
-        return None;
+impl NamespaceTransformer {
+    /// Moves resources into `namespace`, at `metadata/namespace` and the
+    /// configured `field_specs`, updating the default role binding subjects
+    /// (a kustomization's `namespace` field).
+    pub fn new(namespace: &str, field_specs: Vec<FieldSpec>) -> NamespaceTransformer {
+        NamespaceTransformer {
+            metadata: PluginMetadata {
+                namespace: namespace.to_string(),
+                ..PluginMetadata::default()
+            },
+            field_specs,
+            unset_only: false,
+            set_role_binding_subjects: RoleBindingSubjects::DefaultOnly,
+        }
     }
-    Some(NamespaceTransformer {
-        metadata: PluginMetadata {
-            namespace: k.namespace.clone(),
-            ..PluginMetadata::default()
-        },
-        field_specs: tc.namespace.clone(),
-        unset_only: false,
-        set_role_binding_subjects: RoleBindingSubjects::DefaultOnly,
-    })
 }
 
 static METADATA_NAMESPACE: LazyLock<FieldSpec> =

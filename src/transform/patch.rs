@@ -8,11 +8,11 @@
 
 use super::plugin_config::{lenient_string, nullable};
 use super::{Transform, TransformContext};
-use crate::kustomization::{Kustomization, Patch, Selector};
 use crate::openapi::Schema;
 use crate::patch::json6902::JsonPatch;
 use crate::patch::source::{quoted, strategic_merge_patches, PatchFiles};
 use crate::patch::strategic_merge::{drop_bare_nulls, merge_patch, Outcome};
+use crate::patch::target::Selector;
 use crate::patch::target::Target;
 use crate::resource::{ResId, Resource, ResourceList};
 use crate::yaml::Value;
@@ -20,9 +20,32 @@ use anyhow::{anyhow, bail, Context, Result};
 use indexmap::IndexMap;
 use serde::Deserialize;
 
-/// Configuration of one PatchTransformer: a `patches` entry, or a
-/// `transformers:` entry with `apiVersion: builtin`, `kind:
-/// PatchTransformer`.
+/// One entry of `patches` or `patchesJson6902`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Patch {
+    /// `path`: the file holding the patch.
+    #[serde(default, deserialize_with = "nullable")]
+    pub path: String,
+    /// `patch`: the patch itself, inline.
+    #[serde(default, deserialize_with = "nullable")]
+    pub patch: String,
+    /// `target`: which resources the patch applies to; without it, a
+    /// strategic-merge patch applies to the resource it names.
+    #[serde(default, deserialize_with = "nullable")]
+    pub target: Option<Selector>,
+    /// `options`: `allowNameChange` and `allowKindChange`.
+    #[serde(default, deserialize_with = "nullable")]
+    pub options: IndexMap<String, bool>,
+}
+
+/// Configuration of one PatchTransformer: a `patches` entry (a [`Patch`],
+/// through [`PatchTransformer::from_entry`]), or a `transformers:` entry
+/// with `apiVersion: builtin`, `kind: PatchTransformer`. It is a shape of
+/// its own, not [`Patch`], because the plugin form decodes leniently
+/// (unknown fields ignored, numbers and bools read as strings) where the
+/// kustomization decodes with Go's JSON rules, and because its debug form
+/// is part of kustomize's messages about a bad entry.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PatchTransformer {
@@ -202,14 +225,6 @@ impl LoadedPatch {
         }
         Ok(())
     }
-}
-
-/// The PatchTransformers of a kustomization's `patches`, loaded.
-pub fn from_kustomization(k: &Kustomization, files: &PatchFiles) -> Result<Vec<LoadedPatch>> {
-    k.patches
-        .iter()
-        .map(|entry| PatchTransformer::from_entry(entry).load(files))
-        .collect()
 }
 
 /// The position of the one resource that answers to `id` now or under an

@@ -5,9 +5,9 @@
 use super::patch::{apply_json_to, apply_to_selected, find_unique, no_match_note, AllowedChanges};
 use super::plugin_config::{lenient_string, nullable};
 use super::{Transform, TransformContext};
-use crate::kustomization::{Kustomization, Selector};
 use crate::patch::json6902::JsonPatch;
 use crate::patch::source::{quoted, strategic_merge_patches, PatchFiles};
+use crate::patch::target::Selector;
 use crate::patch::target::Target;
 use crate::resource::{Resource, ResourceList};
 use anyhow::{anyhow, bail, Context, Result};
@@ -79,19 +79,14 @@ impl Transform for LoadedStrategicMerge {
     }
 }
 
-/// The transformer for a kustomization's `patchesStrategicMerge`, loaded.
-pub fn strategic_merge_from_kustomization(
-    k: &Kustomization,
-    files: &PatchFiles,
-) -> Result<Option<LoadedStrategicMerge>> {
-    if k.patches_strategic_merge.is_empty() {
-        return Ok(None);
+impl PatchStrategicMergeTransformer {
+    /// The patches of `paths` (each a file name or inline patch text).
+    pub fn new(paths: Vec<String>) -> PatchStrategicMergeTransformer {
+        PatchStrategicMergeTransformer {
+            paths,
+            patches: String::new(),
+        }
     }
-    let config = PatchStrategicMergeTransformer {
-        paths: k.patches_strategic_merge.clone(),
-        patches: String::new(),
-    };
-    config.load(files).map(Some)
 }
 
 /// Configuration of a PatchJson6902Transformer: one `patchesJson6902`
@@ -179,20 +174,13 @@ impl Transform for LoadedJson6902 {
     }
 }
 
-/// The transformers for a kustomization's `patchesJson6902`, loaded.
-pub fn json6902_from_kustomization(
-    k: &Kustomization,
-    files: &PatchFiles,
-) -> Result<Vec<LoadedJson6902>> {
-    k.patches_json6902
-        .iter()
-        .map(|entry| {
-            PatchJson6902Transformer {
-                target: entry.target.clone(),
-                path: entry.path.clone(),
-                json_op: entry.patch.clone(),
-            }
-            .load(files)
-        })
-        .collect()
+impl PatchJson6902Transformer {
+    /// The operations at `path` or inline in `json_op`, for `target`.
+    pub fn new(target: Option<Selector>, path: &str, json_op: &str) -> PatchJson6902Transformer {
+        PatchJson6902Transformer {
+            target,
+            path: path.to_string(),
+            json_op: json_op.to_string(),
+        }
+    }
 }

@@ -1,4 +1,5 @@
 use super::*;
+use crate::kustomization::Kustomization;
 use serde_json::json;
 
 fn list(docs: serde_json::Value) -> ResourceList {
@@ -22,12 +23,8 @@ fn kustomization(prefix: &str, suffix: &str) -> Kustomization {
 }
 
 fn run_kustomization(k: &Kustomization, l: &mut ResourceList) {
-    let tc = TransformerConfig::defaults();
-    if let Some(t) = prefix_from_kustomization(k, &tc).unwrap() {
-        crate::transform::apply_alone(&t, l).unwrap();
-    }
-    if let Some(t) = suffix_from_kustomization(k, &tc).unwrap() {
-        crate::transform::apply_alone(&t, l).unwrap();
+    for t in crate::build::builtins::of_kustomization(k).unwrap() {
+        crate::transform::apply_alone(t.as_ref(), l).unwrap();
     }
 }
 
@@ -49,14 +46,6 @@ fn renames_and_records_state() {
     let previous: Vec<&str> = cm.state.previous_ids.iter().map(|id| id.name()).collect();
     assert_eq!(previous, ["cm", "p-cm"]);
     assert!(l.as_slice()[1].state.previous_ids.is_empty());
-}
-
-#[test]
-fn empty_affixes_make_no_transformer() {
-    let k = kustomization("", "");
-    let tc = TransformerConfig::defaults();
-    assert!(prefix_from_kustomization(&k, &tc).unwrap().is_none());
-    assert!(suffix_from_kustomization(&k, &tc).unwrap().is_none());
 }
 
 #[test]

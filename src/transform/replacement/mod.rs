@@ -17,7 +17,6 @@ pub use config::{
 };
 
 use super::{Transform, TransformContext};
-use crate::kustomization::Kustomization;
 use crate::patch::label_selector::LabelSelector;
 use crate::patch::source::PatchFiles;
 use crate::resource::{ResId, Resource, ResourceList};
@@ -31,18 +30,6 @@ use std::borrow::Cow;
 pub struct ReplacementTransformer {
     /// The replacements, applied one after another.
     pub replacements: Vec<Replacement>,
-}
-
-/// The transformer for a kustomization's `replacements`, if it has any;
-/// `path:` entries are read through `files`.
-pub fn from_kustomization(
-    k: &Kustomization,
-    files: &PatchFiles,
-) -> Result<Option<ReplacementTransformer>> {
-    if k.replacements.is_empty() {
-        return Ok(None);
-    }
-    from_entries(&k.replacements, files).map(Some)
 }
 
 /// The transformer for `replacements` entries (a kustomization's, or a
