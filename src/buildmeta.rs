@@ -38,11 +38,11 @@
 
 use crate::fieldspec::FieldSpec;
 use crate::kustomization::Kustomization;
-use crate::load::LoadedKustomization;
+use crate::kustomization::LoadedKustomization;
 use crate::resource::origin::record_transformation;
 use crate::resource::{Origin, OriginScope, ResourceList};
 use crate::transform::labels::LabelTransformer;
-use crate::transform::Transform;
+use crate::transform::{Transform, TransformContext};
 use anyhow::Result;
 use std::collections::BTreeMap;
 
@@ -143,7 +143,7 @@ pub fn record_builtin_transformers(kust: &LoadedKustomization, resources: &mut R
     }
     for kind in builtin_transformer_kinds(&kust.kustomization) {
         if let Some(origin) = kust.origin.builtin(&kust.file, kind) {
-            record_transformation(resources.iter_mut(), &origin);
+            record_transformation(resources.items_mut().iter_mut(), &origin);
         }
     }
 }
@@ -161,13 +161,16 @@ pub fn builtin_generator_origin(
 /// Labels every resource `app.kubernetes.io/managed-by: kustomize-(devel)`
 /// at `metadata/labels`, creating the map where needed (kustomize does this
 /// after ordering; the label does not change the order).
-pub fn add_managed_by_label(resources: &mut ResourceList) -> Result<()> {
+pub fn add_managed_by_label(
+    cx: &mut TransformContext<'_>,
+    resources: &mut ResourceList,
+) -> Result<()> {
     let labels = BTreeMap::from([(MANAGED_BY_KEY.to_string(), MANAGED_BY_VALUE.to_string())]);
     LabelTransformer {
         labels,
         field_specs: vec![FieldSpec::new("metadata/labels", true)],
     }
-    .apply(resources)
+    .apply(cx, resources)
 }
 
 #[cfg(test)]

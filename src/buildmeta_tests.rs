@@ -97,7 +97,9 @@ fn builtin_transformers_are_recorded_when_tracking() {
 #[test]
 fn managed_by_label_is_added() {
     let mut list = one_service();
-    add_managed_by_label(&mut list).unwrap();
+    let scope = crate::openapi::custom::SchemaScope::parallel();
+    let mut cx = crate::transform::TransformContext::new(&scope);
+    add_managed_by_label(&mut cx, &mut list).unwrap();
     let labels = list.as_slice()[0].string_map("labels").unwrap();
     assert_eq!(
         labels.get(MANAGED_BY_KEY),

@@ -52,7 +52,7 @@ pub struct Keep {
 /// a build, after writing out the tracked origins and transformations that
 /// `keep` asks for.
 pub fn clean_annotations(resources: &mut ResourceList, keep: Keep) {
-    for r in resources.iter_mut() {
+    for r in resources.items_mut().iter_mut() {
         // Most resources have nothing to strip; those stay frozen.
         if has_build_metadata(r, keep) || annotations_need_cleaning(r, keep) {
             write_build_metadata(r, keep);

@@ -23,11 +23,10 @@
 //!   kustomize does.
 //! * [`render_all`]: many environments at once, into a rendered-manifests tree.
 //! * [`diff`]: comparing two renders resource by resource.
-//! * [`argocd`]: the ArgoCD config management plugin's generate command.
 //! * [`cli`]: the command line of the `krust` binary (flags shared by
-//!   `build`, `render` and the ArgoCD plugin, pflag's syntax, exit status).
+//!   `build`, `render` and the ArgoCD plugin, pflag's syntax, exit status),
+//!   and the ArgoCD config management plugin's generate command.
 
-pub mod argocd;
 pub mod build;
 pub mod buildmeta;
 pub mod cli;
@@ -36,6 +35,8 @@ pub mod edit;
 pub mod fieldspec;
 pub mod finalize;
 pub mod generate;
+mod gojson;
+mod gopath;
 pub mod kustomization;
 pub mod load;
 pub mod localize;

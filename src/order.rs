@@ -7,13 +7,34 @@
 //! this is a total order over distinct resource ids, so the result does not
 //! depend on the input order.
 
-use crate::kustomization::SortOptions;
+use crate::gojson::nullable;
 use crate::resource::{Gvk, ResId, ResourceList};
 use crate::yaml::keyorder::apply_permutation;
 use crate::yaml::{Key, Str};
 use anyhow::{bail, Result};
+use serde::Deserialize;
 use std::cmp::Ordering;
 use std::collections::HashMap;
+
+/// `sortOptions`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SortOptions {
+    #[serde(default, deserialize_with = "nullable")]
+    pub order: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub legacy_sort_options: Option<LegacySortOptions>,
+}
+
+/// `sortOptions.legacySortOptions`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct LegacySortOptions {
+    #[serde(default, deserialize_with = "nullable")]
+    pub order_first: Vec<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub order_last: Vec<String>,
+}
 
 /// Kinds the legacy order puts first, in this order.
 pub const DEFAULT_ORDER_FIRST: [&str; 22] = [
@@ -131,7 +152,7 @@ impl SortOrder {
             return;
         };
         let ranks = kind_ranks(first, last);
-        let items = resources.items_mut();
+        let mut items = resources.items_mut();
         // Sorting positions and then moving the resources in place keeps
         // the sort's scratch space small: a position, not a resource.
         let keys: Vec<SortKey> = items
@@ -141,7 +162,7 @@ impl SortOrder {
         let mut order: Vec<usize> = (0..items.len()).collect();
         order.sort_by(|&a, &b| keys[a].cmp_legacy(&keys[b]));
         drop(keys);
-        apply_permutation(items, order);
+        apply_permutation(&mut items, order);
     }
 }
 

@@ -166,11 +166,7 @@ fn checkout() -> tempfile::TempDir {
         ),
         ("apps/web/kustomization.yaml", "resources:\n- ../../base\n"),
     ];
-    for (path, text) in files {
-        let path = root.path().join(path);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    }
+    common::write_files(root.path(), &files);
     root
 }
 

@@ -55,14 +55,6 @@ fn assert_clean_failure(output: &Output, what: &str) {
     assert!(!stderr.contains("panicked"), "{what}: panicked: {stderr}");
 }
 
-fn write_tree(root: &Path, files: &[(&str, &str)]) {
-    for (path, text) in files {
-        let path = root.join(path);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    }
-}
-
 /// Every file in `dir`, by name.
 fn read_dir_files(dir: &Path) -> BTreeMap<String, String> {
     fs::read_dir(dir)
@@ -176,7 +168,7 @@ fn large_tree() -> tempfile::TempDir {
              data:\n  payload: some text to make the output of this tree comfortably large {i}\n"
         ));
     }
-    write_tree(
+    common::write_files(
         dir.path(),
         &[
             ("kustomization.yaml", "resources:\n- all.yaml\n"),
@@ -249,7 +241,7 @@ const SINGLE_NAMESPACE_TREE: &[(&str, &str)] = &[
 #[test]
 fn output_directory_gets_one_file_per_resource() {
     let tree = tempfile::tempdir().unwrap();
-    write_tree(tree.path(), SINGLE_NAMESPACE_TREE);
+    common::write_files(tree.path(), SINGLE_NAMESPACE_TREE);
     let out = tempfile::tempdir().unwrap();
     let output = krust(&[
         "build",
@@ -290,7 +282,7 @@ fn output_directory_gets_one_file_per_resource() {
 #[test]
 fn output_directory_prefixes_namespaces_when_there_are_several() {
     let tree = tempfile::tempdir().unwrap();
-    write_tree(
+    common::write_files(
         tree.path(),
         &[
             ("kustomization.yaml", "resources:\n- resources.yaml\n"),

@@ -323,20 +323,6 @@ fn missing_kustomization_is_an_error() {
     assert!(!ok && err.contains("Missing kustomization file 'kustomization.yaml'."));
 }
 
-/// Copies a directory tree.
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 /// The upgrade the platform-stack runbook does with `kustomize edit set
 /// image`: kustomize rewrites the whole file, each field through JSON (so
 /// keys inside entries come out sorted and maps sorted by key), keeping the
@@ -346,7 +332,7 @@ fn set_image_on_the_platform_stack_production_overlay() {
     let temp = tempfile::tempdir().unwrap();
     let system = temp.path().join("platform-stack");
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("deployments/platform-stack");
-    copy_tree(&source, &system);
+    common::copy_tree(&source, &system);
     let overlay = system.join("overlays/production");
     for image in [
         "davidgardiner/platform-api:v1.1.1",

@@ -15,17 +15,6 @@ fn krust(dir: &Path, args: &[&str]) -> (bool, String, String) {
     common::krust_in(dir, args)
 }
 
-/// A directory with `files` written into it.
-fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (name, text) in files {
-        let path = dir.path().join(name);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    }
-    dir
-}
-
 fn read(dir: &Path, name: &str) -> String {
     fs::read_to_string(dir.join(name)).unwrap()
 }
@@ -50,7 +39,7 @@ fn edit_fails(dir: &Path, args: &[&str]) -> String {
 
 #[test]
 fn add_base_appends_existing_directories_once() {
-    let dir = tree(&[("kustomization.yaml", HEADER), ("b1/x", ""), ("b2/x", "")]);
+    let dir = common::temp_tree(&[("kustomization.yaml", HEADER), ("b1/x", ""), ("b2/x", "")]);
     let (text, _) = edit_ok(dir.path(), &["edit", "add", "base", "b1,b2"]);
     assert_eq!(text, format!("{HEADER}resources:\n- b1\n- b2\n"));
     let err = edit_fails(dir.path(), &["edit", "add", "base", "b1"]);
@@ -66,7 +55,7 @@ fn add_base_appends_existing_directories_once() {
 
 #[test]
 fn buildmetadata_options_are_added_checked_and_removed() {
-    let dir = tree(&[("kustomization.yaml", HEADER)]);
+    let dir = common::temp_tree(&[("kustomization.yaml", HEADER)]);
     let (text, _) = edit_ok(
         dir.path(),
         &[
@@ -116,7 +105,7 @@ fn buildmetadata_options_are_added_checked_and_removed() {
 
 #[test]
 fn transformers_and_generators_are_added_by_glob_and_removed() {
-    let dir = tree(&[
+    let dir = common::temp_tree(&[
         ("kustomization.yaml", HEADER),
         ("t/labels.yaml", ""),
         ("t/names.yaml", ""),
@@ -148,7 +137,7 @@ fn transformers_and_generators_are_added_by_glob_and_removed() {
     let err = edit_fails(dir.path(), &["edit", "remove", "transformer"]);
     assert!(err.contains("must specify a transformer file"), "{err}");
     // With nothing to add, a missing kustomization is not even looked for.
-    let empty = tree(&[]);
+    let empty = common::temp_tree::<&str>(&[]);
     let (ok, _, err) = krust(empty.path(), &["edit", "add", "transformer", "x*"]);
     assert!(ok && err.contains("x* has no match"), "{err}");
 }
@@ -172,7 +161,7 @@ secretGenerator:
 
 #[test]
 fn set_configmap_and_secret_change_existing_entries() {
-    let dir = tree(&[("kustomization.yaml", &format!("{HEADER}{GENERATORS}"))]);
+    let dir = common::temp_tree(&[("kustomization.yaml", &format!("{HEADER}{GENERATORS}"))]);
     let (text, _) = edit_ok(
         dir.path(),
         &[
@@ -239,7 +228,7 @@ fn set_configmap_and_secret_change_existing_entries() {
 
 #[test]
 fn remove_configmap_and_secret_drop_entries_by_name_and_namespace() {
-    let dir = tree(&[("kustomization.yaml", &format!("{HEADER}{GENERATORS}"))]);
+    let dir = common::temp_tree(&[("kustomization.yaml", &format!("{HEADER}{GENERATORS}"))]);
     let (text, err) = edit_ok(
         dir.path(),
         &["edit", "remove", "configmap", "test-cm,other"],
@@ -305,7 +294,7 @@ spec:
 
 #[test]
 fn fix_vars_turns_vars_into_replacements_and_rewrites_the_uses() {
-    let dir = tree(&[("kustomization.yaml", VARS), ("pod.yaml", POD)]);
+    let dir = common::temp_tree(&[("kustomization.yaml", VARS), ("pod.yaml", POD)]);
     let (ok, out, err) = krust(dir.path(), &["edit", "fix", "--vars"]);
     assert!(ok, "{err}");
     assert!(
@@ -366,7 +355,7 @@ vars:
     let patch = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: controller-manager\n  \
                  namespace: system\nspec:\n  template:\n    spec:\n      containers:\n        \
                  - name: $(CERTIFICATE_NAMESPACE)\n";
-    let dir = tree(&[("kustomization.yaml", kustomization), ("patch.yaml", patch)]);
+    let dir = common::temp_tree(&[("kustomization.yaml", kustomization), ("patch.yaml", patch)]);
     edit_ok(dir.path(), &["edit", "fix", "--vars"]);
     assert_eq!(
         read(dir.path(), "kustomization.yaml"),
@@ -393,7 +382,7 @@ replacements:
 #[test]
 fn fix_vars_refuses_an_undelimited_use() {
     let pod = POD.replace("path/$(SOME_SECRET_NAME)", "var$(SOME_SECRET_NAME)/path");
-    let dir = tree(&[("kustomization.yaml", VARS), ("pod.yaml", &pod)]);
+    let dir = common::temp_tree(&[("kustomization.yaml", VARS), ("pod.yaml", &pod)]);
     let err = edit_fails(dir.path(), &["edit", "fix", "--vars"]);
     assert!(
         err.contains(
@@ -405,7 +394,7 @@ fn fix_vars_refuses_an_undelimited_use() {
 
 #[test]
 fn fix_without_vars_points_at_the_flag() {
-    let dir = tree(&[("kustomization.yaml", VARS), ("pod.yaml", POD)]);
+    let dir = common::temp_tree(&[("kustomization.yaml", VARS), ("pod.yaml", POD)]);
     let (ok, out, err) = krust(dir.path(), &["edit", "fix"]);
     assert!(ok, "{err}");
     assert!(out.contains(
@@ -416,7 +405,7 @@ fn fix_without_vars_points_at_the_flag() {
 
 #[test]
 fn the_builtin_plugins_are_listed() {
-    let dir = tree(&[]);
+    let dir = common::temp_tree::<&str>(&[]);
     for command in ["alpha-list-builtin-plugin", "list-builtin-plugin"] {
         let (ok, out, _) = krust(dir.path(), &["edit", command]);
         assert!(ok);
@@ -433,7 +422,7 @@ fn the_builtin_plugins_are_listed() {
 
 #[test]
 fn set_image_refuses_arguments_with_an_empty_part() {
-    let dir = tree(&[("kustomization.yaml", HEADER)]);
+    let dir = common::temp_tree(&[("kustomization.yaml", HEADER)]);
     for (arg, reason) in [
         ("nginx@", "the digest after '@' is empty"),
         ("=foo", "the image name before '=' is empty"),

@@ -13,10 +13,11 @@ use std::path::Path;
 use std::process::Output;
 
 fn write(path: &Path, text: &str) {
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).unwrap();
-    }
-    fs::write(path, text).unwrap();
+    common::write_file(
+        path.parent().unwrap(),
+        path.file_name().unwrap().to_str().unwrap(),
+        text,
+    );
 }
 
 fn write_executable(path: &Path, text: &str) {
@@ -284,4 +285,54 @@ fn helm_needs_its_flag_and_its_command() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("is '"), "{}", stderr(&out));
     assert!(stderr(&out).contains("installed?"), "{}", stderr(&out));
+}
+
+/// A generator function that counts its runs in `runs.txt` beside it.
+const COUNTING_SCRIPT: &str = r#"#!/bin/sh
+cat > /dev/null
+echo run >> runs.txt
+cat <<'OUT'
+apiVersion: config.kubernetes.io/v1
+kind: ResourceList
+items:
+- apiVersion: v1
+  kind: ConfigMap
+  metadata:
+    name: counted
+  data:
+    a: b
+OUT
+"#;
+
+#[test]
+fn plugins_run_once_when_a_base_chooses_the_schema() {
+    // A base's `openapi:` field chooses the schema for everything built
+    // after it, so the build runs its bases in order; the generator in the
+    // other base must still run exactly once.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    generator_tree(&root.join("counted"), COUNTING_SCRIPT);
+    write(
+        &root.join("schema/kustomization.yaml"),
+        "openapi:\n  version: v1.21.2\nresources:\n- cm.yaml\n",
+    );
+    write(
+        &root.join("schema/cm.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: plain\n",
+    );
+    write(
+        &root.join("kustomization.yaml"),
+        "resources:\n- counted\n- schema\n",
+    );
+    let flags = args(&["--enable-alpha-plugins", "--enable-exec"]);
+    let out = run_krust_build(root, &flags);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("name: counted"), "{}", stdout(&out));
+    let runs = fs::read_to_string(root.join("counted/runs.txt")).unwrap();
+    assert_eq!(
+        runs.lines().count(),
+        1,
+        "the generator ran {} times",
+        runs.lines().count()
+    );
 }

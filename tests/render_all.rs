@@ -229,11 +229,7 @@ fn monorepo() -> tempfile::TempDir {
             "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n".to_string(),
         ),
     ];
-    for (path, text) in files {
-        let path = root.path().join(path);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    }
+    common::write_files(root.path(), &files);
     root
 }
 

@@ -36,9 +36,7 @@ fn krust(args: &[&str], key_file: Option<&Path>, home: &Path) -> Output {
 }
 
 fn write(dir: &Path, name: &str, text: &[u8]) {
-    let path = dir.join(name);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
+    common::write_file(dir, name, text);
 }
 
 fn write_encrypted(dir: &Path, name: &str, plain: &[u8], regex: Option<&str>) {

@@ -6,7 +6,6 @@
 mod common;
 
 use common::{announce_kubectl_skip, krust_bin, kubectl_available};
-use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -21,14 +20,6 @@ spec:
       - name: web
         image: nginx
 ";
-
-fn write_tree(root: &Path, files: &[(&str, &str)]) {
-    for (path, text) in files {
-        let path = root.join(path);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    }
-}
 
 fn krust(dir: &Path, flags: &[&str]) -> Output {
     Command::new(krust_bin())
@@ -46,14 +37,14 @@ fn stderr(output: &Output) -> String {
 /// A tree whose kustomization is `kustomization` over one Deployment.
 fn tree(kustomization: &str, extra: &[(&str, &str)]) -> tempfile::TempDir {
     let root = tempfile::tempdir().unwrap();
-    write_tree(
+    common::write_files(
         root.path(),
         &[
             ("kustomization.yaml", kustomization),
             ("deployment.yaml", DEPLOYMENT),
         ],
     );
-    write_tree(root.path(), extra);
+    common::write_files(root.path(), extra);
     root
 }
 

@@ -19,5 +19,6 @@ fuzz_target!(|data: &[u8]| {
     let (Some(target), Some(patch)) = (targets.first_mut(), patches.first()) else {
         return;
     };
-    let _ = krust::patch::strategic_merge::merge_patch(target, patch);
+    let schema = krust::openapi::Schema::builtin();
+    let _ = krust::patch::strategic_merge::merge_patch(target, patch, schema);
 });

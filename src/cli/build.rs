@@ -3,6 +3,7 @@
 
 use super::pflag;
 use crate::build::{BuildOptions, ContainerOptions, PluginOptions};
+use crate::generate::helm::HelmOptions;
 use crate::load::LoadRestrictor;
 use crate::order::Reorder;
 use anyhow::{bail, Context, Result};
@@ -201,11 +202,13 @@ impl BuildFlags {
             plugins: PluginOptions {
                 enable_alpha_plugins: self.enable_alpha_plugins,
                 enable_exec: self.enable_exec,
-                enable_helm: self.enable_helm,
-                helm_command: self.helm_command.clone(),
-                helm_kube_version: self.helm_kube_version.clone(),
-                helm_api_versions: self.helm_api_versions.clone(),
-                helm_debug: self.helm_debug,
+                helm: HelmOptions {
+                    enabled: self.enable_helm,
+                    command: self.helm_command.clone(),
+                    kube_version: self.helm_kube_version.clone(),
+                    api_versions: self.helm_api_versions.clone(),
+                    debug: self.helm_debug,
+                },
                 function_env: self.env.clone(),
                 container: ContainerOptions {
                     mounts: self.mount.clone(),
@@ -342,12 +345,12 @@ mod tests {
         ]);
         assert_eq!(parsed.dir, PathBuf::from("dir"));
         let options = parsed.flags.options(&no_env).unwrap();
-        assert!(options.plugins.enable_helm);
+        assert!(options.plugins.helm.enabled);
         assert!(options.plugins.enable_alpha_plugins);
         assert!(options.plugins.enable_exec);
         assert_eq!(options.load_restrictor, LoadRestrictor::None);
         assert_eq!(options.reorder, Reorder::None);
-        assert_eq!(options.plugins.helm_api_versions, ["v1", "apps/v1"]);
+        assert_eq!(options.plugins.helm.api_versions, ["v1", "apps/v1"]);
     }
 
     #[test]

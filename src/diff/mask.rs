@@ -21,6 +21,7 @@
 //! hold the same value, or that a value moved to another key; nothing else
 //! about a value is revealed.
 
+use super::secret::is_secret;
 use crate::yaml::{print_document, Value};
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
@@ -120,11 +121,6 @@ fn canonical(value: &Value) -> Vec<u8> {
     }
 }
 
-/// True for a Secret.
-pub(super) fn is_secret(value: &Value) -> bool {
-    value.str_at(&["kind"]) == Some("Secret")
-}
-
 /// The sensitive parts of `value`, none unless it is a Secret.
 fn sensitive_slots(value: &Value) -> Vec<Slot> {
     if !is_secret(value) {
@@ -192,7 +188,7 @@ fn collect_strings(value: &Value, decode: bool, texts: &mut Vec<String>) {
         Value::String(s) => {
             texts.push(s.to_string());
             if decode {
-                if let Some(text) = super::reveal::decode_utf8(s) {
+                if let Some(text) = super::secret::decode_utf8(s) {
                     texts.push(text);
                 }
             }

@@ -25,6 +25,7 @@ pub mod pair;
 mod paths;
 mod report;
 mod reveal;
+mod secret;
 pub mod source;
 
 pub use pair::PairModes;

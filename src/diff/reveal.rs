@@ -9,18 +9,10 @@
 use crate::yaml::{print_document, Value};
 use base64::Engine;
 
-/// The text a base64 string decodes to, when it decodes to UTF-8.
-pub(super) fn decode_utf8(encoded: &str) -> Option<String> {
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(encoded)
-        .ok()?;
-    String::from_utf8(bytes).ok()
-}
-
 /// A copy of `value` with its `data` strings decoded when it is a Secret
 /// that has any, else `None`.
 pub(super) fn reveal(value: &Value) -> Option<Value> {
-    if !super::mask::is_secret(value) {
+    if !super::secret::is_secret(value) {
         return None;
     }
     value.get("data").and_then(Value::as_map)?;

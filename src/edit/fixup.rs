@@ -56,7 +56,7 @@ fn fold_helm_args(doc: &mut Mapping) {
     let (mut chart_home, mut config_home) = (String::new(), String::new());
     let mut charts = Vec::with_capacity(old.len());
     for args in old.iter().map(|v| v.as_map().cloned().unwrap_or_default()) {
-        let chart: Mapping = crate::plugin::helm::LEGACY_CHART_FIELDS
+        let chart: Mapping = crate::generate::helm::LEGACY_CHART_FIELDS
             .iter()
             .filter_map(|(from, to)| args.get(from).map(|v| (*to, v.clone())))
             .collect();

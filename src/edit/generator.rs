@@ -205,7 +205,7 @@ pub(super) fn merge_global_options(local: &mut Mapping, global: &Mapping) {
 pub(super) fn check_by_generating(entry: &Mapping, kind: GeneratorKind, dir: &Path) -> Result<()> {
     let json = serde_json::Value::from(&Value::Map(entry.clone()));
     let args: GeneratorArgs = serde_json::from_value(json)?;
-    let config = GeneratorConfig::from_kustomization(kind, &args, None)?;
+    let config = GeneratorConfig::from_args(kind, &args, None)?;
     let loader = DiskLoader::new(dir, true)?;
     generate(&config, &loader, None)?;
     Ok(())

@@ -149,7 +149,7 @@ fn decode(text: &str, path: &Path) -> Result<Mapping> {
         .map_err(|e| anyhow!("invalid Kustomization: {e}"))?;
     let first = docs.into_iter().next().unwrap_or(Value::Null);
     let mut json = serde_json::Value::from(&first);
-    crate::load::normalize_field_names(&mut json);
+    crate::kustomization::normalize_field_names(&mut json);
     Kustomization::decode(json.clone(), path)?;
     match Value::from(&json) {
         Value::Map(map) => Ok(map),

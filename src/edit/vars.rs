@@ -28,7 +28,7 @@
 
 use super::doc::str_at;
 use super::gotype::{encode, Ty, PATCH, VAR};
-use crate::resource::origin_path::go_join;
+use crate::gopath::go_join;
 use crate::yaml::{Mapping, Value};
 use anyhow::{bail, Context, Result};
 use std::path::Path;

@@ -27,7 +27,7 @@ pub use walk::{
     WalkStep,
 };
 
-use crate::kustomization::nullable;
+use crate::gojson::nullable;
 use crate::resource::Gvk;
 use serde::Deserialize;
 use std::fmt;

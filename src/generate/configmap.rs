@@ -1,7 +1,7 @@
 //! Building a generated ConfigMap object.
 
 use super::{base64, new_object, set_options};
-use crate::kustomization::GeneratorOptions;
+use crate::generate::GeneratorOptions;
 use crate::yaml::{Mapping, Value};
 use std::collections::BTreeMap;
 

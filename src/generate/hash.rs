@@ -23,8 +23,8 @@
 //! are kept and `0 1 3 a e` become `g h k m t` (so the suffix never looks
 //! like a number or contains a vowel that could spell words).
 
-use crate::transform::go_json;
-use crate::yaml::{Mapping, Value};
+use crate::gojson::encode as go_json;
+use crate::yaml::Value;
 
 /// The name-suffix hash of a ConfigMap or Secret object, as kustomize
 /// computes it. Other kinds hash their whole object in Go's JSON form (an
@@ -92,7 +92,7 @@ pub fn suffix_from_hex(hex: &str) -> String {
 fn write_field(out: &mut String, field: Option<&Value>) {
     match field {
         None => out.push_str("\"\""),
-        Some(Value::Map(map)) => write_map(out, map),
+        Some(map @ Value::Map(_)) => write_json(out, map),
         // A sequence fails to decode into the map kustomize expects, which
         // leaves a nil map behind: JSON null.
         Some(Value::Seq(_)) => out.push_str("null"),
@@ -104,48 +104,7 @@ fn write_field(out: &mut String, field: Option<&Value>) {
 /// Writes `value` as Go's `encoding/json` would after a round trip through
 /// `interface{}` (all numbers become float64).
 fn write_json(out: &mut String, value: &Value) {
-    match value.resolved() {
-        Value::Text(t) => write_json(out, &t.value),
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Int(i) => write_float(out, *i as f64),
-        Value::UInt(u) => write_float(out, *u as f64),
-        Value::Float(f) => write_float(out, *f),
-        Value::String(s) => write_string(out, s),
-        Value::Seq(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_json(out, item);
-            }
-            out.push(']');
-        }
-        Value::Map(map) => write_map(out, map),
-    }
-}
-
-fn write_map(out: &mut String, map: &Mapping) {
-    let mut entries: Vec<(&str, &Value)> = map.iter().collect();
-    entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    out.push('{');
-    for (i, (key, value)) in entries.into_iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        write_string(out, key);
-        out.push(':');
-        write_json(out, value);
-    }
-    out.push('}');
-}
-
-/// Go's float64 JSON form: plain decimal between 1e-6 and 1e21, otherwise
-/// exponent form with a signed exponent of at least one digit (`1e+21`,
-/// `1e-7`).
-fn write_float(out: &mut String, f: f64) {
-    go_json::write_float(f, out);
+    go_json::write_value(value, go_json::Numbers::Float64, out);
 }
 
 fn write_string(out: &mut String, s: &str) {

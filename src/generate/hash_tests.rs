@@ -106,7 +106,7 @@ fn run(case: &Case) -> String {
         kind: case.5.to_string(),
         ..GeneratorArgs::default()
     };
-    let config = GeneratorConfig::from_kustomization(case.1, &args, None).unwrap();
+    let config = GeneratorConfig::from_args(case.1, &args, None).unwrap();
     let loader = |path: &str| file_content(case, path);
     let generated = crate::generate::generate(&config, &loader, None).unwrap();
     content_hash(&generated.resource.value())

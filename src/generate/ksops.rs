@@ -22,7 +22,7 @@
 //! restrictor to them, as to every other file a kustomization names: an
 //! encrypted file outside the tree is not decrypted into the output.
 
-use super::GeneratedResource;
+use super::{Generate, GeneratedResource};
 use crate::load::Loader;
 use crate::resource::Resource;
 use crate::sops::{Format, Keys};
@@ -31,9 +31,40 @@ use anyhow::{anyhow, bail, Context, Result};
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub use super::plugin_output::{BEHAVIOR_ANNOTATION, NEEDS_HASH_ANNOTATION};
+
+/// A KSOPS generator config, ready to run in process (KSOPS is a
+/// third-party exec plugin; krust decrypts natively, with no flags).
+pub struct KsopsGenerator {
+    config: Value,
+    dir: PathBuf,
+    loader: Loader,
+    label: String,
+}
+
+impl KsopsGenerator {
+    /// The generator for `config`, listed by the kustomization in `dir`;
+    /// `label` names it in errors.
+    pub fn new(config: Value, dir: &Path, loader: Loader, label: String) -> KsopsGenerator {
+        KsopsGenerator {
+            config,
+            dir: dir.to_path_buf(),
+            loader,
+            label,
+        }
+    }
+}
+
+impl Generate for KsopsGenerator {
+    fn generate(&self) -> Result<Vec<GeneratedResource>> {
+        let keys = crate::sops::env_keys();
+        let generated = generate(&self.config, &self.dir, self.loader, keys)
+            .with_context(|| format!("running the KSOPS generator {}", self.label))?;
+        generated.into_iter().map(into_generated).collect()
+    }
+}
 
 /// True when a document is a KSOPS generator config (`kind: ksops` in the
 /// `viaduct.ai` group; KSOPS itself accepts `v1` and `v2`).

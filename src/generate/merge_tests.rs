@@ -4,8 +4,8 @@
 use super::*;
 use crate::generate::spec::{GeneratorConfig, GeneratorKind};
 use crate::generate::tests::{map, options};
+use crate::generate::GeneratorOptions;
 use crate::generate::{content_hash, generate};
-use crate::kustomization::GeneratorOptions;
 
 /// An accumulated entry that also answers to its name before a prefix, as
 /// the build's entries do.

@@ -12,6 +12,8 @@
 mod base64;
 pub mod configmap;
 pub mod hash;
+pub mod helm;
+pub mod iam_policy;
 pub mod ksops;
 pub mod kv;
 pub mod loader;
@@ -23,14 +25,56 @@ pub mod spec;
 pub use hash::content_hash;
 pub use loader::{DecryptingLoader, DiskLoader, FileLoader};
 pub use merge::{absorb, combine, AbsorbTarget};
-pub use spec::{Behavior, GeneratorConfig, GeneratorKind};
+pub use spec::{Behavior, GeneratorArgs, GeneratorConfig, GeneratorKind, GeneratorOptions};
 
-use crate::kustomization::{GeneratorOptions, Kustomization};
-use crate::resource::{Origin, Resource};
+use crate::resource::Resource;
 use crate::yaml::{Mapping, Value};
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use std::path::Path;
 use std::sync::Arc;
+
+/// A ConfigMap or Secret generator with the files of the kustomization
+/// that lists it.
+pub struct DataGenerator {
+    config: GeneratorConfig,
+    files: DiskLoader,
+    source: Arc<Path>,
+}
+
+impl DataGenerator {
+    /// The generator `config`, reading `files`/`envs` through `files`
+    /// (relative to the kustomization `source` that lists it, under its
+    /// load restrictor).
+    pub fn new(config: GeneratorConfig, files: DiskLoader, source: &Path) -> DataGenerator {
+        DataGenerator {
+            config,
+            files,
+            source: Arc::from(source),
+        }
+    }
+}
+
+impl Generate for DataGenerator {
+    fn generate(&self) -> Result<Vec<GeneratedResource>> {
+        let generated = generate(&self.config, &self.files, Some(self.source.clone()))?;
+        Ok(vec![generated])
+    }
+}
+
+/// A generator: makes new objects, which the build then absorbs into its
+/// resources according to each object's behavior. Every generator has one
+/// (the kustomization fields' and the `generators:` plugins' alike).
+pub trait Generate {
+    /// Runs the generator.
+    fn generate(&self) -> Result<Vec<GeneratedResource>>;
+
+    /// [`Generate::generate`], adding to `notes` why it had no effect when
+    /// the build's flags kept it from running, for the build's warnings.
+    fn generate_noting(&self, notes: &mut Vec<String>) -> Result<Vec<GeneratedResource>> {
+        let _ = notes;
+        self.generate()
+    }
+}
 
 /// A generated object plus what the build needs to place and name it.
 #[derive(Debug, Clone)]
@@ -87,62 +131,6 @@ pub fn generate(
         behavior: config.behavior,
         needs_hash: !config.options.disable_name_suffix_hash,
     })
-}
-
-/// The generator configs of a kustomization, in the order kustomize runs
-/// them: every `configMapGenerator` entry, then every `secretGenerator`
-/// entry, each with `generatorOptions` merged in.
-pub fn kustomization_generators(k: &Kustomization) -> Result<Vec<GeneratorConfig>> {
-    let global = k.generator_options.as_ref();
-    let config_maps = k
-        .config_map_generator
-        .iter()
-        .map(|args| GeneratorConfig::from_kustomization(GeneratorKind::ConfigMap, args, global));
-    let secrets = k
-        .secret_generator
-        .iter()
-        .map(|args| GeneratorConfig::from_kustomization(GeneratorKind::Secret, args, global));
-    config_maps.chain(secrets).collect()
-}
-
-/// Runs every ConfigMap and Secret generator of a kustomization, in
-/// kustomize's order. The caller absorbs the results one by one, in order,
-/// since a later generator may merge into an earlier one.
-pub fn generate_from_kustomization(
-    k: &Kustomization,
-    loader: &dyn FileLoader,
-    source: Option<Arc<Path>>,
-) -> Result<Vec<GeneratedResource>> {
-    kustomization_generators(k)?
-        .iter()
-        .map(|config| generate(config, loader, source.clone()))
-        .collect()
-}
-
-/// Runs every ConfigMap and Secret generator of a kustomization and absorbs
-/// each result into `items` right away, as kustomize does: all configs are
-/// checked first, then each generator runs and is merged before the next
-/// one reads its sources. `wrap` makes a new entry for a created object.
-///
-/// `origin_of` gives the origin of what each kind of generator makes (None
-/// when origins are not tracked); it is set before merging, so that
-/// `merge` and `replace` can pick the surviving one.
-pub fn run_kustomization_generators<T: AbsorbTarget>(
-    k: &Kustomization,
-    loader: &dyn FileLoader,
-    source: Option<Arc<Path>>,
-    items: &mut Vec<T>,
-    origin_of: impl Fn(GeneratorKind) -> Option<Arc<Origin>>,
-    mut wrap: impl FnMut(GeneratedResource) -> T,
-) -> Result<()> {
-    for config in kustomization_generators(k)? {
-        let mut generated = generate(&config, loader, source.clone())?;
-        if let Some(origin) = origin_of(config.kind) {
-            generated.resource.set_origin_if_missing(&origin);
-        }
-        absorb(items, generated, &mut wrap).context("merging from generator")?;
-    }
-    Ok(())
 }
 
 /// `apiVersion: v1`, `kind` and `metadata` with name and (if any) namespace.

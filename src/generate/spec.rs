@@ -3,11 +3,50 @@
 //! kustomization (with `generatorOptions` merged in), or a builtin plugin
 //! config listed under `generators:`.
 
-use crate::kustomization::nullable;
-use crate::kustomization::{GeneratorArgs, GeneratorOptions, StringMap};
+use crate::gojson::nullable;
 use crate::yaml::Value;
 use anyhow::{bail, Context, Result};
+use indexmap::IndexMap;
 use serde::Deserialize;
+
+/// One entry of `configMapGenerator` or `secretGenerator` (`type` is only
+/// meaningful for Secrets, and kustomize accepts it on both).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GeneratorArgs {
+    #[serde(default, deserialize_with = "nullable")]
+    pub namespace: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub name: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub behavior: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub literals: Vec<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub files: Vec<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub envs: Vec<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub env: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub options: Option<GeneratorOptions>,
+    #[serde(default, deserialize_with = "nullable", rename = "type")]
+    pub kind: String,
+}
+
+/// `generatorOptions`, or a generator's `options`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct GeneratorOptions {
+    #[serde(default, deserialize_with = "nullable")]
+    pub labels: IndexMap<String, String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub annotations: IndexMap<String, String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub disable_name_suffix_hash: bool,
+    #[serde(default, deserialize_with = "nullable")]
+    pub immutable: bool,
+}
 
 /// Which object a generator makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -108,7 +147,7 @@ impl GeneratorConfig {
     ///
     /// kustomize rejects `type` on a `configMapGenerator` entry (its schema
     /// has no such field), so a non-empty one is an error here.
-    pub fn from_kustomization(
+    pub fn from_args(
         kind: GeneratorKind,
         args: &GeneratorArgs,
         global: Option<&GeneratorOptions>,
@@ -281,7 +320,7 @@ pub fn merge_options(
     merged
 }
 
-fn add_missing(local: &mut StringMap, global: &StringMap) {
+fn add_missing(local: &mut IndexMap<String, String>, global: &IndexMap<String, String>) {
     for (key, value) in global {
         local.entry(key.clone()).or_insert_with(|| value.clone());
     }
@@ -325,9 +364,9 @@ struct PluginMetadata {
 #[serde(rename_all = "camelCase")]
 struct LenientOptions {
     #[serde(default, deserialize_with = "nullable")]
-    labels: StringMap,
+    labels: IndexMap<String, String>,
     #[serde(default, deserialize_with = "nullable")]
-    annotations: StringMap,
+    annotations: IndexMap<String, String>,
     #[serde(default, deserialize_with = "nullable")]
     disable_name_suffix_hash: bool,
     #[serde(default, deserialize_with = "nullable")]

@@ -36,13 +36,12 @@ fn type_on_a_configmap_entry_is_rejected() {
     // kubectl: invalid Kustomization: json: unknown field "type"
     let mut entry = args("c");
     entry.kind = "foo".into();
-    let err =
-        GeneratorConfig::from_kustomization(GeneratorKind::ConfigMap, &entry, None).unwrap_err();
+    let err = GeneratorConfig::from_args(GeneratorKind::ConfigMap, &entry, None).unwrap_err();
     assert_eq!(
         err.to_string(),
         "invalid Kustomization: json: unknown field \"type\""
     );
-    let secret = GeneratorConfig::from_kustomization(GeneratorKind::Secret, &entry, None).unwrap();
+    let secret = GeneratorConfig::from_args(GeneratorKind::Secret, &entry, None).unwrap();
     assert_eq!(secret.secret_type, "foo");
 }
 
@@ -55,8 +54,7 @@ fn characters_that_cannot_round_trip_are_rejected() {
     for bad in ['\u{7f}', '\u{80}', '\u{9f}', '\u{fffe}', '\u{ffff}'] {
         let mut entry = args("c");
         entry.literals = vec![format!("c=a{bad}b")];
-        let err = GeneratorConfig::from_kustomization(GeneratorKind::ConfigMap, &entry, None)
-            .unwrap_err();
+        let err = GeneratorConfig::from_args(GeneratorKind::ConfigMap, &entry, None).unwrap_err();
         assert_eq!(
             err.to_string(),
             "builtin ConfigMapGenerator marshal: yaml: control characters are not allowed"
@@ -65,19 +63,14 @@ fn characters_that_cannot_round_trip_are_rejected() {
     for fine in ['\u{85}', '\u{0}', '\u{1}', '\u{8}', '\u{feff}', '\u{a0}'] {
         let mut entry = args("c");
         entry.literals = vec![format!("c=a{fine}b")];
-        assert!(
-            GeneratorConfig::from_kustomization(GeneratorKind::ConfigMap, &entry, None).is_ok()
-        );
+        assert!(GeneratorConfig::from_args(GeneratorKind::ConfigMap, &entry, None).is_ok());
     }
     let label = options(&[("a", "\u{7f}")], &[], false);
-    assert!(GeneratorConfig::from_kustomization(
-        GeneratorKind::ConfigMap,
-        &args("c"),
-        Some(&label)
-    )
-    .is_err());
-    let err = GeneratorConfig::from_kustomization(GeneratorKind::Secret, &args("c\u{7f}"), None)
-        .unwrap_err();
+    assert!(
+        GeneratorConfig::from_args(GeneratorKind::ConfigMap, &args("c"), Some(&label)).is_err()
+    );
+    let err =
+        GeneratorConfig::from_args(GeneratorKind::Secret, &args("c\u{7f}"), None).unwrap_err();
     assert!(err
         .to_string()
         .starts_with("builtin SecretGenerator marshal"));
@@ -88,8 +81,7 @@ fn singular_env_joins_envs_in_a_kustomization() {
     let mut entry = args("c");
     entry.envs = vec!["a.env".into()];
     entry.env = "b.env".into();
-    let config =
-        GeneratorConfig::from_kustomization(GeneratorKind::ConfigMap, &entry, None).unwrap();
+    let config = GeneratorConfig::from_args(GeneratorKind::ConfigMap, &entry, None).unwrap();
     assert_eq!(config.envs, ["a.env", "b.env"]);
 }
 
@@ -211,7 +203,6 @@ fn nel_folds_like_a_yaml_line_break() {
     }
     let mut entry = args("c");
     entry.literals = vec!["c=a\u{85}b".into()];
-    let config =
-        GeneratorConfig::from_kustomization(GeneratorKind::ConfigMap, &entry, None).unwrap();
+    let config = GeneratorConfig::from_args(GeneratorKind::ConfigMap, &entry, None).unwrap();
     assert_eq!(config.literals, ["c=a b"]);
 }

@@ -3,9 +3,9 @@
 //! The pieces the build recursion calls, in the order it needs them:
 //!
 //! * [`Loader::confirm_root`]: the directory being built, symlinks resolved.
-//! * [`Loader::load_kustomization`] / [`Loader::load_kustomization_as`]: find
-//!   and decode the kustomization file of a directory, with kustomize's checks
-//!   and deprecation warnings.
+//! * [`crate::kustomization::LoadedKustomization::load`]: find and decode the
+//!   kustomization file of a directory, with kustomize's checks and
+//!   deprecation warnings.
 //! * [`Loader::resolve_entry`] (or [`LoadedKustomization::resolve`]): turn a
 //!   `resources` entry into a file to read or a directory to build, applying
 //!   the load restrictor.
@@ -15,37 +15,23 @@
 //!   reject cycles as kustomize does.
 
 mod chain;
-mod decode;
-mod decode_error;
 mod entry;
 mod input;
-mod kustfile;
-mod locate;
 mod meta;
 pub(crate) use meta::check_resource_meta;
 mod paths;
+pub(crate) use paths::{is_within, resolve_existing};
 mod reached;
 mod resources;
-mod schema;
-mod schema_error;
-mod shapes;
 
 pub use chain::BuildChain;
-pub use decode::decode;
-pub use decode_error::{
-    DecodeError, DecodeErrorKind, Expected, FieldPath, Found, FoundKind, Segment,
-};
 pub use entry::{looks_remote, Entry};
 pub use input::{max_input_bytes, read_input, read_input_text, set_max_input_bytes, MAX_INPUT_ENV};
-pub use kustfile::{kustomization_from_document, KustomizationRole, LoadedKustomization};
 pub use reached::{describe, ReachedFrom, ReachedFromExt, Step, StepExt};
 pub use resources::{
     read_resources, read_resources_finding, read_resources_parallel, resources_from_documents,
     resources_from_text,
 };
-pub use schema::{deprecation_warnings, is_effectively_empty, normalize_field_names};
-pub use schema_error::{locate_schema_error, SchemaError};
-pub use shapes::check_loose_fields;
 
 use std::str::FromStr;
 

@@ -2,8 +2,8 @@
 //! directories, and kustomize's locations for remote content.
 
 use super::LOCALIZE_DIR;
+use crate::gopath::go_clean;
 use crate::remote::RepoSpec;
-use crate::resource::origin_path::go_clean;
 use anyhow::{bail, Result};
 use std::path::{Component, Path, PathBuf};
 

@@ -22,18 +22,17 @@
 //! one is layered over it.
 //!
 //! Since "first in build order" needs a deterministic order, a build whose
-//! schema is not fixed at the top watches for nested requests
-//! ([`SchemaScope::needs_sequential_rerun`]); if one occurs the build is run
-//! again in order, with [`SchemaScope::sequential`].
+//! schema is not fixed at the top first looks for nested requests, and when
+//! there is one it runs in order, with [`SchemaScope::sequential`].
 //!
-//! The chosen schema reaches the strategic merge code through a per-thread
-//! slot set by [`SchemaScope::activate`] around the code that patches; with
-//! nothing set (the usual case) the builtin schema is used.
+//! The scope is part of the build's context: the transformers that merge
+//! patches or decide cluster scope ask it ([`SchemaScope::for_merge`],
+//! [`SchemaScope::is_cluster_scoped`]); with nothing chosen (the usual
+//! case) the builtin schema is used.
 
 use super::Schema;
 use anyhow::{bail, Result};
 use indexmap::IndexMap;
-use std::cell::{Cell, RefCell};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// The builtin OpenAPI versions `openapi: {version: ...}` may name.
@@ -166,9 +165,10 @@ impl SchemaScope {
     }
 
     /// True when a nested kustomization asked for a schema that a parallel
-    /// build could not place in order: the build must be run again with
-    /// [`SchemaScope::sequential`].
-    pub fn needs_sequential_rerun(&self) -> bool {
+    /// build could not place in order. The build looks for such requests
+    /// before it starts and runs in order when it finds one, so this means
+    /// it missed one.
+    pub fn missed_nested_request(&self) -> bool {
         !self.sequential && self.lock().nested_request
     }
 
@@ -188,19 +188,57 @@ impl SchemaScope {
             .any(|(api_version, kind)| builtin.resource(api_version, kind).is_none());
     }
 
-    /// Makes the chosen schema the one strategic merges on this thread use,
-    /// until the returned guard is dropped.
-    pub fn activate(&self) -> ActiveSchema<'_> {
-        let custom = match &self.lock().choice {
-            Choice::Custom(schema) => Some(schema.clone()),
-            _ => None,
+    /// The schema a strategic merge uses now: the chosen custom schema, or
+    /// else the builtin one. Records that a merge ran, which decides how a
+    /// custom schema chosen later is layered.
+    pub fn for_merge(&self) -> MergeSchema {
+        let mut state = self.lock();
+        state.merged = true;
+        match &state.choice {
+            Choice::Custom(schema) => MergeSchema::Custom(schema.clone()),
+            _ => MergeSchema::Builtin,
+        }
+    }
+
+    /// True when `apiVersion`/`kind` is cluster-scoped: the builtin list
+    /// knows it, or (for kinds the builtin schema does not know) the chosen
+    /// custom schema says so through its API paths.
+    pub fn is_cluster_scoped(&self, api_version: &str, kind: &str) -> bool {
+        crate::resource::scope::is_cluster_scoped(api_version, kind)
+            || self.custom_says_cluster_scoped(|| api_version.to_string(), kind)
+    }
+
+    /// [`SchemaScope::is_cluster_scoped`] for a type; builds the
+    /// `apiVersion` text only when a custom schema is chosen.
+    pub fn is_gvk_cluster_scoped(&self, gvk: &crate::resource::Gvk) -> bool {
+        gvk.is_cluster_scoped() || self.custom_says_cluster_scoped(|| gvk.api_version(), &gvk.kind)
+    }
+
+    fn custom_says_cluster_scoped(&self, api_version: impl FnOnce() -> String, kind: &str) -> bool {
+        let Choice::Custom(custom) = &self.lock().choice else {
+            return false;
         };
-        let previous = ACTIVE.with(|a| a.replace(custom));
-        let previous_used = USED.with(|u| u.replace(false));
-        ActiveSchema {
-            scope: self,
-            previous,
-            previous_used,
+        let api_version = api_version();
+        custom.is_namespaced(&api_version, kind) == Some(false)
+            && Schema::builtin().resource(&api_version, kind).is_none()
+    }
+}
+
+/// The schema of one strategic merge ([`SchemaScope::for_merge`]).
+#[derive(Debug, Clone)]
+pub enum MergeSchema {
+    /// The builtin Kubernetes schema.
+    Builtin,
+    /// A kustomization's custom schema.
+    Custom(Arc<Schema>),
+}
+
+impl std::ops::Deref for MergeSchema {
+    type Target = Schema;
+    fn deref(&self) -> &Schema {
+        match self {
+            MergeSchema::Builtin => Schema::builtin(),
+            MergeSchema::Custom(schema) => schema,
         }
     }
 }
@@ -219,48 +257,6 @@ fn layer(custom: Schema, state: &State) -> Schema {
     } else {
         custom
     }
-}
-
-thread_local! {
-    /// The custom schema in force on this thread, if any.
-    static ACTIVE: RefCell<Option<Arc<Schema>>> = const { RefCell::new(None) };
-    /// Whether a strategic merge looked up the schema since activation.
-    static USED: Cell<bool> = const { Cell::new(false) };
-}
-
-/// Restores the previous schema of the thread when dropped, and tells the
-/// scope whether a strategic merge ran meanwhile.
-pub struct ActiveSchema<'a> {
-    scope: &'a SchemaScope,
-    previous: Option<Arc<Schema>>,
-    previous_used: bool,
-}
-
-impl Drop for ActiveSchema<'_> {
-    fn drop(&mut self) {
-        ACTIVE.with(|a| a.replace(self.previous.take()));
-        let used = USED.with(|u| u.replace(self.previous_used));
-        if used {
-            self.scope.lock().merged = true;
-        }
-    }
-}
-
-/// The custom schema in force on this thread (none: use the builtin one).
-/// Strategic merges call this, which also records that a merge ran.
-pub fn active_custom_schema() -> Option<Arc<Schema>> {
-    USED.with(|u| u.set(true));
-    ACTIVE.with(|a| a.borrow().clone())
-}
-
-/// Whether the custom schema in force on this thread declares the type
-/// cluster-scoped (kinds the builtin schema knows are not its call).
-pub fn custom_says_cluster_scoped(api_version: &str, kind: &str) -> bool {
-    ACTIVE.with(|a| {
-        a.borrow()
-            .as_ref()
-            .is_some_and(|s| s.is_namespaced(api_version, kind) == Some(false))
-    }) && Schema::builtin().resource(api_version, kind).is_none()
 }
 
 #[cfg(test)]
@@ -311,11 +307,13 @@ mod tests {
         scope
             .enter_root(&field(&[("path", "s.json")]), &read)
             .unwrap();
-        let _active = scope.activate();
-        let schema = active_custom_schema().unwrap();
+        let MergeSchema::Custom(schema) = scope.for_merge() else {
+            panic!("the custom schema is chosen");
+        };
         assert!(schema.resource("example.com/v1", "Foo").is_some());
         assert!(schema.resource("apps/v1", "Deployment").is_none());
-        assert!(custom_says_cluster_scoped("example.com/v1", "Foo"));
+        assert!(scope.is_cluster_scoped("example.com/v1", "Foo"));
+        assert!(!scope.is_cluster_scoped("v1", "ConfigMap"));
     }
 
     #[test]
@@ -324,25 +322,23 @@ mod tests {
         scope
             .enter_nested(&field(&[("path", "s.json")]), &read)
             .unwrap();
-        assert!(scope.needs_sequential_rerun());
-        {
-            let _active = scope.activate();
-            assert!(active_custom_schema().is_none());
-        }
+        assert!(scope.missed_nested_request());
+        assert!(matches!(scope.for_merge(), MergeSchema::Builtin));
         let ordered = SchemaScope::sequential();
         ordered.note_kinds([("example.com/v1", "Foo")]);
         ordered
             .enter_nested(&field(&[("path", "s.json")]), &read)
             .unwrap();
         // The builtin schema is layered over the custom one.
-        let _active = ordered.activate();
-        let schema = active_custom_schema().unwrap();
+        let MergeSchema::Custom(schema) = ordered.for_merge() else {
+            panic!("the custom schema is chosen");
+        };
         assert!(schema.resource("apps/v1", "Deployment").is_some());
-        assert!(!ordered.needs_sequential_rerun());
+        assert!(!ordered.missed_nested_request());
     }
 
     #[test]
-    fn first_request_wins_and_guards_restore() {
+    fn first_request_wins() {
         let scope = SchemaScope::sequential();
         scope
             .enter_nested(&field(&[("version", "v1.21.2")]), &read)
@@ -354,8 +350,7 @@ mod tests {
         assert!(scope
             .enter_nested(&field(&[("path", "nope.json")]), &read)
             .is_err());
-        let _active = scope.activate();
-        assert!(active_custom_schema().is_none());
-        assert!(!custom_says_cluster_scoped("example.com/v1", "Foo"));
+        assert!(matches!(scope.for_merge(), MergeSchema::Builtin));
+        assert!(!scope.is_cluster_scoped("example.com/v1", "Foo"));
     }
 }

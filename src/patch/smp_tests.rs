@@ -3,6 +3,7 @@
 //! target as a resource and the patch under `patches:`.
 
 use super::{merge_patch, Outcome};
+use crate::openapi::Schema;
 use crate::yaml::{parse_documents, Value};
 use std::path::Path;
 
@@ -26,7 +27,7 @@ fn doc(text: &str) -> Value {
 
 fn check(target: &str, patch: &str, expect: Expect) {
     let mut target = doc(target);
-    let result = merge_patch(&mut target, &doc(patch));
+    let result = merge_patch(&mut target, &doc(patch), Schema::builtin());
     match expect {
         Expect::Yaml(expected) => {
             assert_eq!(result.unwrap(), Outcome::Merged);

@@ -74,23 +74,9 @@ pub enum Outcome {
 }
 
 /// Applies `patch` to `target` (both whole objects with apiVersion and kind),
-/// using the merge keys and strategies of the target's type in the schema in
-/// force: the build's custom one when a kustomization chose it
-/// ([`crate::openapi::custom`]), else the builtin Kubernetes schema.
-pub fn merge_patch(target: &mut Value, patch: &Value) -> anyhow::Result<Outcome> {
-    match crate::openapi::custom::active_custom_schema() {
-        Some(custom) => merge_patch_with_schema(target, patch, &custom),
-        None => merge_patch_with_schema(target, patch, Schema::builtin()),
-    }
-}
-
-/// [`merge_patch`] with a given schema (for example the builtin one extended
-/// by a kustomization's `openapi:` file).
-pub fn merge_patch_with_schema(
-    target: &mut Value,
-    patch: &Value,
-    schema: &Schema,
-) -> anyhow::Result<Outcome> {
+/// using the merge keys and strategies of the target's type in `schema`
+/// (the build's: [`crate::openapi::custom::SchemaScope::for_merge`]).
+pub fn merge_patch(target: &mut Value, patch: &Value, schema: &Schema) -> anyhow::Result<Outcome> {
     // kustomize's merge looks each field up by name, and the lookup of an
     // empty name yields the mapping itself where a value is expected.
     for side in [&*target, patch] {
@@ -137,16 +123,10 @@ fn map_with_empty_key(value: &Value) -> Option<&Value> {
 /// (`null`, `~`): a field with no value at all is dropped wherever the merge
 /// walks, whatever the patch says. The walk covers mappings and the elements
 /// of merging lists, not lists that are replaced.
-pub fn drop_bare_nulls(target: &mut Value, paths: &[BareNullPath]) {
-    let walker = |schema: &Schema, target: &mut Value| {
-        let walker = Walker { schema };
-        for path in paths {
-            walker.drop_bare_null(target, path);
-        }
-    };
-    match crate::openapi::custom::active_custom_schema() {
-        Some(custom) => walker(&custom, target),
-        None => walker(Schema::builtin(), target),
+pub fn drop_bare_nulls(target: &mut Value, paths: &[BareNullPath], schema: &Schema) {
+    let walker = Walker { schema };
+    for path in paths {
+        walker.drop_bare_null(target, path);
     }
 }
 

@@ -3,12 +3,34 @@
 //! compiled once and matched against resources.
 
 use super::label_selector::LabelSelector;
-use crate::kustomization::Selector;
+use crate::gojson::nullable;
 use crate::resource::{Resource, ResourceList};
 use crate::yaml::Value;
 use anyhow::{Context, Result};
 use regex::Regex;
+use serde::Deserialize;
 use std::borrow::Cow;
+
+/// A resource selector: a (regular-expression) id plus label and annotation
+/// selectors.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Selector {
+    #[serde(default, deserialize_with = "nullable")]
+    pub group: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub version: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub kind: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub name: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub namespace: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub annotation_selector: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub label_selector: String,
+}
 
 /// A compiled [`Selector`].
 #[derive(Debug, Clone)]

@@ -2,15 +2,14 @@
 //! documents. Each runs on the very implementation its kustomization field
 //! uses; this module only decodes the config and wraps the result.
 
-use super::dispatch::Plugin;
-use super::{helm, iam_policy, Generate, PluginContext};
-use crate::generate::{self, DiskLoader, GeneratedResource, GeneratorConfig};
+use super::{Plugin, PluginContext};
+use crate::generate::helm::HelmGenerator;
+use crate::generate::iam_policy::IamPolicyGenerator;
+use crate::generate::{DataGenerator, Generate, GeneratorConfig};
 use crate::resource::Resource;
 use crate::transform::{self, Transform};
 use anyhow::Result;
 use serde::de::DeserializeOwned;
-use std::path::Path;
-use std::sync::Arc;
 
 /// The builtin plugin kinds kustomize accepts under `apiVersion: builtin`.
 /// (SortOrderTransformer is deliberately not one: kustomize only applies
@@ -139,12 +138,15 @@ fn configure_generator(
     Ok(match kind {
         Builtin::ConfigMapGenerator | Builtin::SecretGenerator => {
             let spec = GeneratorConfig::from_plugin(&config.value())?;
-            Box::new(DataGenerator::new(spec, ctx)?)
+            Box::new(DataGenerator::new(spec, ctx.data_files()?, ctx.file))
         }
-        Builtin::IamPolicyGenerator => Box::new(iam_policy::IamPolicyGenerator::from_config(json)?),
-        Builtin::HelmChartInflationGenerator => {
-            Box::new(helm::HelmGenerator::from_plugin(json, ctx)?)
-        }
+        Builtin::IamPolicyGenerator => Box::new(IamPolicyGenerator::from_config(json)?),
+        Builtin::HelmChartInflationGenerator => Box::new(HelmGenerator::from_plugin(
+            json,
+            &ctx.options.helm,
+            ctx.dir,
+            ctx.data_files()?,
+        )?),
         _ => unreachable!("only called for generators"),
     })
 }
@@ -196,33 +198,6 @@ fn boxed<T: DeserializeOwned + Transform + 'static>(
     json: serde_json::Value,
 ) -> Result<Box<dyn Transform>> {
     Ok(Box::new(decode::<T>(json)?))
-}
-
-/// A ConfigMap or Secret generator with the files of the kustomization
-/// that lists it.
-pub struct DataGenerator {
-    config: GeneratorConfig,
-    files: DiskLoader,
-    source: Arc<Path>,
-}
-
-impl DataGenerator {
-    /// The generator `config`, reading `files`/`envs` relative to the
-    /// kustomization of `ctx` under its load restrictor.
-    pub fn new(config: GeneratorConfig, ctx: PluginContext<'_>) -> Result<DataGenerator> {
-        Ok(DataGenerator {
-            config,
-            files: ctx.data_files()?,
-            source: Arc::from(ctx.file),
-        })
-    }
-}
-
-impl Generate for DataGenerator {
-    fn generate(&self) -> Result<Vec<GeneratedResource>> {
-        let generated = generate::generate(&self.config, &self.files, Some(self.source.clone()))?;
-        Ok(vec![generated])
-    }
 }
 
 #[cfg(test)]

@@ -8,7 +8,8 @@
 //! kustomize, every inline config comes before every config read from a
 //! path, whatever the order of the entries.
 
-use crate::load::{resources_from_documents, Entry, LoadedKustomization, Loader};
+use crate::kustomization::LoadedKustomization;
+use crate::load::{resources_from_documents, Entry, Loader};
 use crate::resource::{Resource, ResourceList};
 use anyhow::{Context, Result};
 use std::path::Path;

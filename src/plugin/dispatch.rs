@@ -11,7 +11,9 @@
 
 use super::builtin::{self, Builtin};
 use super::exec_fn::{self, FunctionSpec};
-use super::{Generate, PluginContext};
+use super::{Plugin, PluginContext};
+use crate::generate::ksops::KsopsGenerator;
+use crate::generate::Generate;
 use crate::resource::{Resource, ResourceList};
 use crate::transform::Transform;
 use anyhow::{anyhow, bail, Context, Result};
@@ -24,14 +26,6 @@ pub enum Role {
     Generator,
     /// Listed under `transformers:` or `validators:`.
     Transformer,
-}
-
-/// A configured plugin, ready to run.
-pub enum Plugin {
-    /// Makes new objects.
-    Generator(Box<dyn Generate>),
-    /// Changes the accumulated objects.
-    Transformer(Box<dyn Transform>),
 }
 
 /// Configures every config of `configs` as a generator, in order.
@@ -92,36 +86,15 @@ fn native_plugin(config: &Resource, _role: Role, ctx: PluginContext<'_>) -> Resu
     if crate::generate::ksops::is_ksops_config(&config.value()) {
         // KSOPS: SOPS-encrypted Secrets, decrypted in process (no exec
         // plugin, no flags).
-        let generator = KsopsGenerator {
-            config: config.value().into_owned(),
-            dir: ctx.dir.to_path_buf(),
-            loader: ctx.loader,
-            label: config.id().to_string(),
-        };
+        let generator = KsopsGenerator::new(
+            config.value().into_owned(),
+            ctx.dir,
+            ctx.loader,
+            config.id().to_string(),
+        );
         return Ok(Some(Plugin::Generator(Box::new(generator))));
     }
     Ok(None)
-}
-
-/// The KSOPS generator, run natively by [`crate::generate::ksops`].
-struct KsopsGenerator {
-    config: crate::yaml::Value,
-    dir: std::path::PathBuf,
-    loader: crate::load::Loader,
-    label: String,
-}
-
-impl Generate for KsopsGenerator {
-    fn generate(&self) -> Result<Vec<crate::generate::GeneratedResource>> {
-        let keys = crate::sops::env_keys();
-        let generated =
-            crate::generate::ksops::generate(&self.config, &self.dir, self.loader, keys)
-                .with_context(|| format!("running the KSOPS generator {}", self.label))?;
-        generated
-            .into_iter()
-            .map(crate::generate::ksops::into_generated)
-            .collect()
-    }
 }
 
 /// An external plugin: a KRM function, or a legacy exec/Go plugin.

@@ -16,7 +16,7 @@ use crate::generate::plugin_output::{parse_go_bool, BEHAVIOR_ANNOTATION, NEEDS_H
 use crate::generate::GeneratedResource;
 use crate::load::resources_from_documents;
 use crate::resource::{ResId, Resource, ResourceList};
-use crate::transform::Transform;
+use crate::transform::{Transform, TransformContext};
 use crate::yaml::{Mapping, Value};
 use anyhow::{anyhow, bail, Context, Result};
 use serde::Deserialize;
@@ -236,19 +236,19 @@ impl KrmFunction {
 impl KrmFunction {
     /// The note for a function that does not run: kustomize then passes
     /// its input through, silently.
-    fn note_skipped(&self, notes: &mut Vec<String>) {
-        if self.skipped {
-            notes.push(format!(
+    fn skipped_note(&self) -> Option<String> {
+        self.skipped.then(|| {
+            format!(
                 "exec function ({}) did not run: exec functions need --enable-exec",
                 self.name
-            ));
-        }
+            )
+        })
     }
 }
 
 impl Generate for KrmFunction {
     fn generate_noting(&self, notes: &mut Vec<String>) -> Result<Vec<GeneratedResource>> {
-        self.note_skipped(notes);
+        notes.extend(self.skipped_note());
         self.generate()
     }
 
@@ -266,16 +266,14 @@ impl Generate for KrmFunction {
 }
 
 impl Transform for KrmFunction {
-    fn apply_noting(&self, resources: &mut ResourceList, notes: &mut Vec<String>) -> Result<()> {
-        self.note_skipped(notes);
-        self.apply(resources)
-    }
-
     /// Every resource goes in, tagged with its identity; what comes out
     /// replaces the resource of the same identity (keeping its build
     /// state), is appended when new, and resources missing from the output
     /// are removed.
-    fn apply(&self, resources: &mut ResourceList) -> Result<()> {
+    fn apply(&self, cx: &mut TransformContext<'_>, resources: &mut ResourceList) -> Result<()> {
+        if let Some(note) = self.skipped_note() {
+            cx.note(note);
+        }
         let items = resources
             .iter()
             .map(|r| {
@@ -302,7 +300,7 @@ fn merge_outputs(name: &str, resources: &mut ResourceList, outputs: Vec<Resource
         }
         seen.push(id);
     }
-    let items = resources.items_mut();
+    let mut items = resources.items_mut();
     for out in outputs {
         let id = out.id();
         match items.iter_mut().find(|r| r.id().same_object(&id)) {

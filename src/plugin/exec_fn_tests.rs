@@ -1,8 +1,8 @@
 use super::*;
-use crate::build::PluginOptions;
 use crate::generate::plugin_output::from_plugin_output as generated_with_options;
 use crate::generate::Behavior;
 use crate::load::Loader;
+use crate::plugin::PluginOptions;
 
 fn resource(json: serde_json::Value) -> Resource {
     Resource::new(Value::from(&json), None)

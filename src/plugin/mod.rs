@@ -16,20 +16,20 @@ pub mod configs;
 pub mod dispatch;
 pub mod exec_fn;
 pub(crate) mod fold;
-pub mod helm;
-mod iam_policy;
+mod options;
 pub mod resource_list;
 pub mod validate;
 
 pub use configs::collect_configs;
 pub use dispatch::{load_generators, load_transformers};
+pub use options::{ContainerOptions, PluginOptions};
 
-use crate::build::PluginOptions;
-use crate::generate::{DiskLoader, GeneratedResource};
+use crate::generate::{DiskLoader, Generate};
 use crate::load::{LoadRestrictor, Loader};
 use crate::patch::source::PatchFiles;
 use crate::remote::Session;
 use crate::resource::ResourceList;
+use crate::transform::Transform;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -37,18 +37,12 @@ use std::sync::Arc;
 /// resources from its output at the very end of the build.
 pub const LOCAL_CONFIG_ANNOTATION: &str = "config.kubernetes.io/local-config";
 
-/// A generator plugin: makes new objects, which the build then absorbs into
-/// its resources according to each object's behavior.
-pub trait Generate {
-    /// Runs the generator.
-    fn generate(&self) -> anyhow::Result<Vec<GeneratedResource>>;
-
-    /// [`Generate::generate`], adding to `notes` why it had no effect when
-    /// the build's flags kept it from running, for the build's warnings.
-    fn generate_noting(&self, notes: &mut Vec<String>) -> anyhow::Result<Vec<GeneratedResource>> {
-        let _ = notes;
-        self.generate()
-    }
+/// A configured plugin, ready to run.
+pub enum Plugin {
+    /// Makes new objects.
+    Generator(Box<dyn Generate>),
+    /// Changes the accumulated objects.
+    Transformer(Box<dyn Transform>),
 }
 
 /// Where a plugin runs: the kustomization that lists it (files named in its

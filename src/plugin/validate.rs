@@ -4,22 +4,22 @@
 //! copy taken before; any other difference fails the build.
 
 use crate::resource::{Resource, ResourceList};
-use crate::transform::Transform;
+use crate::transform::{Transform, TransformContext};
 use anyhow::{bail, Result};
 
 /// The label a validator may add to the resources it checked.
 pub const VALIDATED_BY_LABEL: &str = "validated-by";
 
 /// Runs each validator in turn, failing when one changed anything besides
-/// the `validated-by` label; `notes` collects what had no effect.
+/// the `validated-by` label.
 pub fn run_validators(
     validators: &[Box<dyn Transform>],
+    cx: &mut TransformContext<'_>,
     resources: &mut ResourceList,
-    notes: &mut Vec<String>,
 ) -> Result<()> {
     for validator in validators {
         let before: Vec<Resource> = resources.as_slice().to_vec();
-        validator.apply_noting(resources, notes)?;
+        validator.apply(cx, resources)?;
         if let Err(e) = same_except_label(&before, resources.as_slice()) {
             bail!("validator shouldn't modify the resource map: {e}");
         }
@@ -67,13 +67,18 @@ fn remove_label(value: &mut crate::yaml::Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::openapi::custom::SchemaScope;
     use crate::yaml::Value;
 
     struct AddLabel(&'static str);
 
     impl Transform for AddLabel {
-        fn apply(&self, resources: &mut ResourceList) -> Result<()> {
-            for r in resources.iter_mut() {
+        fn apply(
+            &self,
+            _cx: &mut TransformContext<'_>,
+            resources: &mut ResourceList,
+        ) -> Result<()> {
+            for r in resources.items_mut().iter_mut() {
                 let labels = r
                     .metadata_mut()
                     .entry("labels".to_string().into())
@@ -94,11 +99,16 @@ mod tests {
         list
     }
 
+    fn cx(scope: &SchemaScope) -> TransformContext<'_> {
+        TransformContext::new(scope)
+    }
+
     #[test]
     fn the_validated_by_label_is_allowed_and_kept() {
+        let scope = SchemaScope::parallel();
         let mut resources = list();
         let validators: Vec<Box<dyn Transform>> = vec![Box::new(AddLabel(VALIDATED_BY_LABEL))];
-        run_validators(&validators, &mut resources, &mut Vec::new()).unwrap();
+        run_validators(&validators, &mut cx(&scope), &mut resources).unwrap();
         assert!(resources.as_slice()[0]
             .value()
             .str_at(&["metadata", "labels", VALIDATED_BY_LABEL])
@@ -107,9 +117,10 @@ mod tests {
 
     #[test]
     fn other_changes_fail() {
+        let scope = SchemaScope::parallel();
         let mut resources = list();
         let validators: Vec<Box<dyn Transform>> = vec![Box::new(AddLabel("other"))];
-        let err = run_validators(&validators, &mut resources, &mut Vec::new()).unwrap_err();
+        let err = run_validators(&validators, &mut cx(&scope), &mut resources).unwrap_err();
         assert!(err.to_string().contains("shouldn't modify"));
     }
 }

@@ -104,7 +104,7 @@ impl RepoSpec {
     /// The kustomization's directory inside the repository, cleaned and
     /// relative; `""` for the repository root.
     pub fn dir_in_repo(&self) -> String {
-        let cleaned = crate::resource::origin_path::go_clean(&format!("/{}", self.kust_root_path));
+        let cleaned = crate::gopath::go_clean(&format!("/{}", self.kust_root_path));
         cleaned.trim_start_matches('/').to_string()
     }
 
@@ -262,7 +262,7 @@ fn default_split(path: &str, segments: Option<usize>) -> Option<(String, String)
 
 /// True when the directory, cleaned, starts by leaving the repository.
 fn exits_repo(dir: &str) -> bool {
-    let cleaned = crate::resource::origin_path::go_clean(dir.strip_prefix('/').unwrap_or(dir));
+    let cleaned = crate::gopath::go_clean(dir.strip_prefix('/').unwrap_or(dir));
     cleaned.split('/').next() == Some("..")
 }
 

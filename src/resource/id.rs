@@ -97,6 +97,13 @@ impl ResId {
         effective_namespace(self.gvk.is_cluster_scoped(), &self.namespace)
     }
 
+    /// [`ResId::effective_namespace`] for a type whose scope the caller
+    /// knows (a build's custom schema may declare more kinds
+    /// cluster-scoped than the builtin list).
+    pub fn effective_namespace_if(&self, cluster_scoped: bool) -> &str {
+        effective_namespace(cluster_scoped, &self.namespace)
+    }
+
     /// The id in the form two resources conflict on, borrowed.
     pub fn identity_key(&self) -> IdentityKey<'_> {
         IdentityKey {

@@ -8,12 +8,13 @@ use std::hash::{BuildHasher, RandomState};
 /// with the same identity (kustomize's "already registered id" error).
 ///
 /// Resources rest in the list frozen (see [`crate::yaml::frozen`]) once
-/// the build has read enough input for that to pay ([`Resource::rest`]):
-/// adding one puts it at rest, and [`ResourceList::try_for_each_mut`] does
-/// so again as soon as its pass is done with it, so a pass over the whole
-/// list holds one thawed tree at a time. Code that thaws resources
-/// through [`ResourceList::iter_mut`] or [`ResourceList::items_mut`] calls
-/// [`ResourceList::freeze_all`] when it is done.
+/// the build has read enough input for that to pay ([`Resource::rest`]),
+/// and the list keeps them so: adding one puts it at rest,
+/// [`ResourceList::try_for_each_mut`] does so again as soon as its pass is
+/// done with it (so a pass over the whole list holds one thawed tree at a
+/// time), and [`ResourceList::items_mut`] hands out a guard that puts
+/// whatever was thawed through it back at rest when it goes out of scope.
+/// No caller has to remember to freeze.
 ///
 /// The index maps a hash of each identity ([`IdentityKey`]) to a position
 /// and confirms a hit against the resource stored there, so it copies no
@@ -24,6 +25,30 @@ pub struct ResourceList {
     items: Vec<Resource>,
     index: IdentityIndex,
     index_stale: bool,
+}
+
+/// Mutable access to a [`ResourceList`]'s resources
+/// ([`ResourceList::items_mut`]): dereferences to the vector and freezes
+/// every thawed resource when dropped.
+pub struct ItemsMut<'a>(&'a mut Vec<Resource>);
+
+impl std::ops::Deref for ItemsMut<'_> {
+    type Target = Vec<Resource>;
+    fn deref(&self) -> &Vec<Resource> {
+        self.0
+    }
+}
+
+impl std::ops::DerefMut for ItemsMut<'_> {
+    fn deref_mut(&mut self) -> &mut Vec<Resource> {
+        self.0
+    }
+}
+
+impl Drop for ItemsMut<'_> {
+    fn drop(&mut self) {
+        self.0.iter_mut().for_each(Resource::rest);
+    }
 }
 
 /// Positions of resources by identity hash. Distinct identities sharing a
@@ -98,14 +123,9 @@ impl ResourceList {
         self.items.iter()
     }
 
-    /// The resources, mutably. Marks the identity index stale.
-    pub fn iter_mut(&mut self) -> std::slice::IterMut<'_, Resource> {
-        self.index_stale = true;
-        self.items.iter_mut()
-    }
-
     /// Runs `f` on each resource in order, putting each one back at rest
-    /// ([`Resource::rest`]) once `f` returns; stops at the first error. Marks the identity index stale.
+    /// ([`Resource::rest`]) once `f` returns; stops at the first error.
+    /// Marks the identity index stale.
     ///
     /// One thread thaws, changes and freezes each resource in turn: spread
     /// over threads, the trees would be freed by threads other than the
@@ -124,29 +144,26 @@ impl ResourceList {
         Ok(())
     }
 
-    /// Puts every resource a pass left thawed back at rest (on this thread,
-    /// for the reason given at [`ResourceList::try_for_each_mut`]).
-    pub fn freeze_all(&mut self) {
-        self.items.iter_mut().for_each(Resource::rest);
-    }
-
     /// The resources as a slice.
     pub fn as_slice(&self) -> &[Resource] {
         &self.items
     }
 
-    /// The resources as a mutable vector (for reordering or removal). Marks
-    /// the identity index stale.
-    pub fn items_mut(&mut self) -> &mut Vec<Resource> {
+    /// The resources as a mutable vector, for changes a per-resource pass
+    /// cannot make (reordering, removal, passes that look at several
+    /// resources at once). Marks the identity index stale. The guard
+    /// freezes every resource thawed through it when dropped, on the
+    /// dropping thread (see [`ResourceList::try_for_each_mut`] for why).
+    pub fn items_mut(&mut self) -> ItemsMut<'_> {
         self.index_stale = true;
-        &mut self.items
+        ItemsMut(&mut self.items)
     }
 
     /// Finds the resource with exactly this identity.
-    pub fn find(&mut self, id: &ResId) -> Option<&mut Resource> {
+    pub fn find(&mut self, id: &ResId) -> Option<&Resource> {
         self.refresh_index();
         let i = self.index.position(&self.items, id.identity_key())?;
-        Some(&mut self.items[i])
+        Some(&self.items[i])
     }
 
     /// Takes the resources out, in order.
@@ -307,7 +324,7 @@ mod tests {
     fn index_follows_renames() {
         let mut list = ResourceList::new();
         list.push(res("ConfigMap", "a", "")).unwrap();
-        for r in list.iter_mut() {
+        for r in list.items_mut().iter_mut() {
             r.set_name("b");
         }
         assert!(list.push(res("ConfigMap", "a", "")).is_ok());
@@ -336,9 +353,11 @@ mod tests {
         assert_eq!(result, Err("stop".to_string()));
         assert_eq!(seen, ["a-x", "b-x"]);
         assert!(list.iter().all(Resource::is_frozen));
-        list.iter_mut().for_each(|r| r.set_namespace("other"));
-        assert!(!list.as_slice()[0].is_frozen());
-        list.freeze_all();
+        {
+            let mut items = list.items_mut();
+            items.iter_mut().for_each(|r| r.set_namespace("other"));
+            assert!(!items[0].is_frozen());
+        }
         assert!(list.iter().all(Resource::is_frozen));
         assert_eq!(list.as_slice()[0].namespace(), "other");
     }

@@ -12,7 +12,7 @@ mod state;
 pub use build_state::{BuildState, LazyBuildState, PreviousId};
 pub use id::{Gvk, IdentityKey, ResId};
 pub use links::{LinkGroup, LinkPath, LinkSharing, Links, PatchPlan, WriteLog};
-pub use list::ResourceList;
+pub use list::{ItemsMut, ResourceList};
 pub use origin::{ConfiguredBy, Origin};
 pub use origin_path::OriginScope;
 

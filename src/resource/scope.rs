@@ -63,14 +63,13 @@ const CLUSTER_SCOPED: &[(&str, &str)] = &[
 ];
 
 /// True when the embedded schema knows `apiVersion`/`kind` to be
-/// cluster-scoped, or (for kinds it does not know) the custom schema in
-/// force says so through its API paths. Other kinds are namespaced, as in
-/// kustomize.
+/// cluster-scoped; other kinds are namespaced, as in kustomize. (A build's
+/// custom OpenAPI schema may declare more:
+/// [`crate::openapi::custom::SchemaScope::is_cluster_scoped`].)
 pub fn is_cluster_scoped(api_version: &str, kind: &str) -> bool {
     CLUSTER_SCOPED
         .iter()
         .any(|&(v, k)| k == kind && v == api_version)
-        || crate::openapi::custom::custom_says_cluster_scoped(api_version, kind)
 }
 
 #[cfg(test)]

@@ -62,19 +62,7 @@ impl<'k> Walker<'k> {
         value: &'v mut Value,
         path: &mut Vec<&'v str>,
     ) -> Result<(), WalkError> {
-        match value {
-            Value::Map(map) => {
-                for (key, child) in map.iter_mut() {
-                    path.push(key);
-                    self.walk(child, path)?;
-                    path.pop();
-                }
-                Ok(())
-            }
-            // Sequence items share their parent's path.
-            Value::Seq(items) => items.iter_mut().try_for_each(|item| self.walk(item, path)),
-            leaf => self.leaf(leaf, path),
-        }
+        for_each_leaf(value, path, &mut |leaf, path| self.leaf(leaf, path))
     }
 
     /// Decrypts (when the rule says so) and hashes one scalar.
@@ -125,14 +113,8 @@ impl<'k> Walker<'k> {
     }
 
     fn hash_clear(&mut self, value: &Value) {
-        match value.resolved() {
-            Value::Text(t) => self.hash_clear(&t.value),
-            Value::String(s) => self.hasher.update(s.as_bytes()),
-            Value::Bool(b) => self.hasher.update(bool_mac_text(*b)),
-            Value::Int(i) => self.hasher.update(i.to_string()),
-            Value::UInt(u) => self.hasher.update(u.to_string()),
-            Value::Float(f) => self.hasher.update(float_mac_text(*f)),
-            Value::Null | Value::Seq(_) | Value::Map(_) => {}
+        if let Some((bytes, _)) = leaf_text(value) {
+            self.hasher.update(bytes);
         }
     }
 
@@ -176,6 +158,45 @@ pub fn additional_data(path: &[&str]) -> String {
         out.push(':');
     }
     out
+}
+
+/// Calls `visit` on every scalar of `value` (a document root), depth
+/// first in document order, with its path of mapping keys: the order in
+/// which SOPS encrypts, decrypts and hashes values. Sequence items share
+/// their parent's path.
+pub(super) fn for_each_leaf<'v, E>(
+    value: &'v mut Value,
+    path: &mut Vec<&'v str>,
+    visit: &mut impl FnMut(&mut Value, &[&'v str]) -> Result<(), E>,
+) -> Result<(), E> {
+    match value {
+        Value::Map(map) => {
+            for (key, child) in map.iter_mut() {
+                path.push(key);
+                for_each_leaf(child, path, visit)?;
+                path.pop();
+            }
+            Ok(())
+        }
+        Value::Seq(items) => items
+            .iter_mut()
+            .try_for_each(|item| for_each_leaf(item, path, visit)),
+        leaf => visit(leaf, path),
+    }
+}
+
+/// A scalar's bytes as SOPS hashes and encrypts them, with the type SOPS
+/// records beside the ciphertext; `None` for null (never hashed).
+pub(super) fn leaf_text(value: &Value) -> Option<(Vec<u8>, &'static str)> {
+    // A kept scalar's text is not what SOPS hashes: its value is.
+    Some(match value.resolved() {
+        Value::Null | Value::Seq(_) | Value::Map(_) | Value::Text(_) => return None,
+        Value::String(s) => (s.as_bytes().to_vec(), "str"),
+        Value::Bool(b) => (bool_mac_text(*b).as_bytes().to_vec(), "bool"),
+        Value::Int(i) => (i.to_string().into_bytes(), "int"),
+        Value::UInt(u) => (u.to_string().into_bytes(), "int"),
+        Value::Float(f) => (float_mac_text(*f).into_bytes(), "float"),
+    })
 }
 
 #[cfg(test)]

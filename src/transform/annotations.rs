@@ -2,11 +2,9 @@
 //! point (metadata and pod templates by default).
 
 use super::entries::add_entries;
-use super::labels::to_sorted;
 use super::plugin_config::{lenient_field_specs, lenient_string_map};
-use super::Transform;
-use crate::fieldspec::{FieldSpec, TransformerConfig};
-use crate::kustomization::Kustomization;
+use super::{Transform, TransformContext};
+use crate::fieldspec::FieldSpec;
 use crate::resource::ResourceList;
 use anyhow::Result;
 use serde::Deserialize;
@@ -27,23 +25,22 @@ pub struct AnnotationsTransformer {
 }
 
 impl Transform for AnnotationsTransformer {
-    fn apply(&self, resources: &mut ResourceList) -> Result<()> {
+    fn apply(&self, _cx: &mut TransformContext<'_>, resources: &mut ResourceList) -> Result<()> {
         add_entries(resources, &self.annotations, &self.field_specs)
     }
 }
 
-/// The transformer for a kustomization's `commonAnnotations`, if it has any.
-pub fn from_kustomization(
-    k: &Kustomization,
-    tc: &TransformerConfig,
-) -> Option<AnnotationsTransformer> {
-    if k.common_annotations.is_empty() {
-        return None;
+impl AnnotationsTransformer {
+    /// Sets `annotations` wherever `field_specs` point.
+    pub fn new(
+        annotations: BTreeMap<String, String>,
+        field_specs: Vec<FieldSpec>,
+    ) -> AnnotationsTransformer {
+        AnnotationsTransformer {
+            annotations,
+            field_specs,
+        }
     }
-    Some(AnnotationsTransformer {
-        annotations: to_sorted(&k.common_annotations),
-        field_specs: tc.common_annotations.clone(),
-    })
 }
 
 #[cfg(test)]
@@ -55,18 +52,19 @@ mod tests {
 
     #[test]
     fn annotates_metadata_and_templates() {
-        let k = Kustomization {
+        let k = crate::kustomization::Kustomization {
             common_annotations: [("note".to_string(), "1".to_string())]
                 .into_iter()
                 .collect(),
-            ..Kustomization::default()
+            ..Default::default()
         };
-        let t = from_kustomization(&k, &TransformerConfig::defaults()).unwrap();
+        let t = crate::build::builtins::of_kustomization(&k).unwrap();
+        assert_eq!(t.len(), 1);
         let mut l = ResourceList::new();
         let cj = json!({"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "c"},
             "spec": {"jobTemplate": null}});
         l.push(Resource::new(Value::from(&cj), None)).unwrap();
-        t.apply(&mut l).unwrap();
+        crate::transform::apply_alone(t[0].as_ref(), &mut l).unwrap();
         let out: serde_json::Value = (&*l.iter().next().unwrap().value()).into();
         assert_eq!(out["metadata"]["annotations"], json!({"note": "1"}));
         assert_eq!(
@@ -76,13 +74,6 @@ mod tests {
         assert_eq!(
             out["spec"]["jobTemplate"]["spec"]["template"]["metadata"]["annotations"],
             json!({"note": "1"})
-        );
-    }
-
-    #[test]
-    fn none_without_common_annotations() {
-        assert!(
-            from_kustomization(&Kustomization::default(), &TransformerConfig::defaults()).is_none()
         );
     }
 

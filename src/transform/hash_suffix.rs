@@ -4,7 +4,7 @@
 //! to merge into a generated ConfigMap or Secret, so the hash covers the final
 //! content. Name references are fixed afterwards.
 
-use super::Transform;
+use super::{Transform, TransformContext};
 use crate::generate::content_hash;
 use crate::resource::ResourceList;
 
@@ -14,8 +14,16 @@ use crate::resource::ResourceList;
 pub struct HashSuffix;
 
 impl Transform for HashSuffix {
-    fn apply(&self, resources: &mut ResourceList) -> anyhow::Result<()> {
-        for r in resources.iter_mut().filter(|r| r.state.needs_hash) {
+    fn apply(
+        &self,
+        _cx: &mut TransformContext<'_>,
+        resources: &mut ResourceList,
+    ) -> anyhow::Result<()> {
+        for r in resources
+            .items_mut()
+            .iter_mut()
+            .filter(|r| r.state.needs_hash)
+        {
             let hash = content_hash(&r.value());
             let name = format!("{}-{hash}", r.name());
             r.store_previous_id();
@@ -46,7 +54,7 @@ mod tests {
             r.state.needs_hash = flagged;
             list.push(r).unwrap();
         }
-        HashSuffix.apply(&mut list).unwrap();
+        crate::transform::apply_alone(&HashSuffix, &mut list).unwrap();
         let a = &list.as_slice()[0];
         assert!(a.name().starts_with("a-") && a.name().len() == 12);
         assert_eq!(a.state.previous_ids[0].name(), "a");

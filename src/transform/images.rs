@@ -11,48 +11,66 @@
 //! CustomResourceDefinitions are left alone by both.
 
 use super::plugin_config::{lenient_field_specs, lenient_string, nullable};
-use super::Transform;
-use crate::fieldspec::{
-    CompiledSpec, CreateKind, FieldSpec, NodeKind, SetError, TransformerConfig,
-};
-use crate::kustomization::{Image, Kustomization};
+use super::{Transform, TransformContext};
+use crate::fieldspec::{CompiledSpec, CreateKind, FieldSpec, NodeKind, SetError};
 use crate::resource::ResourceList;
 use crate::yaml::Value;
 use anyhow::{anyhow, Context, Result};
 use regex::Regex;
 use serde::Deserialize;
 
-/// One `images` entry, as the plugin config spells it.
+/// One `images` entry: which image to rewrite, and how. A kustomization's
+/// `images` (and `imageTags`) entries decode into it strictly, as Go's JSON
+/// decoder does; the plugin form goes through `PluginImage`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ImageTag {
-    /// The image name to match (a regular expression, as in kustomize).
-    #[serde(default, deserialize_with = "lenient_string")]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Image {
+    /// `name`: the image to match (as written before any tag or digest).
+    #[serde(default, deserialize_with = "nullable")]
     pub name: String,
-    /// Replacement name.
-    #[serde(default, deserialize_with = "lenient_string")]
+    /// `newName`: the name to write instead.
+    #[serde(default, deserialize_with = "nullable")]
     pub new_name: String,
-    /// Appended to the existing tag.
-    #[serde(default, deserialize_with = "lenient_string")]
+    /// `tagSuffix`: text appended to the existing tag.
+    #[serde(default, deserialize_with = "nullable")]
     pub tag_suffix: String,
-    /// Replacement tag.
-    #[serde(default, deserialize_with = "lenient_string")]
+    /// `newTag`: the tag to write instead.
+    #[serde(default, deserialize_with = "nullable")]
     pub new_tag: String,
-    /// Replacement digest.
-    #[serde(default, deserialize_with = "lenient_string")]
+    /// `digest`: the digest to write instead of a tag.
+    #[serde(default, deserialize_with = "nullable")]
     pub digest: String,
 }
 
-impl From<&Image> for ImageTag {
-    fn from(i: &Image) -> ImageTag {
-        ImageTag {
-            name: i.name.clone(),
-            new_name: i.new_name.clone(),
-            tag_suffix: i.tag_suffix.clone(),
-            new_tag: i.new_tag.clone(),
-            digest: i.digest.clone(),
-        }
-    }
+/// The plugin form of [`Image`]. kustomize decodes plugin configs from YAML,
+/// which takes unknown fields and numbers or bools given for strings, while
+/// a kustomization decodes with Go's JSON rules, which reject both; one
+/// serde type cannot do both, so this shape only decodes and converts.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PluginImage {
+    #[serde(default, deserialize_with = "lenient_string")]
+    name: String,
+    #[serde(default, deserialize_with = "lenient_string")]
+    new_name: String,
+    #[serde(default, deserialize_with = "lenient_string")]
+    tag_suffix: String,
+    #[serde(default, deserialize_with = "lenient_string")]
+    new_tag: String,
+    #[serde(default, deserialize_with = "lenient_string")]
+    digest: String,
+}
+
+/// An `imageTag` of a plugin config (null is no rewrite).
+fn plugin_image<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Image, D::Error> {
+    let raw: Option<PluginImage> = Option::deserialize(d)?;
+    Ok(raw.map_or_else(Image::default, |raw| Image {
+        name: raw.name,
+        new_name: raw.new_name,
+        tag_suffix: raw.tag_suffix,
+        new_tag: raw.new_tag,
+        digest: raw.digest,
+    }))
 }
 
 /// Configuration of one ImageTagTransformer: an `images` entry with the
@@ -62,26 +80,26 @@ impl From<&Image> for ImageTag {
 #[serde(rename_all = "camelCase")]
 pub struct ImageTagTransformer {
     /// The rewrite.
-    #[serde(default, deserialize_with = "nullable")]
-    pub image_tag: ImageTag,
+    #[serde(default, deserialize_with = "plugin_image")]
+    pub image_tag: Image,
     /// Where images are, besides every `containers`/`initContainers` list.
     #[serde(default, deserialize_with = "lenient_field_specs")]
     pub field_specs: Vec<FieldSpec>,
 }
 
-/// The transformers for a kustomization's `images`, one per entry.
-pub fn from_kustomization(k: &Kustomization, tc: &TransformerConfig) -> Vec<ImageTagTransformer> {
-    k.images
-        .iter()
-        .map(|image| ImageTagTransformer {
-            image_tag: image.into(),
-            field_specs: tc.images.clone(),
-        })
-        .collect()
+impl ImageTagTransformer {
+    /// Rewrites the images `image_tag` names, in container lists and
+    /// wherever `field_specs` point.
+    pub fn new(image_tag: Image, field_specs: Vec<FieldSpec>) -> ImageTagTransformer {
+        ImageTagTransformer {
+            image_tag,
+            field_specs,
+        }
+    }
 }
 
 impl Transform for ImageTagTransformer {
-    fn apply(&self, resources: &mut ResourceList) -> Result<()> {
+    fn apply(&self, _cx: &mut TransformContext<'_>, resources: &mut ResourceList) -> Result<()> {
         // kustomize uses the name unescaped inside its pattern; a name that
         // is not a valid expression makes it crash at the first image field
         // it meets (and only then).
@@ -118,7 +136,7 @@ impl Transform for ImageTagTransformer {
 }
 
 struct Rewrite<'a> {
-    tag: &'a ImageTag,
+    tag: &'a Image,
     /// The name pattern, or why it does not compile.
     matcher: Result<Regex, String>,
 }

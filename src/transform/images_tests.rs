@@ -3,22 +3,22 @@ use crate::resource::Resource;
 use serde_json::json;
 
 fn run(images: serde_json::Value, docs: serde_json::Value) -> Result<Vec<serde_json::Value>> {
-    let k = Kustomization {
+    let k = crate::kustomization::Kustomization {
         images: serde_json::from_value(images).unwrap(),
-        ..Kustomization::default()
+        ..Default::default()
     };
     let mut l = ResourceList::new();
     for d in docs.as_array().unwrap() {
         l.push(Resource::new(Value::from(d), None)).unwrap();
     }
-    for t in from_kustomization(&k, &TransformerConfig::defaults()) {
-        t.apply(&mut l)?;
+    for t in crate::build::builtins::of_kustomization(&k)? {
+        crate::transform::apply_alone(t.as_ref(), &mut l)?;
     }
     Ok(l.iter().map(|r| (&*r.value()).into()).collect())
 }
 
 fn tag(new_name: &str, new_tag: &str, digest: &str, suffix: &str) -> Rewrite<'static> {
-    let t = Box::leak(Box::new(ImageTag {
+    let t = Box::leak(Box::new(Image {
         name: "x".into(),
         new_name: new_name.into(),
         new_tag: new_tag.into(),
@@ -126,6 +126,18 @@ fn plugin_form_deserializes() {
     let t: ImageTagTransformer = serde_json::from_value(cfg).unwrap();
     assert_eq!(t.image_tag.new_tag, "2");
     assert_eq!(t.field_specs[0].path, "spec/image");
+}
+
+#[test]
+fn plugin_form_is_lenient_kustomization_form_strict() {
+    // One Image type: the plugin form ignores unknown fields and reads a
+    // number as its text, the kustomization form rejects both (Go JSON).
+    let cfg = json!({"imageTag": {"name": 5, "newName": "b", "unknown": true}});
+    let t: ImageTagTransformer = serde_json::from_value(cfg).unwrap();
+    assert_eq!(t.image_tag.name, "5");
+    assert_eq!(t.image_tag.new_name, "b");
+    assert!(serde_json::from_value::<Image>(json!({"name": "a", "unknown": true})).is_err());
+    assert!(serde_json::from_value::<Image>(json!({"name": 5})).is_err());
 }
 
 #[test]

@@ -2,12 +2,12 @@
 //! (metadata, selectors, pod templates, ...).
 
 use super::entries::add_entries;
-use super::plugin_config::{lenient_field_specs, lenient_string_map};
-use super::Transform;
-use crate::fieldspec::{merge_all, merge_one, FieldSpec, TransformerConfig};
-use crate::kustomization::Kustomization;
+use super::plugin_config::{lenient_field_specs, lenient_string_map, nullable};
+use super::{Transform, TransformContext};
+use crate::fieldspec::FieldSpec;
 use crate::resource::ResourceList;
-use anyhow::{anyhow, Result};
+use anyhow::Result;
+use indexmap::IndexMap;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -25,56 +25,40 @@ pub struct LabelTransformer {
     pub field_specs: Vec<FieldSpec>,
 }
 
+/// One entry of `labels`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Label {
+    /// `pairs`: the labels to add.
+    #[serde(default, deserialize_with = "nullable")]
+    pub pairs: IndexMap<String, String>,
+    /// `includeSelectors`: also add them to selectors (and pod templates),
+    /// as `commonLabels` does.
+    #[serde(default, deserialize_with = "nullable")]
+    pub include_selectors: bool,
+    /// `includeTemplates`: also add them to pod templates (without
+    /// selectors).
+    #[serde(default, deserialize_with = "nullable")]
+    pub include_templates: bool,
+    /// `fields`: further places to add them, as field specs.
+    #[serde(default, deserialize_with = "nullable", rename = "fields")]
+    pub field_specs: Vec<FieldSpec>,
+}
+
 impl Transform for LabelTransformer {
-    fn apply(&self, resources: &mut ResourceList) -> Result<()> {
+    fn apply(&self, _cx: &mut TransformContext<'_>, resources: &mut ResourceList) -> Result<()> {
         add_entries(resources, &self.labels, &self.field_specs)
     }
 }
 
-/// The label transformers a kustomization asks for, in kustomize's order:
-/// one per `labels` entry, then one for `commonLabels`.
-///
-/// A `labels` entry always reaches `metadata/labels`, plus its own `fields`
-/// and the configuration's extra `labels` specs; `includeSelectors` adds
-/// every `commonLabels` spec (selectors and templates), otherwise
-/// `includeTemplates` adds the pod-template specs. Fails when an entry's
-/// `fields` conflict with those defaults.
-pub fn from_kustomization(
-    k: &Kustomization,
-    tc: &TransformerConfig,
-) -> Result<Vec<LabelTransformer>> {
-    let mut out = Vec::new();
-    if k.labels.is_empty() && k.common_labels.is_empty() {
-        return Ok(out);
-    }
-    let merge_failure = |e| anyhow!("failed to merge labels: {e}");
-    for label in &k.labels {
-        let mut specs = label.field_specs.clone();
-        merge_all(&mut specs, &tc.labels).map_err(merge_failure)?;
-        if label.include_selectors {
-            merge_all(&mut specs, &tc.common_labels).map_err(merge_failure)?;
-        } else {
-            if label.include_templates {
-                merge_all(&mut specs, &tc.template_labels)
-                    .map_err(|e| anyhow!("failed to merge template fieldSpec: {e}"))?;
-            }
-            merge_one(&mut specs, &FieldSpec::new("metadata/labels", true))
-                .map_err(merge_failure)?;
-        }
-        if !label.pairs.is_empty() {
-            out.push(LabelTransformer {
-                labels: to_sorted(&label.pairs),
-                field_specs: specs,
-            });
+impl LabelTransformer {
+    /// Sets `labels` wherever `field_specs` point.
+    pub fn new(labels: BTreeMap<String, String>, field_specs: Vec<FieldSpec>) -> LabelTransformer {
+        LabelTransformer {
+            labels,
+            field_specs,
         }
     }
-    if !k.common_labels.is_empty() {
-        out.push(LabelTransformer {
-            labels: to_sorted(&k.common_labels),
-            field_specs: tc.common_labels.clone(),
-        });
-    }
-    Ok(out)
 }
 
 /// A kustomization's string map, sorted by key as kustomize applies it.
@@ -85,7 +69,7 @@ pub(crate) fn to_sorted(map: &indexmap::IndexMap<String, String>) -> BTreeMap<St
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kustomization::Label;
+    use crate::kustomization::Kustomization;
     use crate::resource::Resource;
     use crate::yaml::Value;
     use serde_json::json;
@@ -110,8 +94,8 @@ mod tests {
 
     fn run(k: &Kustomization, input: serde_json::Value) -> serde_json::Value {
         let mut l = list(input);
-        for t in from_kustomization(k, &TransformerConfig::defaults()).unwrap() {
-            t.apply(&mut l).unwrap();
+        for t in crate::build::builtins::of_kustomization(k).unwrap() {
+            crate::transform::apply_alone(t.as_ref(), &mut l).unwrap();
         }
         docs(&l)
     }
@@ -183,7 +167,7 @@ mod tests {
             }],
             ..Kustomization::default()
         };
-        let err = from_kustomization(&k, &TransformerConfig::defaults()).unwrap_err();
+        let err = crate::build::builtins::of_kustomization(&k).err().unwrap();
         assert_eq!(
             err.to_string(),
             "failed to merge labels: conflicting fieldspecs"
@@ -193,16 +177,21 @@ mod tests {
     #[test]
     fn order_is_labels_entries_then_common_labels() {
         let k = Kustomization {
-            common_labels: pairs(&[("c", "1")]),
+            common_labels: pairs(&[("c", "1"), ("k", "common")]),
             labels: vec![Label {
-                pairs: pairs(&[("l", "2")]),
+                pairs: pairs(&[("l", "2"), ("k", "entry")]),
                 ..Label::default()
             }],
             ..Kustomization::default()
         };
-        let ts = from_kustomization(&k, &TransformerConfig::defaults()).unwrap();
+        let ts = crate::build::builtins::of_kustomization(&k).unwrap();
         assert_eq!(ts.len(), 2);
-        assert!(ts[0].labels.contains_key("l") && ts[1].labels.contains_key("c"));
+        // commonLabels runs last, so its value of a shared key wins.
+        let out = run(&k, deployment());
+        assert_eq!(
+            out[0]["metadata"]["labels"],
+            json!({"c": "1", "k": "common", "l": "2"})
+        );
     }
 
     #[test]

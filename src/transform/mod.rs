@@ -4,7 +4,6 @@
 
 pub mod annotations;
 mod entries;
-pub(crate) mod go_json;
 pub mod hash_suffix;
 pub mod images;
 pub mod labels;
@@ -21,22 +20,64 @@ pub mod vars;
 
 pub use plugin_config::PluginMetadata;
 
+use crate::openapi::custom::SchemaScope;
 use crate::resource::ResourceList;
 
 /// A transformer: a function over the resource list.
 pub trait Transform {
-    /// Applies the transformation to every resource it selects.
-    fn apply(&self, resources: &mut ResourceList) -> anyhow::Result<()>;
-
-    /// [`Transform::apply`], adding to `notes` what in its configuration had
-    /// no effect (a patch target that selects nothing), for the build's
-    /// warnings ([`crate::warning`]).
-    fn apply_noting(
+    /// Applies the transformation to every resource it selects, in the
+    /// build described by `cx`.
+    fn apply(
         &self,
+        cx: &mut TransformContext<'_>,
         resources: &mut ResourceList,
-        notes: &mut Vec<String>,
-    ) -> anyhow::Result<()> {
-        let _ = notes;
-        self.apply(resources)
+    ) -> anyhow::Result<()>;
+}
+
+/// What a transformer may use of the build it runs in, handed to every
+/// [`Transform::apply`]: nothing a transformer reads comes from anywhere
+/// else.
+pub struct TransformContext<'a> {
+    schema: &'a SchemaScope,
+    notes: Vec<String>,
+}
+
+impl<'a> TransformContext<'a> {
+    /// A context for transformers of a build whose OpenAPI schema state is
+    /// `schema`.
+    pub fn new(schema: &'a SchemaScope) -> TransformContext<'a> {
+        TransformContext {
+            schema,
+            notes: Vec::new(),
+        }
     }
+
+    /// The build's OpenAPI schema: strategic-merge keys, and the scope of
+    /// kinds only a custom schema knows.
+    pub fn schema(&self) -> &'a SchemaScope {
+        self.schema
+    }
+
+    /// Records that something in a transformer's configuration had no
+    /// effect (a patch target that selects nothing), for the build's
+    /// warnings ([`crate::warning`]).
+    pub fn note(&mut self, note: String) {
+        self.notes.push(note);
+    }
+
+    /// The notes recorded so far, leaving none.
+    pub fn take_notes(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notes)
+    }
+}
+
+/// Applies `transform` alone, in a build with the builtin schema and no
+/// interest in notes (unit tests).
+#[cfg(test)]
+pub(crate) fn apply_alone(
+    transform: &dyn Transform,
+    resources: &mut ResourceList,
+) -> anyhow::Result<()> {
+    let scope = SchemaScope::parallel();
+    transform.apply(&mut TransformContext::new(&scope), resources)
 }

@@ -16,13 +16,10 @@
 //! identities are checked: two resources may not end up the same.
 
 use super::plugin_config::{lenient_field_specs, nullable, PluginMetadata};
-use super::Transform;
-use crate::fieldspec::{
-    CompiledSpec, CreateKind, FieldSpec, FieldSpecError, NodeKind, SetError, TransformerConfig,
-};
-use crate::kustomization::Kustomization;
-use crate::resource::scope::is_cluster_scoped;
-use crate::resource::{Gvk, Resource, ResourceList};
+use super::{Transform, TransformContext};
+use crate::fieldspec::{CompiledSpec, CreateKind, FieldSpec, FieldSpecError, NodeKind, SetError};
+use crate::openapi::custom::SchemaScope;
+use crate::resource::{Gvk, ResId, Resource, ResourceList};
 use crate::yaml::Value;
 use anyhow::{anyhow, bail, Result};
 use serde::Deserialize;
@@ -79,36 +76,37 @@ pub struct NamespaceTransformer {
     pub set_role_binding_subjects: RoleBindingSubjects,
 }
 
-/// The transformer for a kustomization's `namespace`, if it sets one.
-pub fn from_kustomization(
-    k: &Kustomization,
-    tc: &TransformerConfig,
-) -> Option<NamespaceTransformer> {
-    if k.namespace.is_empty() {
-        return None;
+impl NamespaceTransformer {
+    /// Moves resources into `namespace`, at `metadata/namespace` and the
+    /// configured `field_specs`, updating the default role binding subjects
+    /// (a kustomization's `namespace` field).
+    pub fn new(namespace: &str, field_specs: Vec<FieldSpec>) -> NamespaceTransformer {
+        NamespaceTransformer {
+            metadata: PluginMetadata {
+                namespace: namespace.to_string(),
+                ..PluginMetadata::default()
+            },
+            field_specs,
+            unset_only: false,
+            set_role_binding_subjects: RoleBindingSubjects::DefaultOnly,
+        }
     }
-    Some(NamespaceTransformer {
-        metadata: PluginMetadata {
-            namespace: k.namespace.clone(),
-            ..PluginMetadata::default()
-        },
-        field_specs: tc.namespace.clone(),
-        unset_only: false,
-        set_role_binding_subjects: RoleBindingSubjects::DefaultOnly,
-    })
 }
 
 static METADATA_NAMESPACE: LazyLock<FieldSpec> =
     LazyLock::new(|| FieldSpec::new("metadata/namespace", true));
 
 impl Transform for NamespaceTransformer {
-    fn apply(&self, resources: &mut ResourceList) -> Result<()> {
+    fn apply(&self, cx: &mut TransformContext<'_>, resources: &mut ResourceList) -> Result<()> {
         if self.namespace().is_empty() {
             return Ok(());
         }
+        let schema = cx.schema();
+        let id_hash = |r: &Resource| id_hash(r, schema);
+        let conflict_key = |r: &Resource| conflict_key(&r.id(), schema);
         let metadata_namespace = CompiledSpec::new(&METADATA_NAMESPACE);
         let specs: Vec<CompiledSpec<'_>> = self.field_specs.iter().map(CompiledSpec::new).collect();
-        let items = resources.items_mut();
+        let mut items = resources.items_mut();
         // Identities are tracked by hash; a shared hash triggers an exact
         // comparison, so collisions cost time, never correctness.
         let mut hashes: Vec<u64> = items.iter().map(id_hash).collect();
@@ -123,8 +121,8 @@ impl Transform for NamespaceTransformer {
             // kustomize records the identity of every non-empty resource,
             // whether or not its namespace changes.
             items[i].store_previous_id();
-            if !self.leaves_alone(&items[i], &specs) {
-                self.transform_one(items[i].value_mut(), &metadata_namespace, &specs)?;
+            if !self.leaves_alone(schema, &items[i], &specs) {
+                self.transform_one(schema, items[i].value_mut(), &metadata_namespace, &specs)?;
                 items[i].rest();
             }
             let new_hash = id_hash(&items[i]);
@@ -136,15 +134,12 @@ impl Transform for NamespaceTransformer {
                 hashes[i] = new_hash;
             }
             if counts.get(&new_hash) != Some(&1) {
-                let key = items[i].id().conflict_key();
-                let sharing = items
-                    .iter()
-                    .filter(|r| r.id().conflict_key() == key)
-                    .count();
+                let key = conflict_key(&items[i]);
+                let sharing = items.iter().filter(|r| conflict_key(r) == key).count();
                 if sharing != 1 {
                     bail!(
                         "namespace transformation produces ID conflict: {}",
-                        conflict_list(items, &key)
+                        conflict_list(&items, &key, schema)
                     );
                 }
             }
@@ -153,15 +148,23 @@ impl Transform for NamespaceTransformer {
     }
 }
 
-/// A hash of an object's identity as [`ResId::conflict_key`] defines it,
-/// computed without allocating.
-fn id_hash(object: &Resource) -> u64 {
+/// The key two resources conflict on ([`ResId::conflict_key`]), with the
+/// build's schema deciding which kinds are cluster-scoped.
+fn conflict_key(id: &ResId, schema: &SchemaScope) -> (Gvk, String, String) {
+    let cluster_scoped = schema.is_gvk_cluster_scoped(&id.gvk);
+    let namespace = id.effective_namespace_if(cluster_scoped).to_string();
+    (id.gvk.clone(), id.name.clone(), namespace)
+}
+
+/// A hash of an object's identity as [`conflict_key`] defines it, computed
+/// without allocating.
+fn id_hash(object: &Resource, schema: &SchemaScope) -> u64 {
     let text = |path: &[&str]| object.str_at(path).unwrap_or("");
     let api_version = text(&["apiVersion"]);
     let kind = text(&["kind"]);
     let (group, version) = api_version.split_once('/').unwrap_or(("", api_version));
     let namespace = text(&["metadata", "namespace"]);
-    let effective = if is_cluster_scoped(api_version, kind) {
+    let effective = if schema.is_cluster_scoped(api_version, kind) {
         "_non_namespaceable_"
     } else if namespace.is_empty() {
         "default"
@@ -177,14 +180,18 @@ impl NamespaceTransformer {
     /// Sets the namespace of one resource (no identity conflict check),
     /// as kustomize's namespace filter does when another transformer
     /// hands it a single resource.
-    pub(crate) fn transform_resource(&self, res: &mut Resource) -> Result<()> {
+    pub(crate) fn transform_resource(
+        &self,
+        schema: &SchemaScope,
+        res: &mut Resource,
+    ) -> Result<()> {
         if self.namespace().is_empty() || res.is_empty_object() {
             return Ok(());
         }
         let metadata_namespace = CompiledSpec::new(&METADATA_NAMESPACE);
         let specs: Vec<CompiledSpec<'_>> = self.field_specs.iter().map(CompiledSpec::new).collect();
         res.store_previous_id();
-        self.transform_one(res.value_mut(), &metadata_namespace, &specs)?;
+        self.transform_one(schema, res.value_mut(), &metadata_namespace, &specs)?;
         res.rest();
         Ok(())
     }
@@ -196,13 +203,18 @@ impl NamespaceTransformer {
     /// every other spec that applies to it must neither create fields nor
     /// find its path: the walk stops at the first missing field. Anything
     /// else is left to the full walk.
-    fn leaves_alone(&self, res: &Resource, specs: &[CompiledSpec<'_>]) -> bool {
+    fn leaves_alone(
+        &self,
+        schema: &SchemaScope,
+        res: &Resource,
+        specs: &[CompiledSpec<'_>],
+    ) -> bool {
         let api_version = res.str_at(&["apiVersion"]).unwrap_or("");
         let kind = res.str_at(&["kind"]).unwrap_or("");
         if kind == "RoleBinding" || kind == "ClusterRoleBinding" {
             return false;
         }
-        if !is_cluster_scoped(api_version, kind)
+        if !schema.is_cluster_scoped(api_version, kind)
             && res.str_at(&["metadata", "namespace"]) != Some(self.namespace())
         {
             return false;
@@ -224,6 +236,7 @@ impl NamespaceTransformer {
 
     fn transform_one(
         &self,
+        schema: &SchemaScope,
         object: &mut Value,
         metadata_namespace: &CompiledSpec<'_>,
         specs: &[CompiledSpec<'_>],
@@ -233,7 +246,7 @@ impl NamespaceTransformer {
         let namespace = self.namespace();
         let unset_only = self.unset_only;
         let mut setter = |node: &mut Value| set_namespace(node, namespace, unset_only);
-        if !is_cluster_scoped(&api_version, &kind) {
+        if !schema.is_cluster_scoped(&api_version, &kind) {
             metadata_namespace.apply_matched(object, CreateKind::Scalar, &mut setter)?;
         }
         let is_role_binding = kind == "RoleBinding" || kind == "ClusterRoleBinding";
@@ -368,11 +381,11 @@ fn set_subject(
 /// The resources that share `key`, as kustomize lists them in its conflict
 /// error: JSON, with their build state (the identities recorded so far)
 /// in annotations.
-fn conflict_list(items: &[Resource], key: &(Gvk, String, String)) -> String {
+fn conflict_list(items: &[Resource], key: &(Gvk, String, String), schema: &SchemaScope) -> String {
     let parts: Vec<String> = items
         .iter()
-        .filter(|r| &r.id().conflict_key() == key)
-        .map(|r| super::go_json::to_string(&r.annotated_value()))
+        .filter(|r| &conflict_key(&r.id(), schema) == key)
+        .map(|r| crate::gojson::encode::to_string(&r.annotated_value()))
         .collect();
     format!("[{}]", parts.join(" "))
 }

@@ -17,28 +17,20 @@ fn docs(l: &ResourceList) -> Vec<serde_json::Value> {
 }
 
 fn kustomize_ns(ns: &str) -> NamespaceTransformer {
-    let k = Kustomization {
-        namespace: ns.to_string(),
-        ..Kustomization::default()
-    };
-    from_kustomization(&k, &TransformerConfig::defaults()).unwrap()
+    NamespaceTransformer::new(
+        ns,
+        crate::fieldspec::TransformerConfig::defaults().namespace,
+    )
 }
 
 fn run(t: &NamespaceTransformer, input: serde_json::Value) -> Result<Vec<serde_json::Value>> {
     let mut l = list(input);
-    t.apply(&mut l)?;
+    crate::transform::apply_alone(t, &mut l)?;
     Ok(docs(&l))
 }
 
 fn plugin(cfg: serde_json::Value) -> NamespaceTransformer {
     serde_json::from_value(cfg).unwrap()
-}
-
-#[test]
-fn no_namespace_no_transformer() {
-    assert!(
-        from_kustomization(&Kustomization::default(), &TransformerConfig::defaults()).is_none()
-    );
 }
 
 #[test]

@@ -7,11 +7,12 @@
 //! `patchesJson6902` transformers live here too.
 
 use super::plugin_config::{lenient_string, nullable};
-use super::Transform;
-use crate::kustomization::{Kustomization, Patch, Selector};
+use super::{Transform, TransformContext};
+use crate::openapi::Schema;
 use crate::patch::json6902::JsonPatch;
 use crate::patch::source::{quoted, strategic_merge_patches, PatchFiles};
 use crate::patch::strategic_merge::{drop_bare_nulls, merge_patch, Outcome};
+use crate::patch::target::Selector;
 use crate::patch::target::Target;
 use crate::resource::{ResId, Resource, ResourceList};
 use crate::yaml::Value;
@@ -19,9 +20,32 @@ use anyhow::{anyhow, bail, Context, Result};
 use indexmap::IndexMap;
 use serde::Deserialize;
 
-/// Configuration of one PatchTransformer: a `patches` entry, or a
-/// `transformers:` entry with `apiVersion: builtin`, `kind:
-/// PatchTransformer`.
+/// One entry of `patches` or `patchesJson6902`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Patch {
+    /// `path`: the file holding the patch.
+    #[serde(default, deserialize_with = "nullable")]
+    pub path: String,
+    /// `patch`: the patch itself, inline.
+    #[serde(default, deserialize_with = "nullable")]
+    pub patch: String,
+    /// `target`: which resources the patch applies to; without it, a
+    /// strategic-merge patch applies to the resource it names.
+    #[serde(default, deserialize_with = "nullable")]
+    pub target: Option<Selector>,
+    /// `options`: `allowNameChange` and `allowKindChange`.
+    #[serde(default, deserialize_with = "nullable")]
+    pub options: IndexMap<String, bool>,
+}
+
+/// Configuration of one PatchTransformer: a `patches` entry (a [`Patch`],
+/// through [`PatchTransformer::from_entry`]), or a `transformers:` entry
+/// with `apiVersion: builtin`, `kind: PatchTransformer`. It is a shape of
+/// its own, not [`Patch`], because the plugin form decodes leniently
+/// (unknown fields ignored, numbers and bools read as strings) where the
+/// kustomization decodes with Go's JSON rules, and because its debug form
+/// is part of kustomize's messages about a bad entry.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PatchTransformer {
@@ -128,18 +152,17 @@ impl PatchTransformer {
 }
 
 impl Transform for LoadedPatch {
-    fn apply(&self, resources: &mut ResourceList) -> Result<()> {
-        self.apply_noting(resources, &mut Vec::new())
-    }
-
-    fn apply_noting(&self, resources: &mut ResourceList, notes: &mut Vec<String>) -> Result<()> {
+    fn apply(&self, cx: &mut TransformContext<'_>, resources: &mut ResourceList) -> Result<()> {
         if let Some(target) = &self.target {
             if target.select(resources).is_empty() {
-                notes.push(no_match_note(&self.source, target));
+                cx.note(no_match_note(&self.source, target));
             }
         }
         match &self.body {
-            Body::StrategicMerge(patches) => self.apply_strategic(patches, resources),
+            Body::StrategicMerge(patches) => {
+                let schema = cx.schema().for_merge();
+                self.apply_strategic(patches, &schema, resources)
+            }
             Body::Json(json) => self.apply_json(json, resources),
         }
     }
@@ -152,14 +175,19 @@ pub(crate) fn no_match_note(source: &str, target: &Target) -> String {
 }
 
 impl LoadedPatch {
-    fn apply_strategic(&self, patches: &[Resource], resources: &mut ResourceList) -> Result<()> {
+    fn apply_strategic(
+        &self,
+        patches: &[Resource],
+        schema: &Schema,
+        resources: &mut ResourceList,
+    ) -> Result<()> {
         let Some(target) = &self.target else {
             for patch in patches {
                 let id = patch.id();
                 let index = find_unique(resources, &id).with_context(|| {
                     format!("no resource matches strategic merge patch \"{id}\"")
                 })?;
-                apply_to_one(resources, index, &patch.value(), self.changes)
+                apply_to_one(resources, index, &patch.value(), self.changes, schema)
                     .with_context(|| format!("applying patch {}", self.source))?;
             }
             return Ok(());
@@ -171,8 +199,14 @@ impl LoadedPatch {
             );
         }
         let selected = target.select(resources);
-        apply_to_selected(resources, &selected, &patches[0].value(), self.changes)
-            .with_context(|| format!("applying patch {}", self.source))
+        apply_to_selected(
+            resources,
+            &selected,
+            &patches[0].value(),
+            self.changes,
+            schema,
+        )
+        .with_context(|| format!("applying patch {}", self.source))
     }
 
     fn apply_json(&self, json: &JsonPatch, resources: &mut ResourceList) -> Result<()> {
@@ -180,7 +214,7 @@ impl LoadedPatch {
             bail!("must specify a target for JSON patch {}", self.source);
         };
         let selected = target.select(resources);
-        let items = resources.items_mut();
+        let mut items = resources.items_mut();
         for i in selected {
             let res = &mut items[i];
             // kustomize records the identity first, which also leaves its
@@ -191,14 +225,6 @@ impl LoadedPatch {
         }
         Ok(())
     }
-}
-
-/// The PatchTransformers of a kustomization's `patches`, loaded.
-pub fn from_kustomization(k: &Kustomization, files: &PatchFiles) -> Result<Vec<LoadedPatch>> {
-    k.patches
-        .iter()
-        .map(|entry| PatchTransformer::from_entry(entry).load(files))
-        .collect()
 }
 
 /// The position of the one resource that answers to `id` now or under an
@@ -227,9 +253,10 @@ pub(crate) fn apply_to_one(
     index: usize,
     patch: &Value,
     changes: AllowedChanges,
+    schema: &Schema,
 ) -> Result<()> {
-    let items = resources.items_mut();
-    if merge_into(&mut items[index], patch, changes)? == Outcome::Delete {
+    let mut items = resources.items_mut();
+    if merge_into(&mut items[index], patch, changes, schema)? == Outcome::Delete {
         items.remove(index);
     }
     Ok(())
@@ -243,6 +270,7 @@ pub(crate) fn apply_to_selected(
     selected: &[usize],
     patch: &Value,
     changes: AllowedChanges,
+    schema: &Schema,
 ) -> Result<()> {
     let copied;
     let patch = match copy_metadata_maps(patch) {
@@ -252,18 +280,18 @@ pub(crate) fn apply_to_selected(
         }
         None => patch,
     };
-    let items = resources.items_mut();
+    let mut items = resources.items_mut();
     let mut deleted = Vec::new();
     for &i in selected {
         let res = &mut items[i];
         let outcome = if patch.str_at(&["apiVersion"]) == Some(res.api_version()) {
-            merge_into(res, patch, changes)?
+            merge_into(res, patch, changes, schema)?
         } else {
             let mut copy = patch.clone();
             if let Some(map) = copy.as_map_mut() {
                 map.insert("apiVersion".into(), res.api_version().into());
             }
-            merge_into(res, &copy, changes)?
+            merge_into(res, &copy, changes, schema)?
         };
         if outcome == Outcome::Delete {
             deleted.push(i);
@@ -320,7 +348,12 @@ fn copy_metadata_maps(patch: &Value) -> Option<Value> {
 
 /// kustomize's `Resource.ApplySmPatch`: merges, then puts back the kind and
 /// name (unless the patch may change them) and always the namespace.
-fn merge_into(res: &mut Resource, patch: &Value, changes: AllowedChanges) -> Result<Outcome> {
+fn merge_into(
+    res: &mut Resource,
+    patch: &Value,
+    changes: AllowedChanges,
+    schema: &Schema,
+) -> Result<Outcome> {
     let kind = res.kind().to_string();
     let name = res.name().to_string();
     let namespace = res.namespace().to_string();
@@ -329,12 +362,12 @@ fn merge_into(res: &mut Resource, patch: &Value, changes: AllowedChanges) -> Res
     }
     if !res.state.bare_nulls.is_empty() {
         let bare_nulls = std::mem::take(&mut res.state.bare_nulls);
-        drop_bare_nulls(res.value_mut(), &bare_nulls);
+        drop_bare_nulls(res.value_mut(), &bare_nulls, schema);
     }
     // Values the merge overwrites in place show at every place linked with
     // them (see `crate::resource::LinkGroup`).
     let links = res.plan_patch(patch);
-    let outcome = merge_patch(res.value_mut(), patch)
+    let outcome = merge_patch(res.value_mut(), patch, schema)
         .with_context(|| format!("merging into {}", res.id()))?;
     res.finish_patch(links);
     if outcome == Outcome::Delete || res.is_empty_object() {

@@ -4,10 +4,10 @@
 
 use super::patch::{apply_json_to, apply_to_selected, find_unique, no_match_note, AllowedChanges};
 use super::plugin_config::{lenient_string, nullable};
-use super::Transform;
-use crate::kustomization::{Kustomization, Selector};
+use super::{Transform, TransformContext};
 use crate::patch::json6902::JsonPatch;
 use crate::patch::source::{quoted, strategic_merge_patches, PatchFiles};
+use crate::patch::target::Selector;
 use crate::patch::target::Target;
 use crate::resource::{Resource, ResourceList};
 use anyhow::{anyhow, bail, Context, Result};
@@ -63,7 +63,8 @@ impl PatchStrategicMergeTransformer {
 }
 
 impl Transform for LoadedStrategicMerge {
-    fn apply(&self, resources: &mut ResourceList) -> Result<()> {
+    fn apply(&self, cx: &mut TransformContext<'_>, resources: &mut ResourceList) -> Result<()> {
+        let schema = cx.schema().for_merge();
         for patch in &self.patches {
             let index = find_unique(resources, &patch.id())?;
             apply_to_selected(
@@ -71,25 +72,21 @@ impl Transform for LoadedStrategicMerge {
                 &[index],
                 &patch.value(),
                 AllowedChanges::default(),
+                &schema,
             )?;
         }
         Ok(())
     }
 }
 
-/// The transformer for a kustomization's `patchesStrategicMerge`, loaded.
-pub fn strategic_merge_from_kustomization(
-    k: &Kustomization,
-    files: &PatchFiles,
-) -> Result<Option<LoadedStrategicMerge>> {
-    if k.patches_strategic_merge.is_empty() {
-        return Ok(None);
+impl PatchStrategicMergeTransformer {
+    /// The patches of `paths` (each a file name or inline patch text).
+    pub fn new(paths: Vec<String>) -> PatchStrategicMergeTransformer {
+        PatchStrategicMergeTransformer {
+            paths,
+            patches: String::new(),
+        }
     }
-    let config = PatchStrategicMergeTransformer {
-        paths: k.patches_strategic_merge.clone(),
-        patches: String::new(),
-    };
-    config.load(files).map(Some)
 }
 
 /// Configuration of a PatchJson6902Transformer: one `patchesJson6902`
@@ -163,16 +160,12 @@ impl PatchJson6902Transformer {
 }
 
 impl Transform for LoadedJson6902 {
-    fn apply(&self, resources: &mut ResourceList) -> Result<()> {
-        self.apply_noting(resources, &mut Vec::new())
-    }
-
-    fn apply_noting(&self, resources: &mut ResourceList, notes: &mut Vec<String>) -> Result<()> {
+    fn apply(&self, cx: &mut TransformContext<'_>, resources: &mut ResourceList) -> Result<()> {
         let selected = self.target.select(resources);
         if selected.is_empty() {
-            notes.push(no_match_note(&self.source, &self.target));
+            cx.note(no_match_note(&self.source, &self.target));
         }
-        let items = resources.items_mut();
+        let mut items = resources.items_mut();
         for i in selected {
             apply_json_to(&mut items[i], &self.patch, false)
                 .with_context(|| format!("applying patch {}", self.text.trim_end()))?;
@@ -181,20 +174,13 @@ impl Transform for LoadedJson6902 {
     }
 }
 
-/// The transformers for a kustomization's `patchesJson6902`, loaded.
-pub fn json6902_from_kustomization(
-    k: &Kustomization,
-    files: &PatchFiles,
-) -> Result<Vec<LoadedJson6902>> {
-    k.patches_json6902
-        .iter()
-        .map(|entry| {
-            PatchJson6902Transformer {
-                target: entry.target.clone(),
-                path: entry.path.clone(),
-                json_op: entry.patch.clone(),
-            }
-            .load(files)
-        })
-        .collect()
+impl PatchJson6902Transformer {
+    /// The operations at `path` or inline in `json_op`, for `target`.
+    pub fn new(target: Option<Selector>, path: &str, json_op: &str) -> PatchJson6902Transformer {
+        PatchJson6902Transformer {
+            target,
+            path: path.to_string(),
+            json_op: json_op.to_string(),
+        }
+    }
 }

@@ -37,7 +37,7 @@ fn json_patches_apply_to_every_selected_resource() {
     .load(&no_files())
     .unwrap();
     let mut l = list(deployment());
-    t.apply(&mut l).unwrap();
+    crate::transform::apply_alone(&t, &mut l).unwrap();
     let out = docs(&l);
     // Measured: kubectl accepts this although the objects had no
     // annotations, because kustomize's own annotations are there.
@@ -51,7 +51,7 @@ fn json_patches_need_a_target() {
     let t = entry(json!({"patch": "[{\"op\": \"remove\", \"path\": \"/spec\"}]"}))
         .load(&no_files())
         .unwrap();
-    let err = t.apply(&mut list(deployment())).unwrap_err();
+    let err = crate::transform::apply_alone(&t, &mut list(deployment())).unwrap_err();
     assert!(err
         .to_string()
         .starts_with("must specify a target for JSON patch [patch: "));
@@ -82,12 +82,12 @@ fn empty_patch_files_are_empty_json_patches() {
     // Measured: without a target this fails at transform time, with one it
     // changes nothing.
     let untargeted = entry(json!({"path": "empty.yaml"})).load(&files).unwrap();
-    assert!(untargeted.apply(&mut list(deployment())).is_err());
+    assert!(crate::transform::apply_alone(&untargeted, &mut list(deployment())).is_err());
     let targeted = entry(json!({"path": "empty.yaml", "target": {"kind": "Deployment"}}))
         .load(&files)
         .unwrap();
     let mut l = list(deployment());
-    targeted.apply(&mut l).unwrap();
+    crate::transform::apply_alone(&targeted, &mut l).unwrap();
     assert_eq!(docs(&l), deployment().as_array().unwrap().clone());
 }
 
@@ -103,13 +103,13 @@ fn legacy_json6902_needs_a_named_target_and_sees_no_annotations() {
     .load(&no_files())
     .unwrap();
     // Measured: kubectl fails here ("doc is missing path").
-    assert!(t.apply(&mut list(deployment())).is_err());
+    assert!(crate::transform::apply_alone(&t, &mut list(deployment())).is_err());
     let t = load(json!({"target": {"name": "d"},
         "jsonOp": "[{\"op\": \"replace\", \"path\": \"/spec/replicas\", \"value\": 3}]"}))
     .load(&no_files())
     .unwrap();
     let mut l = list(deployment());
-    t.apply(&mut l).unwrap();
+    crate::transform::apply_alone(&t, &mut l).unwrap();
     assert_eq!(docs(&l)[0]["spec"]["replicas"], json!(3));
 }
 
@@ -118,7 +118,7 @@ fn unique_lookup_uses_current_and_previous_ids() {
     let mut l = list(deployment());
     let id = l.as_slice()[0].id();
     assert_eq!(find_unique(&l, &id).unwrap(), 0);
-    for r in l.iter_mut() {
+    for r in l.items_mut().iter_mut() {
         r.store_previous_id();
         let renamed = format!("x-{}", r.name());
         r.set_name(&renamed);
@@ -140,7 +140,7 @@ fn strategic_merge_keeps_identity_unless_allowed() {
         .load(&no_files())
         .unwrap();
     let mut l = list(deployment());
-    t.apply(&mut l).unwrap();
+    crate::transform::apply_alone(&t, &mut l).unwrap();
     let out = docs(&l);
     assert_eq!(out[0]["metadata"], json!({"name": "d"}));
     assert_eq!(out[0]["spec"]["replicas"], json!(7));
@@ -151,7 +151,7 @@ fn strategic_merge_keeps_identity_unless_allowed() {
     .load(&no_files())
     .unwrap();
     let mut l = list(deployment());
-    renaming.apply(&mut l).unwrap();
+    crate::transform::apply_alone(&renaming, &mut l).unwrap();
     assert_eq!(docs(&l)[0]["metadata"], json!({"name": "x"}));
     assert_eq!(l.as_slice()[0].state.previous_ids[0].name(), "d");
 }
@@ -161,7 +161,7 @@ fn strategic_merge_delete_removes_the_resource() {
     let patch = "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n$patch: delete\n";
     let t = entry(json!({"patch": patch})).load(&no_files()).unwrap();
     let mut l = list(deployment());
-    t.apply(&mut l).unwrap();
+    crate::transform::apply_alone(&t, &mut l).unwrap();
     assert_eq!(l.len(), 1);
     assert_eq!(l.as_slice()[0].kind(), "Deployment");
 }
@@ -170,7 +170,7 @@ fn strategic_merge_delete_removes_the_resource() {
 fn untargeted_strategic_merge_needs_a_matching_resource() {
     let patch = "apiVersion: v1\nkind: Service\nmetadata:\n  name: other\n";
     let t = entry(json!({"patch": patch})).load(&no_files()).unwrap();
-    let err = t.apply(&mut list(deployment())).unwrap_err();
+    let err = crate::transform::apply_alone(&t, &mut list(deployment())).unwrap_err();
     assert!(err.to_string().starts_with(
         "no resource matches strategic merge patch \"Service.v1.[noGrp]/other.[noNs]\""
     ));
@@ -188,7 +188,7 @@ fn a_leading_delete_document_applies_like_the_others() {
         {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}},
         {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "b"}}
     ]));
-    t.apply(&mut l).unwrap();
+    crate::transform::apply_alone(&t, &mut l).unwrap();
     assert_eq!(
         docs(&l),
         vec![

@@ -8,7 +8,7 @@
 //! converts scalars toward the target field's type).
 
 use crate::fieldspec::FieldSpec;
-pub(crate) use crate::kustomization::nullable;
+pub(crate) use crate::gojson::nullable;
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer};
 use std::collections::BTreeMap;

@@ -13,12 +13,11 @@
 //!   resource had before.
 
 use super::plugin_config::{lenient_field_specs, lenient_string};
-use super::Transform;
-use crate::fieldspec::{CompiledSpec, CreateKind, FieldSpec, SetError, TransformerConfig};
-use crate::kustomization::Kustomization;
+use super::{Transform, TransformContext};
+use crate::fieldspec::{CompiledSpec, CreateKind, FieldSpec, SetError};
 use crate::resource::{Gvk, Resource, ResourceList};
 use crate::yaml::Value;
-use anyhow::{bail, Result};
+use anyhow::Result;
 use serde::{Deserialize, Deserializer};
 
 /// Which end of the name a transformer extends.
@@ -90,7 +89,7 @@ where
     }
 }
 
-const NIL_FIELD_SPECS: &str = "fieldSpecs is not expected to be nil";
+pub(crate) const NIL_FIELD_SPECS: &str = "fieldSpecs is not expected to be nil";
 
 impl TryFrom<RawAffixConfig> for PrefixSuffixTransformer {
     type Error = &'static str;
@@ -123,57 +122,40 @@ impl TryFrom<RawAffixConfig> for SuffixTransformer {
     }
 }
 
-/// The transformer for a kustomization's `namePrefix`, if it sets one.
-pub fn prefix_from_kustomization(
-    k: &Kustomization,
-    tc: &TransformerConfig,
-) -> Result<Option<PrefixTransformer>> {
-    if k.name_prefix.is_empty() {
-        return Ok(None);
+impl PrefixTransformer {
+    /// Puts `prefix` in front of the names `field_specs` point to.
+    pub fn new(prefix: &str, field_specs: Vec<FieldSpec>) -> PrefixTransformer {
+        PrefixTransformer {
+            prefix: prefix.to_string(),
+            field_specs,
+        }
     }
-    Ok(Some(PrefixTransformer {
-        prefix: k.name_prefix.clone(),
-        field_specs: configured_specs(&tc.name_prefix)?,
-    }))
 }
 
-/// The transformer for a kustomization's `nameSuffix`, if it sets one.
-pub fn suffix_from_kustomization(
-    k: &Kustomization,
-    tc: &TransformerConfig,
-) -> Result<Option<SuffixTransformer>> {
-    if k.name_suffix.is_empty() {
-        return Ok(None);
+impl SuffixTransformer {
+    /// Appends `suffix` to the names `field_specs` point to.
+    pub fn new(suffix: &str, field_specs: Vec<FieldSpec>) -> SuffixTransformer {
+        SuffixTransformer {
+            suffix: suffix.to_string(),
+            field_specs,
+        }
     }
-    Ok(Some(SuffixTransformer {
-        suffix: k.name_suffix.clone(),
-        field_specs: configured_specs(&tc.name_suffix)?,
-    }))
-}
-
-/// kustomize hands the configured list to the plugin as JSON with
-/// `omitempty`, so an empty list arrives as a missing one.
-fn configured_specs(specs: &[FieldSpec]) -> Result<Vec<FieldSpec>> {
-    if specs.is_empty() {
-        bail!(NIL_FIELD_SPECS);
-    }
-    Ok(specs.to_vec())
 }
 
 impl Transform for PrefixTransformer {
-    fn apply(&self, resources: &mut ResourceList) -> Result<()> {
+    fn apply(&self, _cx: &mut TransformContext<'_>, resources: &mut ResourceList) -> Result<()> {
         add_to_names(resources, End::Front, &self.prefix, &self.field_specs)
     }
 }
 
 impl Transform for SuffixTransformer {
-    fn apply(&self, resources: &mut ResourceList) -> Result<()> {
+    fn apply(&self, _cx: &mut TransformContext<'_>, resources: &mut ResourceList) -> Result<()> {
         add_to_names(resources, End::Back, &self.suffix, &self.field_specs)
     }
 }
 
 impl Transform for PrefixSuffixTransformer {
-    fn apply(&self, resources: &mut ResourceList) -> Result<()> {
+    fn apply(&self, _cx: &mut TransformContext<'_>, resources: &mut ResourceList) -> Result<()> {
         add_to_names(resources, End::Front, &self.prefix, &self.field_specs)?;
         add_to_names(resources, End::Back, &self.suffix, &self.field_specs)
     }

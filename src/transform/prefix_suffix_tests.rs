@@ -1,4 +1,5 @@
 use super::*;
+use crate::kustomization::Kustomization;
 use serde_json::json;
 
 fn list(docs: serde_json::Value) -> ResourceList {
@@ -22,12 +23,8 @@ fn kustomization(prefix: &str, suffix: &str) -> Kustomization {
 }
 
 fn run_kustomization(k: &Kustomization, l: &mut ResourceList) {
-    let tc = TransformerConfig::defaults();
-    if let Some(t) = prefix_from_kustomization(k, &tc).unwrap() {
-        t.apply(l).unwrap();
-    }
-    if let Some(t) = suffix_from_kustomization(k, &tc).unwrap() {
-        t.apply(l).unwrap();
+    for t in crate::build::builtins::of_kustomization(k).unwrap() {
+        crate::transform::apply_alone(t.as_ref(), l).unwrap();
     }
 }
 
@@ -49,14 +46,6 @@ fn renames_and_records_state() {
     let previous: Vec<&str> = cm.state.previous_ids.iter().map(|id| id.name()).collect();
     assert_eq!(previous, ["cm", "p-cm"]);
     assert!(l.as_slice()[1].state.previous_ids.is_empty());
-}
-
-#[test]
-fn empty_affixes_make_no_transformer() {
-    let k = kustomization("", "");
-    let tc = TransformerConfig::defaults();
-    assert!(prefix_from_kustomization(&k, &tc).unwrap().is_none());
-    assert!(suffix_from_kustomization(&k, &tc).unwrap().is_none());
 }
 
 #[test]
@@ -97,7 +86,7 @@ fn prefix_suffix_runs_prefix_pass_first_on_custom_fields() {
             FieldSpec::new("spec/created", true),
         ],
     };
-    t.apply(&mut l).unwrap();
+    crate::transform::apply_alone(&t, &mut l).unwrap();
     let v = l.as_slice()[0].value();
     assert_eq!(v.str_at(&["metadata", "name"]), Some("a-t-z"));
     assert_eq!(v.str_at(&["spec", "ref"]), Some("a-5-z"));
@@ -111,8 +100,9 @@ fn original_kind_decides_selection() {
     ]));
     run_kustomization(&kustomization("p-", ""), &mut l);
     // Pretend a later step changed the kind: the original one still counts.
-    let r = &mut l.items_mut()[0];
-    r.map_mut().insert("kind".into(), "Namespace".into());
+    l.items_mut()[0]
+        .map_mut()
+        .insert("kind".into(), "Namespace".into());
     run_kustomization(&kustomization("q-", ""), &mut l);
     assert_eq!(names(&l), ["q-p-cm"]);
 }

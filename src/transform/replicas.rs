@@ -2,23 +2,46 @@
 //! with a given name, wherever the `replicas` field specs point.
 
 use super::plugin_config::{lenient_field_specs, lenient_string, nullable};
-use super::Transform;
-use crate::fieldspec::{CompiledSpec, CreateKind, FieldSpec, TransformerConfig};
-use crate::kustomization::Kustomization;
+use super::{Transform, TransformContext};
+use crate::fieldspec::{CompiledSpec, CreateKind, FieldSpec};
 use crate::resource::{Resource, ResourceList};
 use crate::yaml::Value;
 use anyhow::{bail, Result};
 use serde::Deserialize;
 
-/// One `replicas` entry, as the plugin config spells it.
+/// One `replicas` entry: which workloads to scale, and to what. A
+/// kustomization's `replicas` entries decode into it strictly, as Go's JSON
+/// decoder does; the plugin form goes through `PluginReplica`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Replica {
-    /// The name of the resources to scale (current or original name).
-    #[serde(default, deserialize_with = "lenient_string")]
+    /// `name`: the workload whose replicas are set.
+    #[serde(default, deserialize_with = "nullable")]
     pub name: String,
-    /// The count to set.
+    /// `count`: the replica count.
     #[serde(default, deserialize_with = "nullable")]
     pub count: i64,
+}
+
+/// The plugin form of [`Replica`]. kustomize decodes plugin configs from
+/// YAML, which takes unknown fields and a number or bool given for the name,
+/// while a kustomization decodes with Go's JSON rules, which reject both;
+/// one serde type cannot do both, so this shape only decodes and converts.
+#[derive(Deserialize)]
+struct PluginReplica {
+    #[serde(default, deserialize_with = "lenient_string")]
+    name: String,
+    #[serde(default, deserialize_with = "nullable")]
+    count: i64,
+}
+
+/// The `replica` of a plugin config (null is the default).
+fn plugin_replica<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Replica, D::Error> {
+    let raw: Option<PluginReplica> = Option::deserialize(d)?;
+    Ok(raw.map_or_else(Replica::default, |raw| Replica {
+        name: raw.name,
+        count: raw.count,
+    }))
 }
 
 /// Configuration of one ReplicaCountTransformer: a `replicas` entry with
@@ -28,28 +51,21 @@ pub struct Replica {
 #[serde(rename_all = "camelCase")]
 pub struct ReplicaCountTransformer {
     /// Which resources, and the count.
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "plugin_replica")]
     pub replica: Replica,
     /// Where the count goes, per kind.
     #[serde(default, deserialize_with = "lenient_field_specs")]
     pub field_specs: Vec<FieldSpec>,
 }
 
-/// The transformers for a kustomization's `replicas`, one per entry.
-pub fn from_kustomization(
-    k: &Kustomization,
-    tc: &TransformerConfig,
-) -> Vec<ReplicaCountTransformer> {
-    k.replicas
-        .iter()
-        .map(|r| ReplicaCountTransformer {
-            replica: Replica {
-                name: r.name.clone(),
-                count: r.count,
-            },
-            field_specs: tc.replicas.clone(),
-        })
-        .collect()
+impl ReplicaCountTransformer {
+    /// Sets the count of `replica` wherever `field_specs` point.
+    pub fn new(replica: Replica, field_specs: Vec<FieldSpec>) -> ReplicaCountTransformer {
+        ReplicaCountTransformer {
+            replica,
+            field_specs,
+        }
+    }
 }
 
 impl ReplicaCountTransformer {
@@ -68,7 +84,7 @@ impl ReplicaCountTransformer {
 impl Transform for ReplicaCountTransformer {
     /// Fails when no resource of any spec's type has the name, as kustomize
     /// does.
-    fn apply(&self, resources: &mut ResourceList) -> Result<()> {
+    fn apply(&self, _cx: &mut TransformContext<'_>, resources: &mut ResourceList) -> Result<()> {
         let mut found = false;
         for spec in &self.field_specs {
             let compiled = CompiledSpec::new(spec);
@@ -112,21 +128,24 @@ mod tests {
         l
     }
 
-    fn run(k: &Kustomization, docs: serde_json::Value) -> Result<Vec<serde_json::Value>> {
+    fn run(
+        k: &crate::kustomization::Kustomization,
+        docs: serde_json::Value,
+    ) -> Result<Vec<serde_json::Value>> {
         let mut l = list(docs);
-        for t in from_kustomization(k, &TransformerConfig::defaults()) {
-            t.apply(&mut l)?;
+        for t in crate::build::builtins::of_kustomization(k)? {
+            crate::transform::apply_alone(t.as_ref(), &mut l)?;
         }
         Ok(l.iter().map(|r| (&*r.value()).into()).collect())
     }
 
-    fn kust(name: &str, count: i64) -> Kustomization {
-        Kustomization {
-            replicas: vec![crate::kustomization::Replica {
+    fn kust(name: &str, count: i64) -> crate::kustomization::Kustomization {
+        crate::kustomization::Kustomization {
+            replicas: vec![Replica {
                 name: name.into(),
                 count,
             }],
-            ..Kustomization::default()
+            ..Default::default()
         }
     }
 
@@ -167,12 +186,12 @@ mod tests {
         let mut l = list(
             json!([{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"}}]),
         );
-        for r in l.iter_mut() {
+        for r in l.items_mut().iter_mut() {
             r.store_previous_id();
             r.set_name("p-web");
         }
-        for t in from_kustomization(&kust("web", 2), &TransformerConfig::defaults()) {
-            t.apply(&mut l).unwrap();
+        for t in crate::build::builtins::of_kustomization(&kust("web", 2)).unwrap() {
+            crate::transform::apply_alone(t.as_ref(), &mut l).unwrap();
         }
         let out: serde_json::Value = (&*l.iter().next().unwrap().value()).into();
         assert_eq!(out["spec"]["replicas"], json!(2));
@@ -186,5 +205,12 @@ mod tests {
         let t: ReplicaCountTransformer = serde_json::from_value(cfg).unwrap();
         assert_eq!(t.replica.count, 3);
         assert_eq!(t.field_specs.len(), 1);
+        // One Replica type: the plugin form ignores unknown fields and reads
+        // a number as the name's text, the kustomization form rejects both.
+        let loose = json!({"replica": {"name": 7, "count": 2, "unknown": 1}});
+        let t: ReplicaCountTransformer = serde_json::from_value(loose).unwrap();
+        assert_eq!(t.replica.name, "7");
+        assert!(serde_json::from_value::<Replica>(json!({"name": "a", "unknown": 1})).is_err());
+        assert!(serde_json::from_value::<Replica>(json!({"name": 7})).is_err());
     }
 }

@@ -5,10 +5,11 @@
 
 use super::namespace::{NamespaceTransformer, RoleBindingSubjects};
 use super::plugin_config::{lenient_string, nullable, PluginMetadata};
-use super::Transform;
+use super::{Transform, TransformContext};
 use crate::fieldspec::{CompiledSpec, CreateKind, FieldSpec, NodeKind, SetError};
-use crate::kustomization::Selector;
+use crate::openapi::custom::SchemaScope;
 use crate::patch::source::PatchFiles;
+use crate::patch::target::Selector;
 use crate::patch::target::Target as Compiled;
 use crate::resource::{Resource, ResourceList};
 use crate::yaml::Value;
@@ -103,23 +104,22 @@ impl ValueAddConfig {
 }
 
 impl Transform for ValueAddTransformer {
-    fn apply(&self, resources: &mut ResourceList) -> Result<()> {
+    fn apply(&self, cx: &mut TransformContext<'_>, resources: &mut ResourceList) -> Result<()> {
         for (selector, target) in &self.targets {
             let chosen: Vec<usize> = match selector {
                 Some(s) => s.select(resources),
                 None => (0..resources.len()).collect(),
             };
             if target.field_path == "metadata/namespace" {
-                self.set_namespace(resources, &chosen)?;
+                self.set_namespace(cx.schema(), resources, &chosen)?;
                 continue;
             }
             let spec = FieldSpec::new(&target.field_path, true);
             let compiled = CompiledSpec::new(&spec);
-            let items = resources.items_mut();
+            let mut items = resources.items_mut();
             for i in chosen {
                 add_value(&mut items[i], &compiled, &self.value, target)?;
             }
-            resources.freeze_all();
         }
         Ok(())
     }
@@ -129,7 +129,12 @@ impl ValueAddTransformer {
     /// `metadata/namespace` is set as the namespace transformer sets it
     /// (cluster-scoped objects skipped, default role binding subjects
     /// included), as kustomize hands that path to it.
-    fn set_namespace(&self, resources: &mut ResourceList, chosen: &[usize]) -> Result<()> {
+    fn set_namespace(
+        &self,
+        schema: &SchemaScope,
+        resources: &mut ResourceList,
+        chosen: &[usize],
+    ) -> Result<()> {
         let namespace = NamespaceTransformer {
             metadata: PluginMetadata {
                 namespace: self.value.clone(),
@@ -139,11 +144,10 @@ impl ValueAddTransformer {
             unset_only: false,
             set_role_binding_subjects: RoleBindingSubjects::DefaultOnly,
         };
-        let items = resources.items_mut();
+        let mut items = resources.items_mut();
         for &i in chosen {
-            namespace.transform_resource(&mut items[i])?;
+            namespace.transform_resource(schema, &mut items[i])?;
         }
-        resources.freeze_all();
         Ok(())
     }
 }

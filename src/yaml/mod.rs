@@ -1,34 +1,26 @@
 //! The YAML layer: reading input the way kustomize (yaml.v3) reads it, and
 //! printing output the way kustomize (go-yaml v2, after a JSON round trip)
 //! prints it.
+//!
+//! * `parse`: documents split and read into [`Value`] trees (saphyr's events,
+//!   yaml.v3's rules for aliases, depth, tabs and encodings);
+//! * [`resolve`]: what a scalar's text means (yaml.v3's tag resolution);
+//! * `print`: the printed form (key order, scalar styles, number formats);
+//! * the value model the rest of krust works on: [`Value`], [`Mapping`],
+//!   [`Key`] (interned mapping keys) and [`Frozen`] (a compact encoding
+//!   for values at rest).
 
-pub mod encoding;
-pub mod float;
 pub mod frozen;
 pub mod key;
-pub mod keyorder;
 pub mod mapping;
 mod parse;
-mod parse_alias;
-mod parse_depth;
-mod parse_folded;
-mod parse_repair;
-mod parse_source;
-mod parse_split;
-mod parse_text;
-mod parse_tree;
 mod print;
-mod print_json;
-mod print_resolve;
-mod print_scalar;
-#[cfg(test)]
-mod print_tests;
-mod quote;
 mod quoted_keys;
 pub mod resolve;
-mod resolve_num;
-mod resolve_time;
 mod value;
+
+pub(crate) use parse::encoding;
+pub(crate) use print::{float, keyorder};
 
 pub use frozen::Frozen;
 pub use key::Key;

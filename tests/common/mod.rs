@@ -1,5 +1,6 @@
-//! Helpers shared by the integration tests: fixture discovery, running the
-//! `krust` binary and a compact line diff for failure reports.
+//! Helpers shared by the integration tests: fixture discovery, writing and
+//! copying input trees, running the `krust` binary and a compact line diff
+//! for failure reports.
 //!
 //! Each test crate uses a different subset of these helpers, so unused ones
 //! are expected in any single crate.
@@ -12,6 +13,41 @@ use std::process::{Command, Output};
 /// The repository root (where Cargo.toml lives).
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Writes `text` to `name` under `dir`, creating the directories it needs.
+pub fn write_file(dir: &Path, name: &str, text: impl AsRef<[u8]>) {
+    let path = dir.join(name);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, text).unwrap();
+}
+
+/// Writes each `(name, text)` of `files` under `root`.
+pub fn write_files<T: AsRef<[u8]>>(root: &Path, files: &[(&str, T)]) {
+    for (name, text) in files {
+        write_file(root, name, text);
+    }
+}
+
+/// A new temporary directory holding `files`.
+pub fn temp_tree<T: AsRef<[u8]>>(files: &[(&str, T)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(dir.path(), files);
+    dir
+}
+
+/// Copies the directory tree `from` to `to`.
+pub fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
 }
 
 /// The krust binary cargo built for these tests.

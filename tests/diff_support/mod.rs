@@ -18,19 +18,8 @@ pub fn krust(bin: &Path, args: &[&str], cwd: &Path) -> Output {
         .expect("krust binary runs")
 }
 
-/// Copies a directory tree.
-pub fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
+#[allow(unused_imports)] // not every diff test copies trees
+pub use crate::common::copy_tree as copy_dir;
 
 /// Replaces the first `from` in a file by `to`.
 pub fn edit(path: &Path, from: &str, to: &str) {
@@ -41,8 +30,8 @@ pub fn edit(path: &Path, from: &str, to: &str) {
 
 /// Writes a file, creating its directory.
 pub fn write(path: &Path, text: &str) {
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
+    let name = path.file_name().unwrap().to_str().unwrap();
+    crate::common::write_file(path.parent().unwrap(), name, text);
 }
 
 /// Stdout as text.

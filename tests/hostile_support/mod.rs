@@ -122,11 +122,7 @@ pub fn assert_refused_with_any_code(run: &Run, file: &str, max_mib: i64) {
     );
 }
 
-pub fn write(dir: &Path, name: &str, text: impl AsRef<[u8]>) {
-    let path = dir.join(name);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
+pub use crate::common::write_file as write;
 
 pub fn encrypted(name: &str, plain: &[u8], regex: Option<&str>) -> Vec<u8> {
     let options = EncryptOptions {

@@ -23,6 +23,7 @@ mod targets;
 
 use crate::fieldspec::{CompiledSpec, CreateKind, NameBackReferences, SetError, WalkError};
 use crate::resource::{BuildState, Gvk, Resource, ResourceList};
+use crate::transform::TransformContext;
 use crate::yaml::{print_document, Value};
 use anyhow::{anyhow, bail, Result};
 use std::collections::{HashMap, HashSet};
@@ -30,16 +31,17 @@ use targets::{Ambiguous, Lookup, Referrer, Sameness, Targets};
 
 /// Updates every name reference in `resources` (see the module docs).
 pub fn fix_back_references(
+    cx: &mut TransformContext<'_>,
     resources: &mut ResourceList,
     back_references: &[NameBackReferences],
 ) -> Result<()> {
     let rules = Rules::new(back_references);
-    let items = resources.items_mut();
+    let mut items = resources.items_mut();
     // The summaries take the resources' build state for the pass (nothing
     // here changes it) and hand it back after, instead of copying it.
-    let mut targets = Targets::new(items);
-    let result = fix_referrers(items, &rules, &targets);
-    targets.restore(items);
+    let mut targets = Targets::new(&mut items, cx.schema());
+    let result = fix_referrers(&mut items, &rules, &targets);
+    targets.restore(&mut items);
     result
 }
 
@@ -306,7 +308,7 @@ impl FieldContext<'_> {
 
 /// A node in the compact JSON form kustomize's messages use.
 fn go_json_text(node: &Value) -> String {
-    super::go_json::to_string(node)
+    crate::gojson::encode::to_string(node)
 }
 
 /// Puts `message` in the setter failure at the bottom of a walk error.

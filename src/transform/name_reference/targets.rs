@@ -7,6 +7,7 @@
 //! references holding one of its earlier names can point at it. Fixing
 //! references never renames anything, so the summaries stay valid.
 
+use crate::openapi::custom::SchemaScope;
 use crate::resource::{BuildState, Gvk, LazyBuildState, PreviousId, Resource};
 use crate::yaml::{Key, Str};
 use std::collections::{HashMap, HashSet};
@@ -39,15 +40,17 @@ pub(super) struct Target {
 
 impl Target {
     /// Sums up `r`, taking its build state until [`Targets::restore`].
-    fn new(r: &mut Resource) -> Target {
+    fn new(r: &mut Resource, schema: &SchemaScope) -> Target {
         let id = r.id();
         let original = r.original_id();
+        let original_cluster_scoped = schema.is_gvk_cluster_scoped(&original.gvk);
         let original_namespace =
-            (!original.gvk.is_cluster_scoped()).then(|| original.effective_namespace().into());
+            (!original_cluster_scoped).then(|| original.effective_namespace_if(false).into());
+        let cluster_scoped = schema.is_gvk_cluster_scoped(&id.gvk);
         Target {
             original_kind: original.gvk.kind.as_str().into(),
-            cluster_scoped: id.gvk.is_cluster_scoped(),
-            effective_namespace: id.effective_namespace().into(),
+            cluster_scoped,
+            effective_namespace: id.effective_namespace_if(cluster_scoped).into(),
             name: id.name.into(),
             namespace: id.namespace.as_str().into(),
             kind: id.gvk.kind.as_str().into(),
@@ -101,8 +104,11 @@ pub(super) struct Targets {
 
 impl Targets {
     /// Sums up every resource, taking each one's build state for the pass.
-    pub fn new(resources: &mut [Resource]) -> Targets {
-        let items: Vec<Target> = resources.iter_mut().map(Target::new).collect();
+    pub fn new(resources: &mut [Resource], schema: &SchemaScope) -> Targets {
+        let items: Vec<Target> = resources
+            .iter_mut()
+            .map(|r| Target::new(r, schema))
+            .collect();
         let mut by_previous_name: Vec<(Str, usize)> = Vec::new();
         let mut by_original_namespace: HashMap<Key, Vec<usize>> = HashMap::new();
         for (i, t) in items.iter().enumerate() {

@@ -32,7 +32,9 @@ fn list(docs: serde_json::Value) -> ResourceList {
 }
 
 fn fix(l: &mut ResourceList) -> Result<()> {
-    fix_back_references(l, &TransformerConfig::defaults().name_reference)
+    let scope = crate::openapi::custom::SchemaScope::parallel();
+    let mut cx = crate::transform::TransformContext::new(&scope);
+    fix_back_references(&mut cx, l, &TransformerConfig::defaults().name_reference)
 }
 
 fn doc(l: &ResourceList, i: usize) -> serde_json::Value {

@@ -16,8 +16,7 @@ pub use config::{
     TargetSelector, DEFAULT_FIELD_PATH,
 };
 
-use super::Transform;
-use crate::kustomization::Kustomization;
+use super::{Transform, TransformContext};
 use crate::patch::label_selector::LabelSelector;
 use crate::patch::source::PatchFiles;
 use crate::resource::{ResId, Resource, ResourceList, WriteLog};
@@ -31,18 +30,6 @@ use std::borrow::Cow;
 pub struct ReplacementTransformer {
     /// The replacements, applied one after another.
     pub replacements: Vec<Replacement>,
-}
-
-/// The transformer for a kustomization's `replacements`, if it has any;
-/// `path:` entries are read through `files`.
-pub fn from_kustomization(
-    k: &Kustomization,
-    files: &PatchFiles,
-) -> Result<Option<ReplacementTransformer>> {
-    if k.replacements.is_empty() {
-        return Ok(None);
-    }
-    from_entries(&k.replacements, files).map(Some)
 }
 
 /// The transformer for `replacements` entries (a kustomization's, or a
@@ -68,7 +55,7 @@ pub fn from_plugin_config(
 }
 
 impl Transform for ReplacementTransformer {
-    fn apply(&self, resources: &mut ResourceList) -> Result<()> {
+    fn apply(&self, _cx: &mut TransformContext<'_>, resources: &mut ResourceList) -> Result<()> {
         for r in &self.replacements {
             let (Some(source), Some(targets)) = (&r.source, &r.targets) else {
                 bail!("replacements must specify a source and at least one target");

@@ -15,7 +15,7 @@ fn run(replacements: serde_json::Value, docs: serde_json::Value) -> Result<Vec<s
         replacements: config::resolve_entries(&entries, &|p| bail!("no file {p}"))?,
     };
     let mut l = list(docs);
-    t.apply(&mut l)?;
+    crate::transform::apply_alone(&t, &mut l)?;
     Ok(l.iter().map(|r| (&*r.value()).into()).collect())
 }
 
@@ -93,7 +93,7 @@ fn errors_name_the_selector_and_field() {
 #[test]
 fn previous_names_select_renamed_resources() {
     let mut l = list(resources());
-    for r in l.iter_mut() {
+    for r in l.items_mut().iter_mut() {
         r.store_previous_id();
         let name = format!("p-{}", r.name());
         r.set_name(&name);
@@ -104,7 +104,7 @@ fn previous_names_select_renamed_resources() {
     let t = ReplacementTransformer {
         replacements: config::resolve_entries(&entries, &|p| bail!("no file {p}")).unwrap(),
     };
-    t.apply(&mut l).unwrap();
+    crate::transform::apply_alone(&t, &mut l).unwrap();
     let out: serde_json::Value = (&*l.as_slice()[2].value()).into();
     assert_eq!(out["metadata"]["annotations"]["cm"], json!("p-cm"));
 }
@@ -123,6 +123,6 @@ fn plugin_form_reads_its_replacements_list() {
         "metadata": {"name": "r"}, "replacements": [{"path": "r.yaml"}]});
     let t = from_plugin_config(&config, &files).unwrap();
     let mut l = list(resources());
-    t.apply(&mut l).unwrap();
+    crate::transform::apply_alone(&t, &mut l).unwrap();
     assert_eq!(l.as_slice()[2].name(), "cm");
 }

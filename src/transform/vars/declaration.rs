@@ -6,7 +6,7 @@
 //! where the object reference shows only its type, because that is the only
 //! part with a string form.
 
-use crate::kustomization::nullable;
+use crate::gojson::nullable;
 use crate::resource::{Gvk, ResId};
 use serde::Deserialize;
 use std::fmt;

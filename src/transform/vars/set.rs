@@ -77,7 +77,8 @@ impl VarSet {
 /// marked when none matches; several matches are an error.
 fn mark_target(var: &Var, resources: &mut ResourceList) -> Result<()> {
     let gvk = var.objref.gvk();
-    let mut matched = resources
+    let mut items = resources.items_mut();
+    let mut matched = items
         .iter_mut()
         .filter(|r| answers_to(r, var, &gvk))
         .collect::<Vec<_>>();

@@ -236,14 +236,15 @@ mod tests {
     #[test]
     fn non_string_items_fail_only_when_vars_exist() {
         let mut list = resources();
-        let pod = list.items_mut()[1]
-            .value_mut()
-            .get_path_mut(&["spec", "containers"]);
-        let containers = pod.unwrap().as_seq_mut().unwrap();
-        containers[0]
-            .as_map_mut()
-            .unwrap()
-            .insert("args".into(), Value::Seq(vec![Value::Int(1)].into()));
+        {
+            let mut items = list.items_mut();
+            let pod = items[1].value_mut().get_path_mut(&["spec", "containers"]);
+            let containers = pod.unwrap().as_seq_mut().unwrap();
+            containers[0]
+                .as_map_mut()
+                .unwrap()
+                .insert("args".into(), Value::Seq(vec![Value::Int(1)].into()));
+        }
         assert!(resolve(&mut list, &VarSet::new(), &specs())
             .unwrap()
             .is_empty());

@@ -1,8 +1,7 @@
 //! The builtin IAMPolicyGenerator: a ServiceAccount bound to a cloud
 //! provider's service account (only GKE Workload Identity exists).
 
-use super::Generate;
-use crate::generate::{Behavior, GeneratedResource};
+use super::{Behavior, Generate, GeneratedResource};
 use crate::resource::Resource;
 use crate::yaml::{Mapping, Value};
 use anyhow::{bail, Result};

@@ -10,9 +10,7 @@
 //! helm runs with `HELM_CONFIG_HOME` (and cache and data homes below it) in
 //! a temporary directory unless `configHome` is set.
 
-use super::{Generate, PluginContext};
-use crate::generate::{Behavior, DiskLoader, FileLoader, GeneratedResource};
-use crate::kustomization::Kustomization;
+use super::{Behavior, DiskLoader, FileLoader, Generate, GeneratedResource};
 use crate::load::resources_from_documents;
 use crate::yaml::Value;
 use anyhow::{anyhow, bail, Context, Result};
@@ -155,6 +153,21 @@ impl HelmChart {
     }
 }
 
+/// The helm flags of a build, named after kustomize's.
+#[derive(Debug, Clone, Default)]
+pub struct HelmOptions {
+    /// `--enable-helm`: allow `helmCharts` and the HelmChartInflationGenerator.
+    pub enabled: bool,
+    /// `--helm-command`: the helm executable (default `helm`).
+    pub command: Option<String>,
+    /// `--helm-kube-version`: Capabilities.KubeVersion for helm.
+    pub kube_version: Option<String>,
+    /// `--helm-api-versions`: Capabilities.APIVersions for helm.
+    pub api_versions: Vec<String>,
+    /// `--helm-debug`.
+    pub debug: bool,
+}
+
 /// A configured chart inflation.
 #[derive(Debug)]
 pub struct HelmGenerator {
@@ -164,15 +177,32 @@ pub struct HelmGenerator {
     files: DiskLoader,
 }
 
-/// The generators of a kustomization's `helmCharts` (and of the deprecated
+/// The chart fields of a kustomization, as written.
+#[derive(Debug, Clone, Copy)]
+pub struct ChartFields<'a> {
+    /// `helmCharts`.
+    pub charts: &'a [serde_json::Value],
+    /// `helmGlobals`.
+    pub globals: Option<&'a serde_json::Value>,
+    /// The deprecated `helmChartInflationGenerator`.
+    pub legacy: &'a [serde_json::Value],
+}
+
+/// The generators of `helmCharts` (and of the deprecated
 /// `helmChartInflationGenerator`, converted as kustomize converts it).
-pub fn from_kustomization(k: &Kustomization, ctx: PluginContext<'_>) -> Result<Vec<HelmGenerator>> {
-    let (legacy_charts, legacy_globals) = split_legacy(&k.helm_chart_inflation_generator);
-    let globals = match &k.helm_globals {
+pub fn generators(
+    fields: &ChartFields,
+    options: &HelmOptions,
+    root: &Path,
+    files: &DiskLoader,
+) -> Result<Vec<HelmGenerator>> {
+    let (legacy_charts, legacy_globals) = split_legacy(fields.legacy);
+    let globals = match fields.globals {
         Some(serde_json::Value::Object(g)) => g.clone(),
         _ => legacy_globals,
     };
-    k.helm_charts
+    fields
+        .charts
         .iter()
         .cloned()
         .chain(legacy_charts)
@@ -182,7 +212,7 @@ pub fn from_kustomization(k: &Kustomization, ctx: PluginContext<'_>) -> Result<V
                 config.extend(fields);
             }
             let config = serde_json::Value::Object(config);
-            HelmGenerator::from_plugin(config.clone(), ctx).with_context(|| {
+            HelmGenerator::from_plugin(config.clone(), options, root, files.clone()).with_context(|| {
                 format!("trouble configuring builtin HelmChartInflationGenerator with config: `\n{config}`")
             })
         })
@@ -237,34 +267,36 @@ fn split_legacy(
 
 impl HelmGenerator {
     /// Configures a chart from its config (a HelmChartInflationGenerator
-    /// document, or a `helmCharts` entry merged with `helmGlobals`). The
-    /// helm flags fill in what the config leaves unset.
-    pub fn from_plugin(config: serde_json::Value, ctx: PluginContext<'_>) -> Result<HelmGenerator> {
-        let options = ctx.options;
-        if !options.enable_helm {
+    /// document, or a `helmCharts` entry merged with `helmGlobals`) listed
+    /// by the kustomization in `root`, whose files `files` reads. The helm
+    /// flags fill in what the config leaves unset.
+    pub fn from_plugin(
+        config: serde_json::Value,
+        options: &HelmOptions,
+        root: &Path,
+        files: DiskLoader,
+    ) -> Result<HelmGenerator> {
+        if !options.enabled {
             bail!("must specify --enable-helm");
         }
-        let command = options
-            .helm_command
-            .clone()
-            .unwrap_or_else(|| "helm".into());
+        let command = options.command.clone().unwrap_or_else(|| "helm".into());
         if command.is_empty() {
             bail!("must specify --helm-command");
         }
         let mut chart: HelmChart = serde_json::from_value(config.clone())?;
         let has = |key: &str| config.get(key).is_some_and(|v| !v.is_null());
         if !has("kubeVersion") {
-            chart.kube_version = options.helm_kube_version.clone().unwrap_or_default();
+            chart.kube_version = options.kube_version.clone().unwrap_or_default();
         }
-        if !has("apiVersions") && !options.helm_api_versions.is_empty() {
-            chart.api_versions = options.helm_api_versions.clone();
+        if !has("apiVersions") && !options.api_versions.is_empty() {
+            chart.api_versions = options.api_versions.clone();
         }
-        chart.debug |= options.helm_debug;
+        chart.debug |= options.debug;
         let mut generator = HelmGenerator {
             chart,
             command,
-            root: ctx.dir.to_path_buf(),
-            files: ctx.data_files()?,
+            root: root.to_path_buf(),
+            files,
         };
         generator.validate()?;
         Ok(generator)

@@ -7,7 +7,7 @@
 //! nor NEL (U+0085), which go-yaml v2's scanner treats as a line break inside
 //! the double-quoted JSON string and folds like YAML line folding.
 
-use super::Value;
+use crate::yaml::Value;
 
 /// The message go-yaml v2 gives for characters its reader refuses.
 pub(super) const CONTROL_CHARACTERS: &str = "yaml: control characters are not allowed";

@@ -5,7 +5,7 @@
 //! parses again. Every repair removes the offending construct, so retries
 //! end.
 
-use super::parse_tree::TreeError;
+use super::tree::TreeError;
 
 /// The repaired text for a parse error, or `None` when the error is real.
 ///

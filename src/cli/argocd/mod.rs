@@ -1,5 +1,7 @@
 //! `krust argocd generate`: the command ArgoCD runs as a config management
-//! plugin (the settings are read by [`crate::argocd`]).
+//! plugin (the settings are read by [`settings`]).
+
+pub mod settings;
 
 use super::build::{parse_build_args, run_build};
 use super::{exit_status, fail};
@@ -11,8 +13,8 @@ use std::process::ExitCode;
 /// are invalid; every message on stderr names the application.
 pub fn run_generate(dir: &Path) -> ExitCode {
     let env = |name: &str| std::env::var(name).ok();
-    let app = &crate::argocd::AppContext::from_env(&env);
-    let request = match crate::argocd::generate_request(dir, &env) {
+    let app = &settings::AppContext::from_env(&env);
+    let request = match settings::generate_request(dir, &env) {
         Ok(request) => request,
         Err(err) => {
             let err = err.context(format!("{app}: invalid krust plugin settings"));

@@ -2,10 +2,11 @@
 //! kustomize's checks: exactly one recognised file name, not empty, a known
 //! kind and apiVersion, and Components only where components are expected.
 
-use super::paths::{is_within, resolve_existing};
-use super::schema::{deprecation_warnings, is_effectively_empty, normalize_field_names};
-use super::{Entry, LoadRestrictor, Loader};
-use crate::kustomization::{Kustomization, FILE_NAMES};
+use super::{
+    deprecation_warnings, is_effectively_empty, locate_schema_error, normalize_field_names,
+};
+use super::{Kustomization, FILE_NAMES};
+use crate::load::{is_within, resolve_existing, Entry, LoadRestrictor, Loader};
 use crate::yaml::Value;
 use anyhow::{anyhow, bail, Context, Result};
 use std::path::{Path, PathBuf};
@@ -45,14 +46,15 @@ pub enum KustomizationRole {
     Component,
 }
 
-impl Loader {
+impl LoadedKustomization {
     /// Loads the kustomization in `dir` (a directory; symlinks are
-    /// resolved): kustomize's `LoadKustFile`, decoding, deprecation
-    /// warnings, fix-ups, the emptiness check and the kind/apiVersion check.
-    pub fn load_kustomization(&self, dir: &Path) -> Result<LoadedKustomization> {
-        let dir = self.confirm_root(dir)?;
-        let file = self.find_kustomization_file(&dir)?;
-        let text = super::read_input_text(&file)
+    /// resolved) through `loader`: kustomize's `LoadKustFile`, decoding,
+    /// deprecation warnings, fix-ups, the emptiness check and the
+    /// kind/apiVersion check.
+    pub fn load(loader: &Loader, dir: &Path) -> Result<LoadedKustomization> {
+        let dir = loader.confirm_root(dir)?;
+        let file = find_kustomization_file(loader, &dir)?;
+        let text = crate::load::read_input_text(&file)
             .with_context(|| format!("cannot read {}", file.display()))?;
         let docs = crate::yaml::parse_documents_lenient(&text, &file)
             .map_err(|e| anyhow!(e))
@@ -60,7 +62,7 @@ impl Loader {
         // kustomize decodes only the first document of the file.
         let first = docs.into_iter().next().unwrap_or(Value::Null);
         let (kustomization, warnings) = kustomization_from_document(&first, &file)
-            .map_err(|e| super::locate_schema_error(e, &text))?;
+            .map_err(|e| locate_schema_error(e, &text))?;
         Ok(LoadedKustomization {
             dir,
             file,
@@ -71,48 +73,48 @@ impl Loader {
         })
     }
 
-    /// [`Loader::load_kustomization`], then kustomize's rule on where a
+    /// [`LoadedKustomization::load`], then kustomize's rule on where a
     /// `kind: Component` may appear.
-    pub fn load_kustomization_as(
-        &self,
+    pub fn load_as(
+        loader: &Loader,
         dir: &Path,
         role: KustomizationRole,
     ) -> Result<LoadedKustomization> {
-        let loaded = self.load_kustomization(dir)?;
+        let loaded = LoadedKustomization::load(loader, dir)?;
         loaded.check_role(role)?;
         Ok(loaded)
     }
+}
 
-    /// The one recognised kustomization file in `dir` (already resolved).
-    ///
-    /// kustomize reads each candidate through the load restrictor, so a
-    /// `kustomization.yaml` symlinked from outside the directory does not
-    /// count under `RootOnly`; nor does a directory of that name.
-    fn find_kustomization_file(&self, dir: &Path) -> Result<PathBuf> {
-        let mut found = Vec::new();
-        for name in FILE_NAMES {
-            let candidate = dir.join(name);
-            let Some(real) = resolve_existing(&candidate)? else {
-                continue;
-            };
-            let allowed = self.restrictor() == LoadRestrictor::None
-                || real.parent().is_some_and(|parent| is_within(parent, dir));
-            if allowed && real.is_file() {
-                found.push(candidate);
-            }
+/// The one recognised kustomization file in `dir` (already resolved).
+///
+/// kustomize reads each candidate through the load restrictor, so a
+/// `kustomization.yaml` symlinked from outside the directory does not
+/// count under `RootOnly`; nor does a directory of that name.
+fn find_kustomization_file(loader: &Loader, dir: &Path) -> Result<PathBuf> {
+    let mut found = Vec::new();
+    for name in FILE_NAMES {
+        let candidate = dir.join(name);
+        let Some(real) = resolve_existing(&candidate)? else {
+            continue;
+        };
+        let allowed = loader.restrictor() == LoadRestrictor::None
+            || real.parent().is_some_and(|parent| is_within(parent, dir));
+        if allowed && real.is_file() {
+            found.push(candidate);
         }
-        match found.len() {
-            0 => bail!(
-                "unable to find one of 'kustomization.yaml', 'kustomization.yml' or \
-                 'Kustomization' in directory '{}'",
-                dir.display()
-            ),
-            1 => Ok(found.remove(0)),
-            _ => bail!(
-                "Found multiple kustomization files under: {}",
-                dir.display()
-            ),
-        }
+    }
+    match found.len() {
+        0 => bail!(
+            "unable to find one of 'kustomization.yaml', 'kustomization.yml' or \
+             'Kustomization' in directory '{}'",
+            dir.display()
+        ),
+        1 => Ok(found.remove(0)),
+        _ => bail!(
+            "Found multiple kustomization files under: {}",
+            dir.display()
+        ),
     }
 }
 
@@ -284,7 +286,7 @@ mod tests {
     }
 
     fn find(restrictor: LoadRestrictor, dir: &Path) -> Result<PathBuf> {
-        Loader::new(restrictor).find_kustomization_file(&dir.canonicalize().unwrap())
+        find_kustomization_file(&Loader::new(restrictor), &dir.canonicalize().unwrap())
     }
 
     #[test]
@@ -345,18 +347,16 @@ mod tests {
         let dir = tmp.path();
         let loader = Loader::default();
         fs::write(dir.join("kustomization.yaml"), "# nothing\n").unwrap();
-        let e = message(loader.load_kustomization(dir).unwrap_err());
+        let e = message(LoadedKustomization::load(&loader, dir).unwrap_err());
         assert!(e.ends_with("kustomization.yaml is empty"), "{e}");
         fs::write(
             dir.join("kustomization.yaml"),
             "kind: Component\nresources: [a.yaml]\n---\nfoo: bar\n",
         )
         .unwrap();
-        let loaded = loader.load_kustomization(dir).unwrap();
+        let loaded = LoadedKustomization::load(&loader, dir).unwrap();
         assert_eq!(loaded.dir, dir.canonicalize().unwrap());
         assert_eq!(loaded.kustomization.resources, ["a.yaml"]);
-        assert!(loader
-            .load_kustomization_as(dir, KustomizationRole::Resource)
-            .is_err());
+        assert!(LoadedKustomization::load_as(&loader, dir, KustomizationRole::Resource).is_err());
     }
 }

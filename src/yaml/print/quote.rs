@@ -6,7 +6,7 @@
 //! plain style otherwise; the emitter then downgrades that request after
 //! analysing the characters (plain → single → double, literal → double).
 
-use super::print_resolve::needs_quotes_to_stay_string;
+use super::resolve::needs_quotes_to_stay_string;
 
 /// How a string scalar is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,8 +10,7 @@
 #![allow(dead_code)] // decoded for their shape only
                      // Every field may be missing (or null): Go leaves it at its zero value.
 
-use super::decode::decode;
-use super::decode_error::DecodeError;
+use crate::gojson::{decode, DecodeError};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 

@@ -8,10 +8,13 @@
 //! older yaml.v2 rules instead ([`Schema::V2`]), where `yes`/`no`/`on`/`off`
 //! are booleans and timestamps stay as written.
 
-use super::resolve_num::{parse_go_int, parse_go_uint, parse_yaml_float, GoNumError};
-use super::resolve_time::parse_timestamp;
+pub(crate) mod num;
+pub(crate) mod time;
+
 use super::{Scalar, Value};
+use num::{parse_go_int, parse_go_uint, parse_yaml_float, GoNumError};
 use std::borrow::Cow;
+use time::parse_timestamp;
 
 /// Which YAML library's resolution rules apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -365,5 +368,4 @@ pub fn go_lossy_utf8(bytes: Vec<u8>) -> String {
 }
 
 #[cfg(test)]
-#[path = "resolve_tests.rs"]
 mod tests;

@@ -2,13 +2,13 @@
 //! resolution, anchors and aliases, `<<` merge keys, duplicate and
 //! non-string keys.
 
-use super::parse_alias::AliasBudget;
-use super::parse_depth::{Indents, TOO_DEEP};
-use super::parse_folded::{folded_round_trip, writable_as_block};
-use super::parse_source::SourceChars;
-use super::parse_text::json_round_trip_string;
-use super::resolve::{resolve_scalar, resolve_text, Resolved, Schema, TagKind};
-use super::{BareNullPath, Key, Mapping, PathStep, Scalar, Value};
+use super::alias::AliasBudget;
+use super::depth::{Indents, TOO_DEEP};
+use super::folded::{folded_round_trip, writable_as_block};
+use super::source::SourceChars;
+use super::text::json_round_trip_string;
+use crate::yaml::resolve::{resolve_scalar, resolve_text, Resolved, Schema, TagKind};
+use crate::yaml::{BareNullPath, Key, Mapping, PathStep, Scalar, Value};
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError, Span, Tag};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -367,7 +367,7 @@ impl Builder<'_> {
             return false;
         }
         let offset = self.source.byte_offset(at.index());
-        offset.is_some_and(|o| super::parse_text::tab_after_block_entry(self.source.text, o))
+        offset.is_some_and(|o| super::text::tab_after_block_entry(self.source.text, o))
     }
 
     /// True when the innermost mapping is `metadata.labels` or
@@ -663,5 +663,5 @@ fn apply_v2_merge(map: &mut Mapping, sources: Vec<Mapping>) {
 }
 
 #[cfg(test)]
-#[path = "parse_tree_tests.rs"]
+#[path = "tree_tests.rs"]
 mod tests;

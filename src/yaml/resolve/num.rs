@@ -109,7 +109,7 @@ pub fn parse_yaml_float(text: &str, dot_hint: bool) -> Result<f64, GoNumError> {
 
 /// Go's rule for underscores in number literals: each must sit between
 /// two digits.
-fn underscores_between_digits(s: &str) -> bool {
+pub(crate) fn underscores_between_digits(s: &str) -> bool {
     let b = s.as_bytes();
     b.iter().enumerate().all(|(i, &c)| {
         c != b'_'
@@ -119,12 +119,12 @@ fn underscores_between_digits(s: &str) -> bool {
     })
 }
 
-fn count_digits(s: &[u8]) -> usize {
+pub(crate) fn count_digits(s: &[u8]) -> usize {
     s.iter().take_while(|c| c.is_ascii_digit()).count()
 }
 
 /// `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`, anchored.
-fn matches_float_pattern(s: &[u8]) -> bool {
+pub(crate) fn matches_float_pattern(s: &[u8]) -> bool {
     let mut i = usize::from(matches!(s.first(), Some(b'+' | b'-')));
     let int_digits = count_digits(&s[i..]);
     i += int_digits;

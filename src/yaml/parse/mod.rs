@@ -5,15 +5,25 @@
 //! passed through JSON. Kustomization files ([`parse_documents_lenient`])
 //! take kustomize's other path, through yaml.v2.
 
-use super::parse_repair::repair_for_retry;
-use super::parse_split::{split_documents, Chunk};
-use super::parse_text::{find_forbidden_raw_char, line_col};
-use super::parse_tree::{read_first_document_keys, TreeError};
+mod alias;
+mod depth;
+pub(crate) mod encoding;
+mod folded;
+mod repair;
+mod source;
+mod split;
+mod text;
+mod tree;
+
 use super::resolve::Schema;
 use super::BareNullPath;
 use super::Value;
+use repair::repair_for_retry;
+use split::{split_documents, Chunk};
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
+use text::{find_forbidden_raw_char, line_col};
+use tree::{read_first_document_keys, TreeError};
 
 /// A YAML syntax or content error, located in its file.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -244,5 +254,4 @@ fn locate(e: TreeError, first_line: usize, file: &Path) -> YamlError {
 }
 
 #[cfg(test)]
-#[path = "parse_tests.rs"]
 mod tests;

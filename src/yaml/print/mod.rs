@@ -8,12 +8,21 @@
 //! or multi-line keys in the explicit `? key` form, and scalars styled and
 //! folded as described in [`super::quote`] and [`super::print_scalar`].
 
-use super::float::{write_go_g, write_printed_float};
-use super::keyorder::sort_by_key_order;
-use super::print_json::{fold_raw_line_breaks, multiline_key_error, CONTROL_CHARACTERS};
-use super::print_scalar::{Cursor, INDENT_STEP};
-use super::quote::{analyze, Analysis, Style};
+pub(crate) mod float;
+mod json;
+pub(crate) mod keyorder;
+mod quote;
+mod resolve;
+mod scalar;
+#[cfg(test)]
+mod tests;
+
 use super::Value;
+use float::{write_go_g, write_printed_float};
+use json::{fold_raw_line_breaks, multiline_key_error, CONTROL_CHARACTERS};
+use keyorder::sort_by_key_order;
+use quote::{analyze, Analysis, Style};
+use scalar::{Cursor, INDENT_STEP};
 use std::borrow::Cow;
 
 /// A value that kustomize would refuse to print.

@@ -11,12 +11,10 @@
 //!   and the URL reads as a repository, it is checked out instead.
 //! * A URL that is a prefix of a remote kustomization above it is a cycle.
 
-use super::{Accumulated, Builder};
+use super::accumulate::{Accumulated, Builder};
 use crate::generate::kv::parse_file_source;
-use crate::kustomization::Kustomization;
-use crate::load::{
-    BuildChain, Entry, KustomizationRole, LoadRestrictor, LoadedKustomization, Loader,
-};
+use crate::kustomization::{Kustomization, KustomizationRole, LoadedKustomization};
+use crate::load::{BuildChain, Entry, LoadRestrictor, Loader};
 use crate::remote::http::Answer;
 use crate::remote::redact::redact;
 use crate::remote::{is_http_url, RemoteEntry, RemoteRoot, RepoSpec};
@@ -29,13 +27,11 @@ impl Builder {
     pub(super) fn load_root(&self, dir: &Path) -> Result<LoadedKustomization> {
         let spec = dir.to_str().and_then(|text| RepoSpec::parse(text).ok());
         let Some(spec) = spec else {
-            return self
-                .loader
-                .load_kustomization_as(dir, KustomizationRole::Root);
+            return LoadedKustomization::load_as(&self.loader, dir, KustomizationRole::Root);
         };
         let (real, root) = self.checkout(&spec, &[])?;
-        let mut top = Loader::new(LoadRestrictor::RootOnly)
-            .load_kustomization_as(&real, KustomizationRole::Root)
+        let only_root = Loader::new(LoadRestrictor::RootOnly);
+        let mut top = LoadedKustomization::load_as(&only_root, &real, KustomizationRole::Root)
             .with_context(|| format!("in {}", redact(&spec.raw)))?;
         top.remote = Some(root);
         Ok(top)
@@ -150,15 +146,27 @@ impl Builder {
         role: KustomizationRole,
         chain: &BuildChain,
     ) -> Result<(LoadedKustomization, BuildChain)> {
+        let (nested, chain) = self.open_remote(kust, spec, role, chain)?;
+        self.enter_nested(&nested)?;
+        Ok((nested, chain))
+    }
+
+    /// [`Builder::load_remote`] without noting its `openapi:` field.
+    pub(super) fn open_remote(
+        &self,
+        kust: &LoadedKustomization,
+        spec: &RepoSpec,
+        role: KustomizationRole,
+        chain: &BuildChain,
+    ) -> Result<(LoadedKustomization, BuildChain)> {
         let above = kust.remote.as_ref().map_or(&[][..], |r| r.chain.as_slice());
         let (dir, root) = self.checkout(spec, above)?;
         let chain = chain.descend_remote(&dir);
-        let mut nested = Loader::new(LoadRestrictor::RootOnly)
-            .load_kustomization_as(&dir, role)
+        let only_root = Loader::new(LoadRestrictor::RootOnly);
+        let mut nested = LoadedKustomization::load_as(&only_root, &dir, role)
             .with_context(|| format!("in {}", redact(&spec.raw)))?;
         nested.origin = kust.origin.descend(&spec.raw);
         nested.remote = Some(root);
-        self.enter_nested(&nested)?;
         Ok((nested, chain))
     }
 

@@ -4,7 +4,13 @@
 //!
 //! This is YAML 1.1-flavoured (`yes`/`on`/`y` are booleans, `012` and
 //! `0b101` are integers, dates are timestamps) and differs from the yaml.v3
-//! rules the parser uses, so it lives with the printer.
+//! rules the parser uses, so it lives with the printer; the number and
+//! date grammars both share are [`crate::yaml::resolve`]'s.
+
+use crate::yaml::resolve::num::{
+    count_digits, matches_float_pattern, parse_go_int, parse_go_uint, underscores_between_digits,
+};
+use crate::yaml::resolve::time::days_in_month;
 
 /// True when go-yaml v2 would read `s`, written plain, as something other
 /// than a string (null, bool, int, float, timestamp), or when `s` is a YAML
@@ -82,55 +88,19 @@ fn is_number_or_timestamp(s: &str) -> bool {
     } else {
         s.into()
     };
-    if go_parse_int_base0(&plain).is_some() || go_parse_uint(&plain, 0).is_some() {
+    if parse_go_int(&plain, 0).is_ok() || parse_go_uint(&plain, 0).is_ok() {
         return true;
     }
-    if is_yaml_style_float(&plain) && float_in_range(&plain) {
+    if matches_float_pattern(plain.as_bytes()) && float_in_range(&plain) {
         return true;
     }
     if let Some(rest) = plain.strip_prefix("0b") {
-        return go_parse_int(rest, 2).is_some() || go_parse_uint(rest, 2).is_some();
+        return parse_go_int(rest, 2).is_ok() || parse_go_uint(rest, 2).is_ok();
     }
     if let Some(rest) = plain.strip_prefix("-0b") {
-        return go_parse_int(&format!("-{rest}"), 2).is_some();
+        return parse_go_int(&format!("-{rest}"), 2).is_ok();
     }
     false
-}
-
-/// `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`
-fn is_yaml_style_float(s: &str) -> bool {
-    let b = s.as_bytes();
-    let mut i = usize::from(matches!(b.first(), Some(b'+' | b'-')));
-    let int_digits = count_digits(&b[i..]);
-    i += int_digits;
-    if int_digits == 0 {
-        if b.get(i) != Some(&b'.') {
-            return false;
-        }
-        let frac = count_digits(&b[i + 1..]);
-        if frac == 0 {
-            return false;
-        }
-        i += 1 + frac;
-    } else if b.get(i) == Some(&b'.') {
-        i += 1 + count_digits(&b[i + 1..]);
-    }
-    if matches!(b.get(i), Some(b'e' | b'E')) {
-        i += 1;
-        if matches!(b.get(i), Some(b'+' | b'-')) {
-            i += 1;
-        }
-        let exp = count_digits(&b[i..]);
-        if exp == 0 {
-            return false;
-        }
-        i += exp;
-    }
-    i == b.len()
-}
-
-fn count_digits(b: &[u8]) -> usize {
-    b.iter().take_while(|c| c.is_ascii_digit()).count()
 }
 
 /// Go's `ParseFloat` fails with a range error when the value overflows.
@@ -142,92 +112,11 @@ fn float_in_range(s: &str) -> bool {
 /// decimal digits (underscores only between digits), optional exponent,
 /// no overflow.
 fn parses_as_go_float(s: &str) -> bool {
-    if !go_underscores_ok(s) {
+    if !underscores_between_digits(s) {
         return false;
     }
     let plain = s.replace('_', "");
-    is_yaml_style_float(&plain) && float_in_range(&plain)
-}
-
-/// Go's rule that underscores may only separate digits.
-fn go_underscores_ok(s: &str) -> bool {
-    let mut prev_digit = false;
-    let mut prev_underscore = false;
-    for c in s.bytes() {
-        if c == b'_' {
-            if !prev_digit {
-                return false;
-            }
-            prev_underscore = true;
-            prev_digit = false;
-        } else {
-            if prev_underscore && !c.is_ascii_digit() {
-                return false;
-            }
-            prev_digit = c.is_ascii_digit();
-            prev_underscore = false;
-        }
-    }
-    !prev_underscore
-}
-
-/// Go's `strconv.ParseInt(s, 0, 64)` on a string without underscores.
-fn go_parse_int_base0(s: &str) -> Option<i64> {
-    go_parse_int(s, 0)
-}
-
-/// Go's `strconv.ParseInt(s, base, 64)` (`base` 0 or 2 here).
-fn go_parse_int(s: &str, base: u32) -> Option<i64> {
-    let (negative, digits) = match s.as_bytes().first()? {
-        b'+' => (false, &s[1..]),
-        b'-' => (true, &s[1..]),
-        _ => (false, s),
-    };
-    let magnitude = go_parse_uint(digits, base)?;
-    if negative {
-        (magnitude <= 1 << 63).then(|| (magnitude as i64).wrapping_neg())
-    } else {
-        i64::try_from(magnitude).ok()
-    }
-}
-
-/// Go's `strconv.ParseUint(s, base, 64)`: no sign; base 0 reads the
-/// `0x`/`0o`/`0b` prefixes and a leading `0` as octal.
-fn go_parse_uint(s: &str, base: u32) -> Option<u64> {
-    if s.is_empty() {
-        return None;
-    }
-    let (radix, digits) = if base == 0 {
-        split_base_prefix(s)
-    } else {
-        (base, s)
-    };
-    let mut value: u64 = 0;
-    for c in digits.chars() {
-        let digit = c.to_digit(36).filter(|d| *d < radix)?;
-        value = value
-            .checked_mul(u64::from(radix))?
-            .checked_add(u64::from(digit))?;
-    }
-    Some(value)
-}
-
-/// Go's base-0 prefix rules: `0x`, `0o`, `0b` (with something after them),
-/// else a leading `0` means octal, else decimal.
-fn split_base_prefix(s: &str) -> (u32, &str) {
-    let b = s.as_bytes();
-    if b[0] != b'0' {
-        return (10, s);
-    }
-    if b.len() >= 3 {
-        match b[1].to_ascii_lowercase() {
-            b'x' => return (16, &s[2..]),
-            b'o' => return (8, &s[2..]),
-            b'b' => return (2, &s[2..]),
-            _ => {}
-        }
-    }
-    (8, &s[1..])
+    matches_float_pattern(plain.as_bytes()) && float_in_range(&plain)
 }
 
 /// go-yaml v2's timestamp check: `YYYY-M-D`, optionally followed by
@@ -313,15 +202,6 @@ fn take_number(b: &[u8], i: &mut usize) -> Option<u32> {
         *i += 1;
     }
     Some(value)
-}
-
-fn days_in_month(month: u32, year: u32) -> u32 {
-    match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
 }
 
 /// YAML 1.1 sexagesimal numbers:

@@ -1,8 +1,7 @@
 //! A kustomization that does not fit kustomize's schema, reported at the
 //! line and column of the offending field.
 
-use super::decode_error::DecodeError;
-use super::locate::{locate, Location};
+use crate::gojson::{locate, DecodeError, Location};
 use std::borrow::Cow;
 use std::fmt;
 use std::path::{Path, PathBuf};

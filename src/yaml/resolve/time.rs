@@ -127,7 +127,8 @@ fn parse_zone<'a>(s: &'a [u8], stamp: &mut Stamp) -> Option<&'a [u8]> {
     Some(&s[6..])
 }
 
-fn days_in_month(month: u32, year: u32) -> u32 {
+/// Days in `month` (1-12) of `year`, leap years included.
+pub(crate) fn days_in_month(month: u32, year: u32) -> u32 {
     match month {
         2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
         2 => 28,

@@ -1,21 +1,36 @@
 //! Compact JSON as Go's `encoding/json` writes a decoded object: mapping
 //! keys sorted, `<`, `>` and `&` escaped. Used where kustomize quotes whole
-//! resources in error messages.
+//! resources in error messages, and for the content hash of generated
+//! objects.
 
 use crate::yaml::Value;
+
+/// How numbers are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Numbers {
+    /// Integers as integers, floats in Go's float form: an object as
+    /// decoded into typed fields.
+    AsDecoded,
+    /// Every number as Go's float64 form: an object after a round trip
+    /// through `interface{}` (kustomize's content hash sees this).
+    Float64,
+}
 
 /// `value` as compact JSON with Go's key order and escaping.
 pub(crate) fn to_string(value: &Value) -> String {
     let mut out = String::new();
-    write_value(value, &mut out);
+    write_value(value, Numbers::AsDecoded, &mut out);
     out
 }
 
-fn write_value(value: &Value, out: &mut String) {
+/// Writes `value` as compact JSON with Go's key order and escaping.
+pub(crate) fn write_value(value: &Value, numbers: Numbers, out: &mut String) {
     match value.resolved() {
-        Value::Text(t) => write_value(&t.value, out),
+        Value::Text(t) => write_value(&t.value, numbers, out),
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Int(i) if numbers == Numbers::Float64 => write_float(*i as f64, out),
+        Value::UInt(u) if numbers == Numbers::Float64 => write_float(*u as f64, out),
         Value::Int(i) => out.push_str(&i.to_string()),
         Value::UInt(u) => out.push_str(&u.to_string()),
         Value::Float(f) => write_float(*f, out),
@@ -26,21 +41,21 @@ fn write_value(value: &Value, out: &mut String) {
                 if i > 0 {
                     out.push(',');
                 }
-                write_value(item, out);
+                write_value(item, numbers, out);
             }
             out.push(']');
         }
         Value::Map(map) => {
-            let mut keys: Vec<&str> = map.keys().collect();
-            keys.sort();
+            let mut entries: Vec<(&str, &Value)> = map.iter().collect();
+            entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
             out.push('{');
-            for (i, key) in keys.into_iter().enumerate() {
+            for (i, (key, value)) in entries.into_iter().enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
                 write_string(key, out);
                 out.push(':');
-                write_value(&map[key], out);
+                write_value(value, numbers, out);
             }
             out.push('}');
         }

@@ -124,7 +124,7 @@ fn print_error(value: &Value) -> String {
 }
 
 fn map_of(key: &str, value: Value) -> Value {
-    let mut map = super::Mapping::new();
+    let mut map = crate::yaml::Mapping::new();
     map.insert(key.to_string().into(), value);
     Value::Map(map)
 }
