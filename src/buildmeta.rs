@@ -28,8 +28,7 @@
 //! * [`Origin::from_plugin_config`] turns a config into the origin of what
 //!   it generates or transforms (None when not tracking);
 //! * generated resources: set it with
-//!   [`crate::resource::origin::record_generated`] (or
-//!   [`crate::resource::Resource::set_origin_if_missing`]) *before*
+//!   [`crate::resource::Resource::set_origin_if_missing`] *before*
 //!   absorbing them, so that `merge`/`replace` see it;
 //! * after each plugin transformer runs:
 //!   [`crate::resource::origin::record_transformation`] on every resource.

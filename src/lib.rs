@@ -28,30 +28,44 @@
 //!   and the ArgoCD config management plugin's generate command.
 
 pub mod build;
-pub mod buildmeta;
+pub(crate) mod buildmeta;
 pub mod cli;
 pub mod diff;
 pub mod edit;
-pub mod fieldspec;
-pub mod finalize;
-pub mod generate;
+pub(crate) mod fieldspec;
+pub(crate) mod finalize;
+pub(crate) mod generate;
 mod gojson;
 mod gopath;
-pub mod kustomization;
-pub mod load;
+pub(crate) mod kustomization;
+pub(crate) mod load;
 pub mod localize;
-pub mod openapi;
-pub mod order;
+pub(crate) mod openapi;
+pub(crate) mod order;
 pub mod output;
-pub mod patch;
-pub mod plugin;
-pub mod remote;
+pub(crate) mod patch;
+pub(crate) mod plugin;
+pub(crate) mod remote;
 pub mod render_all;
 pub mod resource;
-pub mod sensitive;
+pub(crate) mod sensitive;
 pub mod sops;
-pub mod transform;
+pub(crate) mod transform;
 pub mod warning;
 pub mod yaml;
 
-pub use build::{build, BuildOptions};
+pub use build::{build, build_with_warnings, BuildOptions, Built};
+
+/// The shared cache of remote bases and files (`krust cache`).
+pub use remote::admin as cache;
+
+/// Internals that the fuzz targets and integration tests drive directly.
+/// Not part of krust's API: they may change at any time.
+#[doc(hidden)]
+pub mod internals {
+    pub use crate::generate::ksops::is_ksops_config;
+    pub use crate::kustomization::kustomization_from_document;
+    pub use crate::openapi::Schema;
+    pub use crate::patch::json6902::JsonPatch;
+    pub use crate::patch::strategic_merge::merge_patch;
+}

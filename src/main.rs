@@ -296,7 +296,7 @@ fn run_localize(args: &LocalizeArgs) -> Result<()> {
         new_dir: args.new_dir.clone(),
         scope: args.scope.clone(),
         verify: !args.no_verify,
-        remote: krust::remote::RemoteOptions {
+        remote: krust::build::RemoteOptions {
             offline: args.offline,
             cache_dir: None,
         },
@@ -311,14 +311,14 @@ fn run_localize(args: &LocalizeArgs) -> Result<()> {
 }
 
 fn run_cache(command: &CacheCommand) -> Result<()> {
-    use krust::remote::admin;
-    let dir = admin::cache_dir()?;
+    use krust::cache;
+    let dir = cache::cache_dir()?;
     let lines = match command {
         CacheCommand::Dir => vec![dir.display().to_string()],
-        CacheCommand::List => admin::list_lines(&dir)?,
+        CacheCommand::List => cache::list_lines(&dir)?,
         CacheCommand::Prune { all, unused_days } => {
             let age = (!all).then(|| std::time::Duration::from_secs(unused_days * 86_400));
-            let pruned = admin::prune(&dir, age)?;
+            let pruned = cache::prune(&dir, age)?;
             eprintln!(
                 "removed {} tree(s) and {} other file(s) from {}",
                 pruned.trees,

@@ -18,7 +18,7 @@ fuzz_target!(|data: &[u8]| {
     let Some(target) = targets.first_mut() else {
         return;
     };
-    if let Ok(patch) = krust::patch::json6902::JsonPatch::parse(patch) {
+    if let Ok(patch) = krust::internals::JsonPatch::parse(patch) {
         let _ = patch.apply(target);
     }
 });

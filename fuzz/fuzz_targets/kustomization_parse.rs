@@ -12,7 +12,7 @@ fuzz_target!(|data: &[u8]| {
     let file = Path::new("kustomization.yaml");
     if let Ok(docs) = krust::yaml::parse_documents_lenient(text, file) {
         if let Some(doc) = docs.first() {
-            let _ = krust::kustomization::kustomization_from_document(doc, file);
+            let _ = krust::internals::kustomization_from_document(doc, file);
         }
     }
 });

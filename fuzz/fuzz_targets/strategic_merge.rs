@@ -19,6 +19,6 @@ fuzz_target!(|data: &[u8]| {
     let (Some(target), Some(patch)) = (targets.first_mut(), patches.first()) else {
         return;
     };
-    let schema = krust::openapi::Schema::builtin();
-    let _ = krust::patch::strategic_merge::merge_patch(target, patch, schema);
+    let schema = krust::internals::Schema::builtin();
+    let _ = krust::internals::merge_patch(target, patch, schema);
 });

@@ -13,11 +13,15 @@
 
 use crate::buildmeta::BuildMetadata;
 use crate::fieldspec::TransformerConfig;
-use crate::load::{BuildChain, LoadRestrictor, Loader};
+pub use crate::generate::helm::HelmOptions;
+pub use crate::load::LoadRestrictor;
+use crate::load::{BuildChain, Loader};
 use crate::openapi::custom::SchemaScope;
-use crate::order::{Reorder, SortOrder};
+pub use crate::order::Reorder;
+use crate::order::SortOrder;
 pub use crate::plugin::{ContainerOptions, PluginOptions};
-use crate::remote::{RemoteOptions, Session};
+pub use crate::remote::RemoteOptions;
+use crate::remote::Session;
 use crate::resource::ResourceList;
 use crate::transform::{self, Transform, TransformContext};
 use crate::warning::Warning;

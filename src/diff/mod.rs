@@ -17,16 +17,16 @@
 //! * [`cli`] is the `krust diff` command line.
 
 pub mod cli;
-pub mod environments;
-pub mod format;
+pub(crate) mod environments;
+pub(crate) mod format;
 mod hunks;
-pub mod mask;
-pub mod pair;
+pub(crate) mod mask;
+pub(crate) mod pair;
 mod paths;
 mod report;
 mod reveal;
 mod secret;
-pub mod source;
+pub(crate) mod source;
 
 pub use pair::PairModes;
 pub use report::{

@@ -22,8 +22,6 @@ pub struct Snapshot {
     _temp: TempDir,
     /// The root of the extracted tree.
     root: PathBuf,
-    /// The full commit id the revision named.
-    pub commit: String,
 }
 
 impl Snapshot {
@@ -97,11 +95,7 @@ pub fn snapshot(top: &Path, revision: &str) -> Result<Snapshot> {
     extract(top, &commit, temp.path())
         .with_context(|| format!("extracting revision {revision} of {}", top.display()))?;
     let root = temp.path().join("tree");
-    Ok(Snapshot {
-        _temp: temp,
-        root,
-        commit,
-    })
+    Ok(Snapshot { _temp: temp, root })
 }
 
 /// Checks out `commit`'s tree under `temp/tree/` through a private index.
@@ -207,7 +201,6 @@ mod tests {
         let snapshot = snapshot(&located.top, "HEAD").unwrap();
         let file = snapshot.path_of(&located.relative).join("file.txt");
         assert_eq!(fs::read_to_string(file).unwrap(), "old\n");
-        assert_eq!(snapshot.commit.len(), 40);
         assert!(self::snapshot(&located.top, "no-such-ref").is_err());
     }
 

@@ -19,18 +19,18 @@
 //! ```
 
 pub mod cli;
-pub mod create;
+pub(crate) mod create;
 mod doc;
-pub mod fixup;
-pub mod generator;
-pub mod generator_set;
-pub mod glob;
-pub mod gotype;
-pub mod image;
-pub mod kustfile;
-pub mod lists;
-pub mod metadata;
-pub mod vars;
+pub(crate) mod fixup;
+pub(crate) mod generator;
+pub(crate) mod generator_set;
+pub(crate) mod glob;
+pub(crate) mod gotype;
+pub(crate) mod image;
+pub(crate) mod kustfile;
+pub(crate) mod lists;
+pub(crate) mod metadata;
+pub(crate) mod vars;
 
 pub use create::{create, fix, CreateOptions};
 pub use generator::{add_generator, GeneratorFlags};

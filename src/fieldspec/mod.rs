@@ -18,14 +18,10 @@ mod gosort;
 mod walk;
 
 pub use config::{NameBackReferences, TransformerConfig};
-pub use crds::config_from_crd_text;
 pub use error::{FieldSpecError, NodeKind, SetError, WalkError};
-pub use files::{config_from_text, configurations_config, crds_config, merge_kustomization_config};
+pub use files::merge_kustomization_config;
 pub use gosort::go_sort;
-pub use walk::{
-    apply_field_spec, apply_field_specs, split_path, CompiledSpec, CreateKind, PathSetter, Setter,
-    WalkStep,
-};
+pub use walk::{CompiledSpec, CreateKind, WalkStep};
 
 use crate::gojson::nullable;
 use crate::resource::Gvk;

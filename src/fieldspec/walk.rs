@@ -177,30 +177,6 @@ impl<'a> CompiledSpec<'a> {
     }
 }
 
-/// Applies `set` to every field `spec` reaches in `object` (a resource's
-/// top-level mapping). Does nothing when the spec's type does not match the
-/// object's. To apply one spec to many objects, use [`CompiledSpec`].
-pub fn apply_field_spec(
-    object: &mut Value,
-    spec: &FieldSpec,
-    create: CreateKind,
-    set: &mut Setter<'_>,
-) -> Result<(), FieldSpecError> {
-    CompiledSpec::new(spec).apply(object, create, set)
-}
-
-/// [`apply_field_spec`] for each spec in turn, stopping at the first error.
-pub fn apply_field_specs(
-    object: &mut Value,
-    specs: &[FieldSpec],
-    create: CreateKind,
-    set: &mut Setter<'_>,
-) -> Result<(), FieldSpecError> {
-    specs
-        .iter()
-        .try_for_each(|spec| apply_field_spec(object, spec, create, set))
-}
-
 /// An object's identity as kustomize reads it from the node.
 fn object_id(object: &Value) -> ResId {
     let text = |path: &[&str]| object.str_at(path).unwrap_or("");
@@ -352,6 +328,15 @@ fn parse_go_int(s: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn apply_field_spec(
+        object: &mut Value,
+        spec: &FieldSpec,
+        create: CreateKind,
+        set: &mut Setter<'_>,
+    ) -> Result<(), FieldSpecError> {
+        CompiledSpec::new(spec).apply(object, create, set)
+    }
     use crate::yaml::Mapping;
 
     fn v(json: serde_json::Value) -> Value {

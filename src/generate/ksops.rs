@@ -33,8 +33,6 @@ use base64::Engine;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-pub use super::plugin_output::{BEHAVIOR_ANNOTATION, NEEDS_HASH_ANNOTATION};
-
 /// A KSOPS generator config, ready to run in process (KSOPS is a
 /// third-party exec plugin; krust decrypts natively, with no flags).
 pub struct KsopsGenerator {

@@ -76,11 +76,6 @@ impl DiskLoader {
             ..self
         }
     }
-
-    /// The root's real path.
-    pub fn root(&self) -> &Path {
-        &self.root
-    }
 }
 
 impl FileLoader for DiskLoader {
@@ -189,7 +184,7 @@ mod tests {
     fn directories_missing_files_and_escapes_are_errors() {
         let (_top, root) = tree();
         let loader = DiskLoader::new(&root, true).unwrap();
-        let real_root = loader.root().display().to_string();
+        let real_root = loader.root.display().to_string();
         // kubectl: '<root>/sub' must resolve to a file
         let err = loader.load("sub").unwrap_err().to_string();
         assert_eq!(err, format!("'{real_root}/sub' must resolve to a file"));
@@ -200,7 +195,7 @@ mod tests {
         )));
         // kubectl: security; file '<parent>/outside.txt' is not in or below '<root>'
         let err = loader.load("../outside.txt").unwrap_err().to_string();
-        let parent = loader.root().parent().unwrap().display().to_string();
+        let parent = loader.root.parent().unwrap().display().to_string();
         assert_eq!(
             err,
             format!("security; file '{parent}/outside.txt' is not in or below '{real_root}'")

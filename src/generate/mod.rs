@@ -23,8 +23,8 @@ pub mod secret;
 pub mod spec;
 
 pub use hash::content_hash;
-pub use loader::{DecryptingLoader, DiskLoader, FileLoader};
-pub use merge::{absorb, combine, AbsorbTarget};
+pub use loader::{DiskLoader, FileLoader};
+pub use merge::{absorb, AbsorbTarget};
 pub use spec::{Behavior, GeneratorArgs, GeneratorConfig, GeneratorKind, GeneratorOptions};
 
 use crate::resource::Resource;

@@ -64,11 +64,13 @@ impl BuildChain {
     }
 
     /// The directories on the chain, outermost first.
+    #[cfg(test)]
     pub fn roots(&self) -> &[PathBuf] {
         &self.roots
     }
 
     /// The directory being built (the innermost), if any.
+    #[cfg(test)]
     pub fn current(&self) -> Option<&Path> {
         self.roots.last().map(PathBuf::as_path)
     }

@@ -26,14 +26,11 @@ mod resources;
 
 pub use chain::BuildChain;
 pub use entry::{looks_remote, Entry};
-pub use input::{max_input_bytes, read_input, read_input_text, set_max_input_bytes, MAX_INPUT_ENV};
-pub use reached::{describe, ReachedFrom, ReachedFromExt, Step, StepExt};
+pub use input::{read_input, read_input_text, set_max_input_bytes};
+pub use reached::{describe, ReachedFromExt, StepExt};
 pub use resources::{
-    read_resources, read_resources_finding, read_resources_parallel, resources_from_documents,
-    resources_from_text,
+    read_resources, read_resources_finding, resources_from_documents, resources_from_text,
 };
-
-use std::str::FromStr;
 
 /// Which files a kustomization may read (kustomize's `--load-restrictor`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -45,22 +42,6 @@ pub enum LoadRestrictor {
     RootOnly,
     /// Any file may be read.
     None,
-}
-
-impl FromStr for LoadRestrictor {
-    type Err = anyhow::Error;
-
-    /// Parses the flag values kustomize accepts.
-    fn from_str(s: &str) -> anyhow::Result<LoadRestrictor> {
-        match s {
-            "LoadRestrictionsRootOnly" => Ok(LoadRestrictor::RootOnly),
-            "LoadRestrictionsNone" => Ok(LoadRestrictor::None),
-            _ => anyhow::bail!(
-                "illegal flag value --load-restrictor {s}; legal values: \
-                 [LoadRestrictionsRootOnly LoadRestrictionsNone]"
-            ),
-        }
-    }
 }
 
 /// Reads kustomizations and resolves their entries under one load
@@ -92,34 +73,5 @@ pub(crate) mod test_support {
             crate::yaml::parse_documents("a: 1\n", std::path::Path::new("probe.yaml")).is_ok()
         })
         .unwrap_or(false)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn restrictor_flag_values() {
-        assert_eq!(
-            "LoadRestrictionsNone".parse::<LoadRestrictor>().unwrap(),
-            LoadRestrictor::None
-        );
-        assert_eq!(
-            "LoadRestrictionsRootOnly"
-                .parse::<LoadRestrictor>()
-                .unwrap(),
-            LoadRestrictor::RootOnly
-        );
-        let err = "rootonly"
-            .parse::<LoadRestrictor>()
-            .unwrap_err()
-            .to_string();
-        assert_eq!(
-            err,
-            "illegal flag value --load-restrictor rootonly; legal values: \
-             [LoadRestrictionsRootOnly LoadRestrictionsNone]"
-        );
-        assert_eq!(Loader::default().restrictor(), LoadRestrictor::RootOnly);
     }
 }

@@ -16,9 +16,8 @@ use super::meta::{check_resource_meta, is_nil_or_empty};
 use crate::resource::Resource;
 use crate::yaml::{BareNullPath, PathStep, Value};
 use anyhow::{anyhow, bail, Context, Result};
-use rayon::prelude::*;
 use std::collections::VecDeque;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 /// Reads the resources of one file, in kustomize's order.
@@ -115,13 +114,6 @@ fn is_any_list(doc: &Value) -> bool {
                 .is_some_and(|kind| kind.ends_with("List"))
                 && map.contains_key("items")
         })
-}
-
-/// Reads many files in parallel. The results keep the input order; when
-/// several files fail, the error of the first one (in input order) wins.
-pub fn read_resources_parallel(paths: &[PathBuf]) -> Result<Vec<Vec<Resource>>> {
-    let results: Vec<Result<Vec<Resource>>> = paths.par_iter().map(|p| read_resources(p)).collect();
-    results.into_iter().collect()
 }
 
 /// Turns the parsed documents of `file` into resources: expands lists,
@@ -349,43 +341,5 @@ mod tests {
         let list = json!({"kind": "List", "items": [{"kind": "ConfigMap", "metadata": {"namespace": "a"}}]});
         let err = format!("{:#}", names(&[list]).unwrap_err());
         assert!(err.ends_with("missing metadata.name in object {{ ConfigMap} {{ a} map[] map[]}}"));
-    }
-
-    #[test]
-    fn parallel_read_keeps_order_and_first_error_wins() {
-        if !crate::load::test_support::parser_available() {
-            return;
-        }
-        let tmp = tempfile::tempdir().unwrap();
-        let write = |name: &str, text: &str| {
-            let p = tmp.path().join(name);
-            std::fs::write(&p, text).unwrap();
-            p
-        };
-        let a = write(
-            "a.yaml",
-            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n",
-        );
-        let b = write(
-            "b.yaml",
-            "kind: List\nitems:\n- kind: Secret\n  metadata:\n    name: b\n",
-        );
-        let bad1 = write("bad1.yaml", "metadata:\n  name: x\n");
-        let bad2 = write("bad2.yaml", "foo: bar\n");
-        let got = read_resources_parallel(&[a.clone(), b.clone()]).unwrap();
-        assert_eq!(got.len(), 2);
-        assert_eq!(got[0][0].name(), "a");
-        assert_eq!(got[1][0].kind(), "Secret");
-        let err = format!(
-            "{:#}",
-            read_resources_parallel(&[a, bad1, b, bad2]).unwrap_err()
-        );
-        assert!(
-            err.contains("bad1.yaml") && err.contains("missing kind"),
-            "{err}"
-        );
-        let missing = tmp.path().join("missing.yaml");
-        let err = format!("{:#}", read_resources(&missing).unwrap_err());
-        assert!(err.contains("missing.yaml"), "{err}");
     }
 }

@@ -4,9 +4,9 @@ mod build_state;
 mod id;
 mod links;
 mod list;
-pub mod origin;
-pub mod origin_path;
-pub mod scope;
+pub(crate) mod origin;
+pub(crate) mod origin_path;
+pub(crate) mod scope;
 mod state;
 
 pub use build_state::{BuildState, LazyBuildState, PreviousId};

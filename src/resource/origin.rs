@@ -271,17 +271,6 @@ pub fn record_transformation<'a>(
     }
 }
 
-/// Sets `origin` on every resource that has none yet: what kustomize does
-/// with the output of a generator.
-pub fn record_generated<'a>(
-    resources: impl IntoIterator<Item = &'a mut Resource>,
-    origin: &Arc<Origin>,
-) {
-    for r in resources {
-        r.set_origin_if_missing(origin);
-    }
-}
-
 #[cfg(test)]
 #[path = "origin_tests.rs"]
 mod tests;

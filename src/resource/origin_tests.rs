@@ -92,7 +92,9 @@ fn generated_resources_keep_an_origin_they_already_have() {
     ));
     let mut annotated = service(Some(serde_json::json!({ORIGIN_ANNOTATION: "path: x\n"})));
     let mut plain = service(None);
-    record_generated([&mut annotated, &mut plain], &generator);
+    for r in [&mut annotated, &mut plain] {
+        r.set_origin_if_missing(&generator);
+    }
     assert!(annotated.origin().is_none());
     assert_eq!(plain.origin(), Some(&generator));
 }

@@ -59,7 +59,8 @@ impl fmt::Debug for Identity {
 }
 
 impl Identity {
-    /// A new random identity.
+    /// A new random identity (tests make their keys with it).
+    #[cfg(test)]
     pub fn generate() -> Result<Identity, AgeError> {
         let bytes = random::<32>()?;
         Ok(Identity {
@@ -78,6 +79,7 @@ impl Identity {
     }
 
     /// The identity as age writes it (`AGE-SECRET-KEY-1…`).
+    #[cfg(test)]
     pub fn to_secret_string(&self) -> Zeroizing<String> {
         let bytes = Zeroizing::new(self.secret.to_bytes());
         Zeroizing::new(bech32::encode(IDENTITY_HRP, bytes.as_slice()).to_ascii_uppercase())

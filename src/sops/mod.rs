@@ -12,7 +12,7 @@
 //! and dotenv and binary files ([`decrypt_bytes`]). Errors name the file and
 //! the path of a failing value, never a decrypted value.
 
-pub mod age;
+pub(crate) mod age;
 mod bech32;
 mod cipher;
 mod detect;

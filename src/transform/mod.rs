@@ -18,8 +18,6 @@ pub mod replicas;
 pub mod value_add;
 pub mod vars;
 
-pub use plugin_config::PluginMetadata;
-
 use crate::openapi::custom::SchemaScope;
 use crate::resource::ResourceList;
 

@@ -10,13 +10,13 @@
 //!   [`Key`] (interned mapping keys) and [`Frozen`] (a compact encoding
 //!   for values at rest).
 
-pub mod frozen;
-pub mod key;
-pub mod mapping;
+pub(crate) mod frozen;
+pub(crate) mod key;
+pub(crate) mod mapping;
 mod parse;
 mod print;
 mod quoted_keys;
-pub mod resolve;
+pub(crate) mod resolve;
 mod value;
 
 pub(crate) use parse::encoding;

@@ -2,7 +2,7 @@
 //! copy kubectl builds, and krust's run with the test-only key.
 
 use crate::common::{krust_bin, repo_root, run_kubectl_kustomize};
-use krust::generate::ksops::is_ksops_config;
+use krust::internals::is_ksops_config;
 use krust::sops::{decrypt_if_encrypted, looks_encrypted, Format, Keys};
 use krust::yaml::{parse_documents, print_documents, Value};
 use std::path::{Path, PathBuf};

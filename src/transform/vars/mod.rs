@@ -19,7 +19,7 @@ mod set;
 mod substitute;
 mod value;
 
-pub use declaration::{FieldRef, ObjectRef, Var, DEFAULT_FIELD_PATH};
+pub use declaration::{FieldRef, ObjectRef, Var};
 pub use set::VarSet;
 pub use substitute::resolve;
 

@@ -26,11 +26,6 @@ impl VarSet {
         VarSet::default()
     }
 
-    /// True when no var is declared.
-    pub fn is_empty(&self) -> bool {
-        self.vars.is_empty()
-    }
-
     /// The vars, by name.
     pub fn iter(&self) -> impl Iterator<Item = &Var> {
         self.vars.values()
