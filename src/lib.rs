@@ -1,31 +1,35 @@
 //! krust: a Kustomize-compatible Kubernetes manifest renderer.
 //!
-//! The build pipeline reads top to bottom like kustomize's documented order:
-//! **load → accumulate → generate → transform → resolve names → order →
-//! print**. Each stage lives in its own module:
+//! The public API:
 //!
-//! * [`yaml`]: parsing with yaml.v3's scalar rules, and a printer that writes
-//!   exactly what kustomize writes.
-//! * [`resource`]: resource identities and the ordered resource list.
-//! * [`kustomization`]: the `kustomization.yaml` schema.
-//! * [`load`]: reading kustomizations and their resources from disk.
-//! * [`fieldspec`]: where each transformer looks in each kind.
-//! * [`generate`]: configMapGenerator and secretGenerator, with kustomize's
-//!   content hash.
-//! * [`transform`]: the builtin transformers, one module each.
-//! * [`buildmeta`]: the `buildMetadata` field (origin and transformer
-//!   annotations, the managed-by label).
-//! * [`finalize`]: kustomize's clean-up of internal annotations.
-//! * [`order`]: the final resource order.
-//! * [`sops`]: decryption of SOPS-encrypted files with age keys.
-//! * [`build`]: the pipeline that ties them together.
+//! * [`build()`] / [`build_with_warnings`] with [`BuildOptions`]: build one
+//!   kustomization, as `kustomize build` does, into a
+//!   [`resource::ResourceList`]; [`output`] prints it exactly as kustomize
+//!   prints.
+//! * [`render_all`]: many environments at once, into a rendered-manifests
+//!   tree; [`diff`]: two renders compared resource by resource.
 //! * [`edit`]: `edit` and `create`, changing kustomization files as
-//!   kustomize does.
-//! * [`render_all`]: many environments at once, into a rendered-manifests tree.
-//! * [`diff`]: comparing two renders resource by resource.
+//!   kustomize does; [`localize`]: a tree with its remote bases made local.
+//! * [`yaml`]: reading and printing YAML documents with kustomize's rules;
+//!   [`sops`]: SOPS-encrypted files with age keys; [`cache`]: the cache of
+//!   remote bases.
 //! * [`cli`]: the command line of the `krust` binary (flags shared by
-//!   `build`, `render` and the ArgoCD plugin, pflag's syntax, exit status),
-//!   and the ArgoCD config management plugin's generate command.
+//!   `build`, `render` and the ArgoCD plugin, pflag's syntax, exit status).
+//!
+//! Inside, the build pipeline reads top to bottom like kustomize's
+//! documented order: **load → accumulate → generate → transform → resolve
+//! names → order → print**, one crate-private module per stage (see
+//! `docs/architecture.md`).
+//!
+//! ```
+//! let dir = tempfile::tempdir()?;
+//! std::fs::write(dir.path().join("kustomization.yaml"), "namespace: shop\nresources:\n- svc.yaml\n")?;
+//! std::fs::write(dir.path().join("svc.yaml"), "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n")?;
+//! let resources = krust::build(dir.path(), &krust::BuildOptions::default())?;
+//! let text = krust::output::render(resources)?;
+//! assert_eq!(text, "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: shop\n");
+//! # Ok::<(), anyhow::Error>(())
+//! ```
 
 pub mod build;
 pub(crate) mod buildmeta;

@@ -168,6 +168,27 @@ pub fn environments(dirs: &[PathBuf], layout: &Layout) -> Result<Vec<Environment
 
 /// Builds every environment in parallel. Fails after all builds ran, with
 /// one line per failed environment.
+///
+/// ```
+/// use krust::render_all::{render_in_memory, Layout, RenderAllOptions};
+/// use std::fs;
+/// let root = tempfile::tempdir()?;
+/// let shop = root.path().join("shop");
+/// fs::create_dir_all(shop.join("base"))?;
+/// fs::write(shop.join("base/kustomization.yaml"), "resources:\n- cm.yaml\n")?;
+/// fs::write(shop.join("base/cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\n")?;
+/// let mut dirs = Vec::new();
+/// for env in ["staging", "prod"] {
+///     let dir = shop.join("overlays").join(env);
+///     fs::create_dir_all(&dir)?;
+///     fs::write(dir.join("kustomization.yaml"), format!("namespace: {env}\nresources:\n- ../../base\n"))?;
+///     dirs.push(dir);
+/// }
+/// let rendered = render_in_memory(&dirs, &RenderAllOptions::default())?;
+/// assert_eq!(rendered.len(), 2);
+/// assert!(rendered.iter().any(|r| r.text.contains("namespace: prod")));
+/// # Ok::<(), anyhow::Error>(())
+/// ```
 pub fn render_in_memory(dirs: &[PathBuf], options: &RenderAllOptions) -> Result<Vec<Rendered>> {
     let envs = environments(dirs, &options.layout)?;
     let total = envs.len();

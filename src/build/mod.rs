@@ -72,12 +72,45 @@ pub struct Built {
 }
 
 /// Builds the kustomization in `dir` and returns its resources.
+///
+/// ```
+/// use std::fs;
+/// let dir = tempfile::tempdir()?;
+/// fs::write(dir.path().join("kustomization.yaml"), "namePrefix: prod-\nresources:\n- cm.yaml\n")?;
+/// fs::write(
+///     dir.path().join("cm.yaml"),
+///     "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n",
+/// )?;
+/// let resources = krust::build(dir.path(), &krust::BuildOptions::default())?;
+/// assert_eq!(resources.as_slice()[0].name(), "prod-settings");
+/// assert_eq!(
+///     krust::output::render(resources)?,
+///     "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: prod-settings\n"
+/// );
+/// # Ok::<(), anyhow::Error>(())
+/// ```
 pub fn build(dir: &Path, options: &BuildOptions) -> Result<ResourceList> {
     Ok(build_with_warnings(dir, options)?.resources)
 }
 
 /// Builds the kustomization in `dir`, keeping the warnings. With
 /// `options.strict`, warnings about inputs that had no effect fail it.
+///
+/// ```
+/// use std::fs;
+/// let dir = tempfile::tempdir()?;
+/// fs::write(dir.path().join("kustomization.yaml"), "commonLabels:\n  app: web\nresources:\n- cm.yaml\n")?;
+/// fs::write(dir.path().join("cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n")?;
+/// let built = krust::build_with_warnings(dir.path(), &krust::BuildOptions::default())?;
+/// assert_eq!(built.resources.len(), 1);
+/// // `commonLabels` is deprecated: kustomize says so, and so does krust.
+/// assert!(built.warnings.iter().any(|w| w.message.contains("commonLabels")));
+///
+/// let strict = krust::BuildOptions { strict: true, ..Default::default() };
+/// fs::write(dir.path().join("kustomization.yaml"), "resources:\n- cm.yaml\npatches:\n- target: {kind: Secret}\n  patch: '[]'\n")?;
+/// assert!(krust::build_with_warnings(dir.path(), &strict).is_err());
+/// # Ok::<(), anyhow::Error>(())
+/// ```
 pub fn build_with_warnings(dir: &Path, options: &BuildOptions) -> Result<Built> {
     let mut builder = Builder {
         loader: Loader::new(options.load_restrictor),

@@ -89,6 +89,25 @@ fn print_all(
 }
 
 /// Compares two renders resource by resource.
+///
+/// ```
+/// use krust::diff::{diff_renders, DiffOptions};
+/// use std::fs;
+/// let dir = tempfile::tempdir()?;
+/// let env = |replicas: u32| -> anyhow::Result<krust::resource::ResourceList> {
+///     fs::write(dir.path().join("kustomization.yaml"), "resources:\n- d.yaml\n")?;
+///     fs::write(
+///         dir.path().join("d.yaml"),
+///         format!("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: {replicas}\n"),
+///     )?;
+///     krust::build(dir.path(), &krust::BuildOptions::default())
+/// };
+/// let (old, new) = (env(2)?, env(3)?);
+/// let report = diff_renders(&old, &new, &DiffOptions::default())?;
+/// assert_eq!(report.counts().changed, 1);
+/// assert!(diff_renders(&old, &old, &DiffOptions::default())?.is_empty());
+/// # Ok::<(), anyhow::Error>(())
+/// ```
 pub fn diff_renders(
     old: &ResourceList,
     new: &ResourceList,

@@ -5,17 +5,25 @@
 //! kustomization of a directory (with kustomize's schema checks and
 //! read-time fix-ups) into a mapping with JSON field names; the functions
 //! below change that mapping; [`KustFile::save`] writes it back with
-//! kustomize's layout (see [`kustfile`] for which comments and field
-//! orders survive, and [`gotype`] for which values are written).
+//! kustomize's layout (which comments and field orders survive, and which
+//! values are written, as kustomize's Go types decide).
 //!
-//! ```no_run
-//! # fn main() -> anyhow::Result<()> {
+//! As `kustomize edit set image` does, this also writes the `apiVersion` and
+//! `kind` a kustomization left out:
+//!
+//! ```
 //! use krust::edit::{set_images, KustFile};
-//! let mut file = KustFile::open(std::path::Path::new("overlays/prod"))?;
+//! let dir = tempfile::tempdir()?;
+//! std::fs::write(dir.path().join("kustomization.yaml"), "resources:\n- deploy.yaml\n")?;
+//! let mut file = KustFile::open(dir.path())?;
 //! set_images(file.doc_mut(), &["nginx=registry.example/nginx:1.27".to_string()])?;
 //! file.save()?;
-//! # Ok(())
-//! # }
+//! assert_eq!(
+//!     std::fs::read_to_string(dir.path().join("kustomization.yaml"))?,
+//!     "resources:\n- deploy.yaml\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n\
+//!      images:\n- name: nginx\n  newName: registry.example/nginx\n  newTag: \"1.27\"\n"
+//! );
+//! # Ok::<(), anyhow::Error>(())
 //! ```
 
 pub mod cli;
