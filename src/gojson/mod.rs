@@ -5,6 +5,7 @@
 mod decode;
 mod decode_error;
 pub(crate) mod encode;
+pub(crate) mod fold;
 mod locate;
 
 pub use decode::decode;

@@ -191,7 +191,7 @@ fn configure_transformer(
 /// kustomize's plugin configs are read: unknown fields ignored, field names
 /// matched ignoring case when no field has the exact name.
 fn decode<T: DeserializeOwned>(json: serde_json::Value) -> Result<T> {
-    Ok(super::fold::decode(json)?)
+    Ok(crate::gojson::fold::decode(json)?)
 }
 
 fn boxed<T: DeserializeOwned + Transform + 'static>(

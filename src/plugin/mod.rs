@@ -15,7 +15,6 @@ pub mod builtin;
 pub mod configs;
 pub mod dispatch;
 pub mod exec_fn;
-pub(crate) mod fold;
 mod options;
 pub mod resource_list;
 pub mod validate;

@@ -267,7 +267,7 @@ fn go_field_names(value: &mut serde_json::Value, fields: &'static [&'static str]
     };
     let entries = std::mem::take(map);
     for (key, mut child) in entries {
-        let name = crate::plugin::fold::field_for(&key, fields).to_string();
+        let name = crate::gojson::fold::field_for(&key, fields).to_string();
         match name.as_str() {
             "source" => go_field_names(&mut child, SOURCE_FIELDS),
             "select" => go_field_names(&mut child, SELECTOR_FIELDS),

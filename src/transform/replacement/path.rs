@@ -361,7 +361,9 @@ fn element_matches(element: &Value, name: &str, re: &Regex) -> bool {
 /// quoted.
 fn encoded_text(v: &Value) -> Option<String> {
     match v {
-        Value::String(s) if !matches!(super::typed::untyped_scalar(s), Value::String(_)) => {
+        Value::String(s)
+            if !matches!(crate::yaml::resolve::untyped_scalar(s), Value::String(_)) =>
+        {
             Some(format!("\"{s}\""))
         }
         other => element_text(other),
@@ -371,7 +373,7 @@ fn encoded_text(v: &Value) -> Option<String> {
 /// Appends the element a `[name=value]` part describes, its value typed by
 /// its text.
 fn append_element(node: &mut Value, name: &str, value: &str) {
-    let scalar = super::typed::untyped_scalar(value);
+    let scalar = crate::yaml::resolve::untyped_scalar(value);
     let element = if name.is_empty() {
         scalar
     } else {

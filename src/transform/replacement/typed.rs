@@ -6,16 +6,10 @@
 
 use super::config::FieldOptions;
 use super::path::Found;
-use crate::yaml::resolve::{resolve_scalar, Schema, TagKind};
+use crate::yaml::resolve::{resolve_scalar, untyped_scalar, Schema, TagKind};
 use crate::yaml::{Scalar, Value};
 use anyhow::{anyhow, bail, Result};
 use std::borrow::Cow;
-
-/// The value a plain, untagged scalar with this text has.
-pub fn untyped_scalar(text: &str) -> Value {
-    resolve_scalar(Cow::Borrowed(text), false, TagKind::Untagged, Schema::V3)
-        .unwrap_or_else(|_| Value::String(text.into()))
-}
 
 /// A scalar kustomize creates with no tag: typed by its text when printed,
 /// and remembered as untagged (a later write into it is typed by text too,

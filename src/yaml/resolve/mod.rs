@@ -238,6 +238,13 @@ fn resolve_prefixed_fallback(plain: &str, schema: Schema) -> Option<Resolved> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResolveError(pub String);
 
+/// The value a plain, untagged scalar with this text has (what kustomize's
+/// replacements create, typed by their text).
+pub(crate) fn untyped_scalar(text: &str) -> Value {
+    resolve_scalar(Cow::Borrowed(text), false, TagKind::Untagged, Schema::V3)
+        .unwrap_or_else(|_| Value::String(text.into()))
+}
+
 /// Resolves one scalar to a value: `text` is the scalar's content, `quoted`
 /// says whether it was written in a quoted or block style, `tag` is its
 /// tag. Strings reuse `text`'s allocation when it has one.
