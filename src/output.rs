@@ -64,7 +64,7 @@ pub fn write_documents(docs: &[String], out: &mut impl std::io::Write) -> std::i
 /// [`render`] would print it, one document at a time (a batch at a time for
 /// large lists printed in parallel), so the whole stream is never held.
 /// Nothing is written unless every resource prints (see
-/// [`check_printable`]). An error from `out` is returned as the
+/// `check_printable`). An error from `out` is returned as the
 /// `std::io::Error` itself.
 pub fn write_stream(resources: ResourceList, out: &mut impl std::io::Write) -> Result<()> {
     let resources = resources.into_vec();

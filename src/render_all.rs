@@ -13,7 +13,7 @@
 //! kustomizations.
 //!
 //! A directory without a kustomization file stands for every environment
-//! below it ([`discover`]), so `krust render deployments` renders them all.
+//! below it (`discover`), so `krust render deployments` renders them all.
 
 use crate::build::{build_with_warnings, BuildOptions};
 use anyhow::{bail, Context, Result};

@@ -1,6 +1,6 @@
 //! Comparing two renders resource by resource.
 //!
-//! Old and new resources are paired (see [`pair`]): by key (apiVersion,
+//! Old and new resources are paired (see `pair`): by key (apiVersion,
 //! kind, namespace, name), then, where unambiguous, across kustomize hash
 //! suffixes, namespaces and name prefixes/suffixes. A pair whose printed
 //! YAML differs is *changed*; the rest are *added* or *removed*. Every
@@ -8,10 +8,10 @@
 //! the YAML path it changes.
 //!
 //! Secret values are masked unless [`DiffOptions::show_secrets`] (see
-//! [`mask`] for how, and [`reveal`] for what is shown instead).
+//! `mask` for how, and `reveal` for what is shown instead).
 //!
 //! * [`diff_renders`] compares two resource lists;
-//! * [`environments`] finds and builds the environments of one call (two
+//! * `environments` finds and builds the environments of one call (two
 //!   directories, files or trees; or paths at a git revision and now);
 //! * [`format`] prints the result as text, Markdown or JSON;
 //! * [`cli`] is the `krust diff` command line.
@@ -49,7 +49,7 @@ pub struct DiffOptions {
     /// Show Secret values instead of masking them (`--show-secrets`).
     pub show_secrets: bool,
     /// An extra secret mixed into the masking key
-    /// ([`mask::MASK_KEY_ENV`]).
+    /// (`mask::MASK_KEY_ENV`).
     pub mask_key: Option<Vec<u8>>,
 }
 

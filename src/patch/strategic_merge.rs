@@ -75,7 +75,7 @@ pub enum Outcome {
 
 /// Applies `patch` to `target` (both whole objects with apiVersion and kind),
 /// using the merge keys and strategies of the target's type in `schema`
-/// (the build's: [`crate::openapi::custom::SchemaScope::for_merge`]).
+/// (the build's: `crate::openapi::custom::SchemaScope::for_merge`).
 pub fn merge_patch(target: &mut Value, patch: &Value, schema: &Schema) -> anyhow::Result<Outcome> {
     // kustomize's merge looks each field up by name, and the lookup of an
     // empty name yields the mapping itself where a value is expected.

@@ -19,7 +19,7 @@ use std::thread::JoinHandle;
 pub struct RemoteOptions {
     /// Use only what the cache holds; never touch the network.
     pub offline: bool,
-    /// The cache directory; `None` for the default ([`super::cache::default_dir`]).
+    /// The cache directory; `None` for the default (`super::cache::default_dir`).
     pub cache_dir: Option<PathBuf>,
 }
 

@@ -19,7 +19,7 @@ use thin_vec::ThinVec;
 /// earlier identities, applied name prefixes and suffixes, whether a
 /// generated name still needs its hash (never printed), and where the
 /// resource came from and what transformed it (printed on request, see
-/// [`super::origin`]).
+/// `super::origin`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct BuildState {
     /// Identities the resource had before renames, oldest first.
@@ -42,11 +42,11 @@ pub struct BuildState {
     pub transformations: ThinVec<Arc<Origin>>,
     /// Fields the resource's file wrote with no value (`key:`), which the
     /// first strategic merge patch applied to it drops (see
-    /// [`crate::patch::strategic_merge::drop_bare_nulls`]). Emptied by any
+    /// `crate::patch::strategic_merge::drop_bare_nulls`). Emptied by any
     /// patch, as kustomize's patches leave only spelled-out nulls behind.
     pub bare_nulls: ThinVec<BareNullPath>,
     /// Label and annotation values that share one node in kustomize (see
-    /// [`super::links`]).
+    /// `super::links`).
     pub links: Links,
 }
 

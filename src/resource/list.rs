@@ -7,7 +7,7 @@ use std::hash::{BuildHasher, RandomState};
 /// Resources in input order, with an index that rejects a second resource
 /// with the same identity (kustomize's "already registered id" error).
 ///
-/// Resources rest in the list frozen (see [`crate::yaml::frozen`]) once
+/// Resources rest in the list frozen (see `crate::yaml::frozen`) once
 /// the build has read enough input for that to pay ([`Resource::rest`]),
 /// and the list keeps them so: adding one puts it at rest,
 /// [`ResourceList::try_for_each_mut`] does so again as soon as its pass is

@@ -38,7 +38,7 @@ pub fn looks_encrypted(bytes: &[u8], format: Format) -> bool {
 /// How every value SOPS encrypts starts.
 const ENC_PREFIX: &[u8] = ENC_MARKER.as_bytes();
 
-/// [`ENC_PREFIX`] as text.
+/// `ENC_PREFIX` as text.
 pub const ENC_MARKER: &str = "ENC[AES256_GCM,";
 
 /// How many of a resource file's documents carry complete SOPS metadata,

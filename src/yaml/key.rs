@@ -91,7 +91,7 @@ impl Key {
     }
 
     /// A small number naming this key, unique for the life of the process
-    /// and dense from zero: frozen trees (see [`crate::yaml::frozen`]) store
+    /// and dense from zero: frozen trees (see `crate::yaml::frozen`) store
     /// keys as ids, which take one or two bytes instead of a pointer's eight.
     pub fn id(&self) -> u32 {
         // SAFETY: `store` wrote the id right after the length, in memory

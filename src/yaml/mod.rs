@@ -4,7 +4,7 @@
 //!
 //! * `parse`: documents split and read into [`Value`] trees (saphyr's events,
 //!   yaml.v3's rules for aliases, depth, tabs and encodings);
-//! * [`resolve`]: what a scalar's text means (yaml.v3's tag resolution);
+//! * `resolve`: what a scalar's text means (yaml.v3's tag resolution);
 //! * `print`: the printed form (key order, scalar styles, number formats);
 //! * the value model the rest of krust works on: [`Value`], [`Mapping`],
 //!   [`Key`] (interned mapping keys) and [`Frozen`] (a compact encoding

@@ -173,7 +173,7 @@ impl Value {
     /// What a trip through JSON leaves (kustomize's JSON patches take one):
     /// kept scalars become their values, and a field is in quotes exactly
     /// when yaml.v3 would quote its string
-    /// ([`crate::yaml::resolve::emitted_in_quotes`]).
+    /// (`crate::yaml::resolve::emitted_in_quotes`).
     pub fn forget_text(&mut self) {
         match self {
             Value::Text(t) => *self = std::mem::take(&mut t.value),
