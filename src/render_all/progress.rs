@@ -160,8 +160,10 @@ mod tests {
     }
 
     #[test]
-    fn disabled_line_is_silent() {
-        let line = ProgressLine::new(None, Duration::ZERO);
+    fn a_line_on_a_stderr_that_is_not_a_terminal_is_disabled() {
+        // Test runs capture stderr, which is then not a terminal.
+        let line = ProgressLine::on_stderr("environments");
+        assert!(std::io::stderr().is_terminal() || line.sink.is_none());
         line.update(1, 1);
         line.finish();
     }
