@@ -5,7 +5,7 @@
 use super::BuildOptions;
 use crate::fieldspec::{merge_kustomization_config, TransformerConfig};
 use crate::kustomization::{KustomizationRole, LoadedKustomization};
-use crate::load::{BuildChain, Entry, Loader, ReachedFromExt, StepExt};
+use crate::load::{BuildChain, Entry, LoadRestrictor, Loader, ReachedFromExt, StepExt};
 use crate::openapi::custom::SchemaScope;
 use crate::patch::source::PatchFiles;
 use crate::remote::{RemoteEntry, Session};
@@ -15,9 +15,10 @@ use crate::transform::vars::VarSet;
 use crate::warning::Warning;
 use anyhow::{anyhow, Context, Result};
 use rayon::prelude::*;
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// What accumulating one kustomization produces and hands to its parent.
 #[derive(Debug, Default)]
@@ -43,6 +44,10 @@ pub(super) struct Builder {
     pub(super) schema: SchemaScope,
     /// Remote bases and files fetched in this build.
     pub(super) remote: Arc<Session>,
+    /// Kustomization files already read in this build (by directory and
+    /// load restrictor), so that looking ahead for `openapi:` fields
+    /// (`schema_plan.rs`) and building read each file once.
+    pub(super) read_ahead: Mutex<HashMap<(PathBuf, LoadRestrictor), LoadedKustomization>>,
 }
 
 impl Builder {
@@ -185,10 +190,38 @@ impl Builder {
             remote.check_contains(dir)?;
         }
         let chain = chain.descend(dir)?;
-        let mut nested = LoadedKustomization::load_as(&kust.loader(self.loader), dir, role)?;
+        let mut nested = self.load_kustomization(&kust.loader(self.loader), dir, role)?;
         nested.origin = kust.origin.descend(entry);
         nested.remote = kust.remote.clone();
         Ok((nested, chain))
+    }
+
+    /// The kustomization in `dir`, read once per build: later calls get a
+    /// copy of what the first one read.
+    fn load_kustomization(
+        &self,
+        loader: &Loader,
+        dir: &Path,
+        role: KustomizationRole,
+    ) -> Result<LoadedKustomization> {
+        let key = (dir.to_path_buf(), loader.restrictor());
+        let cached = self.read_ahead_lock().get(&key).cloned();
+        let loaded = match cached {
+            Some(loaded) => loaded,
+            None => {
+                let loaded = LoadedKustomization::load(loader, dir)?;
+                self.read_ahead_lock().insert(key, loaded.clone());
+                loaded
+            }
+        };
+        loaded.check_role(role)?;
+        Ok(loaded)
+    }
+
+    fn read_ahead_lock(
+        &self,
+    ) -> MutexGuard<'_, HashMap<(PathBuf, LoadRestrictor), LoadedKustomization>> {
+        self.read_ahead.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Loads every `resources` entry (in parallel) and appends them in order.

@@ -118,6 +118,7 @@ pub fn build_with_warnings(dir: &Path, options: &BuildOptions) -> Result<Built> 
         encrypted_passed: AtomicUsize::new(0),
         schema: SchemaScope::parallel(),
         remote: Session::new(options.remote.clone()),
+        read_ahead: Default::default(),
     };
     let built = build_target(&mut builder, dir, options);
     // No fetch may outlive the build, failed or not.

@@ -7,14 +7,19 @@
 //! before a build starts, unless the top kustomization decides the schema
 //! itself, this looks through the kustomizations below it (bases,
 //! components, remote bases, and directories listed as plugin configs) for
-//! one that asks; only then is the build run in order. Reading the tree
-//! first costs one extra read of each kustomization file, and spares the
-//! build from ever running twice (plugins included).
+//! one that asks; only then is the build run in order. The files read here
+//! are kept for the build, which so reads each kustomization file once, and
+//! never runs twice (plugins included).
 
 use super::accumulate::Builder;
 use crate::kustomization::{KustomizationRole, LoadedKustomization};
 use crate::load::{BuildChain, Entry};
 use crate::remote::RemoteEntry;
+use rayon::prelude::*;
+
+/// Entries of one kustomization from which its nested kustomizations are
+/// read in parallel.
+const PARALLEL_ENTRIES: usize = 4;
 
 impl Builder {
     /// True when a kustomization below `kust` has an `openapi:` field.
@@ -38,9 +43,18 @@ impl Builder {
             .components
             .iter()
             .map(|entry| (entry, KustomizationRole::Component));
-        as_resources
-            .chain(as_components)
-            .any(|(entry, role)| self.entry_requests_schema(kust, entry, role, chain))
+        let entries: Vec<(&String, KustomizationRole)> =
+            as_resources.chain(as_components).collect();
+        let requests = |&(entry, role): &(&String, KustomizationRole)| {
+            self.entry_requests_schema(kust, entry, role, chain)
+        };
+        // Reading many bases is worth sharing out, as the build itself does;
+        // what is read here is kept for the build (`Builder::read_ahead`).
+        if entries.len() >= PARALLEL_ENTRIES {
+            entries.par_iter().any(requests)
+        } else {
+            entries.iter().any(requests)
+        }
     }
 
     /// True when `entry` of `kust` is a kustomization that has an

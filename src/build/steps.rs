@@ -56,17 +56,19 @@ impl Builder {
             let origins = configs.iter().map(Origin::from_plugin_config);
             generators.extend(loaded.into_iter().zip(origins));
         }
+        // One pass over the list for all the generators: each generator
+        // runs and its objects are absorbed before the next one runs.
+        let mut notes = Vec::new();
+        let mut items = acc.resources.items_mut();
         for (generator, origin) in generators {
-            let mut notes = Vec::new();
             let generated = generator
                 .generate_noting(&mut notes)
                 .with_context(|| format!("generating resources of {}", kust.file.display()))?;
-            note_no_effect(acc, kust, notes);
             for mut g in generated {
                 if let Some(origin) = &origin {
                     g.resource.set_origin_if_missing(origin);
                 }
-                generate::absorb(&mut acc.resources.items_mut(), g, |g| {
+                generate::absorb(&mut items, g, |g| {
                     let mut r = g.resource;
                     r.state.needs_hash = g.needs_hash;
                     r
@@ -79,6 +81,8 @@ impl Builder {
                 })?;
             }
         }
+        drop(items);
+        note_no_effect(acc, kust, notes);
         Ok(())
     }
 

@@ -33,7 +33,7 @@ pub use resources::{
 };
 
 /// Which files a kustomization may read (kustomize's `--load-restrictor`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum LoadRestrictor {
     /// Files must be in or below the directory of the kustomization that
     /// lists them, after resolving symlinks. Directories (other
