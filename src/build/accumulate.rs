@@ -172,12 +172,13 @@ impl Builder {
         role: KustomizationRole,
         chain: &BuildChain,
     ) -> Result<(LoadedKustomization, BuildChain)> {
-        let (nested, chain) = self.open_nested(kust, entry, dir, role, chain)?;
+        let (nested, chain) = self.open_nested(kust, entry, dir, role, chain, false)?;
         self.enter_nested(&nested)?;
         Ok((nested, chain))
     }
 
-    /// [`Builder::load_nested`] without noting its `openapi:` field.
+    /// [`Builder::load_nested`] without noting its `openapi:` field; with
+    /// `keep`, what is read is kept for the build to take.
     pub(super) fn open_nested(
         &self,
         kust: &LoadedKustomization,
@@ -185,36 +186,39 @@ impl Builder {
         dir: &Path,
         role: KustomizationRole,
         chain: &BuildChain,
+        keep: bool,
     ) -> Result<(LoadedKustomization, BuildChain)> {
         if let Some(remote) = &kust.remote {
             remote.check_contains(dir)?;
         }
         let chain = chain.descend(dir)?;
-        let mut nested = self.load_kustomization(&kust.loader(self.loader), dir, role)?;
+        let mut nested = self.load_kustomization(&kust.loader(self.loader), dir, role, keep)?;
         nested.origin = kust.origin.descend(entry);
         nested.remote = kust.remote.clone();
         Ok((nested, chain))
     }
 
-    /// The kustomization in `dir`, read once per build: later calls get a
-    /// copy of what the first one read.
+    /// The kustomization in `dir`: the one the look-ahead read
+    /// (`schema_plan.rs`) if it did, taken out of its keeping, else read
+    /// now. With `keep` (the look-ahead itself), what is read is kept for
+    /// the build.
     fn load_kustomization(
         &self,
         loader: &Loader,
         dir: &Path,
         role: KustomizationRole,
+        keep: bool,
     ) -> Result<LoadedKustomization> {
         let key = (dir.to_path_buf(), loader.restrictor());
-        let cached = self.read_ahead_lock().get(&key).cloned();
-        let loaded = match cached {
+        let kept = self.read_ahead_lock().remove(&key);
+        let loaded = match kept {
             Some(loaded) => loaded,
-            None => {
-                let loaded = LoadedKustomization::load(loader, dir)?;
-                self.read_ahead_lock().insert(key, loaded.clone());
-                loaded
-            }
+            None => LoadedKustomization::load(loader, dir)?,
         };
         loaded.check_role(role)?;
+        if keep {
+            self.read_ahead_lock().insert(key, loaded.clone());
+        }
         Ok(loaded)
     }
 

@@ -13,7 +13,7 @@
 
 use super::accumulate::Builder;
 use crate::kustomization::{KustomizationRole, LoadedKustomization};
-use crate::load::{BuildChain, Entry};
+use crate::load::{looks_remote, BuildChain, Entry};
 use crate::remote::RemoteEntry;
 use rayon::prelude::*;
 
@@ -66,8 +66,13 @@ impl Builder {
         role: KustomizationRole,
         chain: &BuildChain,
     ) -> bool {
+        // Most entries are files: one look at the file system rules them
+        // out before the full resolution the build does anyway.
+        if !kust.dir.join(entry).is_dir() && !looks_remote(entry) {
+            return false;
+        }
         let opened = match kust.resolve(&self.loader, entry) {
-            Ok(Entry::Dir(dir)) => self.open_nested(kust, entry, &dir, role, chain),
+            Ok(Entry::Dir(dir)) => self.open_nested(kust, entry, &dir, role, chain, true),
             Ok(Entry::Remote(RemoteEntry::Git(spec))) => self.open_remote(kust, &spec, role, chain),
             _ => return false,
         };
