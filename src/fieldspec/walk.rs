@@ -115,12 +115,17 @@ impl<'a> CompiledSpec<'a> {
         create: CreateKind,
         set: &mut Setter<'_>,
     ) -> Result<(), FieldSpecError> {
-        let api_version = object.str_at(&["apiVersion"]).unwrap_or("");
-        let kind = object.str_at(&["kind"]).unwrap_or("");
-        if !self.matches(api_version, kind) {
+        if !self.matches_object(object) {
             return Ok(());
         }
         self.apply_matched(object, create, set)
+    }
+
+    /// True when the spec applies to `object`'s `apiVersion` and kind.
+    fn matches_object(&self, object: &Value) -> bool {
+        let api_version = object.str_at(&["apiVersion"]).unwrap_or("");
+        let kind = object.str_at(&["kind"]).unwrap_or("");
+        self.matches(api_version, kind)
     }
 
     /// [`CompiledSpec::apply`] with a setter that also gets the path of each
@@ -131,9 +136,7 @@ impl<'a> CompiledSpec<'a> {
         create: CreateKind,
         set: &mut PathSetter<'_>,
     ) -> Result<(), FieldSpecError> {
-        let api_version = object.str_at(&["apiVersion"]).unwrap_or("");
-        let kind = object.str_at(&["kind"]).unwrap_or("");
-        if !self.matches(api_version, kind) {
+        if !self.matches_object(object) {
             return Ok(());
         }
         self.apply_matched_at(object, create, set)
