@@ -33,6 +33,7 @@
 use super::Schema;
 use anyhow::{bail, Result};
 use indexmap::IndexMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// The builtin OpenAPI versions `openapi: {version: ...}` may name.
@@ -71,6 +72,10 @@ pub struct SchemaScope {
     state: Mutex<State>,
     /// Nested requests are applied (in build order) rather than noted.
     sequential: bool,
+    /// Set once a custom schema is chosen, so that scope checks (made for
+    /// every resource by several transformers) need no lock while none is,
+    /// the usual case.
+    custom_chosen: AtomicBool,
 }
 
 /// What one kustomization's `openapi:` field asks for.
@@ -132,8 +137,15 @@ impl SchemaScope {
             Request::Builtin => Choice::Builtin,
             Request::Custom(text) => Choice::Custom(Arc::new(Schema::from_swagger_text(&text)?)),
         };
-        self.lock().choice = choice;
+        self.choose(&mut self.lock(), choice);
         Ok(())
+    }
+
+    fn choose(&self, state: &mut State, choice: Choice) {
+        if matches!(choice, Choice::Custom(_)) {
+            self.custom_chosen.store(true, Ordering::Release);
+        }
+        state.choice = choice;
     }
 
     /// A base's or component's `openapi:` field, as the build enters it.
@@ -154,13 +166,14 @@ impl SchemaScope {
             state.nested_request = true;
             return Ok(());
         }
-        state.choice = match request {
+        let choice = match request {
             Request::Custom(text) => {
                 let custom = Schema::from_swagger_text(&text)?;
                 Choice::Custom(Arc::new(layer(custom, &state)))
             }
             _ => Choice::Builtin,
         };
+        self.choose(&mut state, choice);
         Ok(())
     }
 
@@ -215,6 +228,9 @@ impl SchemaScope {
     }
 
     fn custom_says_cluster_scoped(&self, api_version: impl FnOnce() -> String, kind: &str) -> bool {
+        if !self.custom_chosen.load(Ordering::Acquire) {
+            return false;
+        }
         let Choice::Custom(custom) = &self.lock().choice else {
             return false;
         };
